@@ -1,0 +1,255 @@
+"""The analysis pipeline: a Trial in, contacts, steps, summaries and everything else out.
+
+``analyze(trial, options)`` runs the same steps for every input: subject measures, environment
+(treadmill or overground) and speed, contact events, the walking check, the per-step table and its
+summaries, then the registered extra stages (kinematics, kinetics, ...), each of which adds its
+own columns, sections and warnings. The CLI, the facade and the service all call this function.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from stridelab._version import __version__
+from stridelab.errors import NotRunningError, NoValidResultError
+from stridelab.events.dispatch import ContactEvents, detect_contacts
+from stridelab.events.forceplate import foot_markers
+from stridelab.metrics.spatiotemporal import build_steps, pelvis_centre, treadmill_speed_from_feet
+from stridelab.metrics.subject import resolve_leg_length
+from stridelab.metrics.summary import summarise
+from stridelab.model.axes import FORWARD
+from stridelab.model.tables import records, to_json_value
+from stridelab.model.trial import Trial
+
+SCHEMA_VERSION = "1.0"
+
+#: Extra stages run after the spatiotemporal metrics, as "module:function"; each takes
+#: (analysis, options), may add step columns, JSON sections and warnings, and must not fail the
+#: analysis for what its data cannot support (it says so in a warning instead).
+EXTRA_STAGES: list[str] = []
+
+
+@dataclass
+class AnalysisOptions:
+    """What the user told us beyond the file."""
+
+    events_from: str = "auto"
+    speed_mps: float | None = None
+    mass_kg: float | None = None
+    height_m: float | None = None
+    leg_length_m: float | None = None
+    environment: str | None = None
+
+
+@dataclass
+class Analysis:
+    """Everything computed from one trial."""
+
+    trial: Trial
+    events: ContactEvents
+    steps: pd.DataFrame
+    summary: dict[str, Any]
+    summary_iqr: dict[str, Any]
+    by_side: dict[str, Any]
+    symmetry_pct: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+    methods: dict[str, Any] = field(default_factory=dict)
+    rejected_steps: list[dict[str, Any]] = field(default_factory=list)
+    sections: dict[str, Any] = field(default_factory=dict)
+    speed_source: str | None = None
+
+    @property
+    def contacts(self) -> pd.DataFrame:
+        return self.events.contacts
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract (schema ``SCHEMA_VERSION``)."""
+        from stridelab.model.tables import CONTACT_COLUMNS, STEP_COLUMNS
+
+        extra_step_cols = [c for c in self.steps.columns if c not in STEP_COLUMNS]
+        t = self.trial
+        out: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "contacts": records(self.contacts, CONTACT_COLUMNS),
+            "steps": records(self.steps, list(STEP_COLUMNS) + extra_step_cols) if len(self.steps) else [],
+            "summary": {k: to_json_value(v) for k, v in self.summary.items()},
+            "summary_iqr": {k: to_json_value(v) for k, v in self.summary_iqr.items()},
+            "by_side": {s: {k: to_json_value(v) for k, v in d.items()} for s, d in self.by_side.items()},
+            "symmetry_pct": {k: to_json_value(v) for k, v in self.symmetry_pct.items()},
+            "warnings": list(self.warnings),
+            "subject": {
+                "id": t.subject.id,
+                "mass_kg": t.subject.mass_kg,
+                "height_m": t.subject.height_m,
+                "leg_length_m": to_json_value(t.subject.leg_length_m),
+                "sources": dict(t.subject.sources),
+            },
+            "trial": {
+                "environment": t.environment,
+                "speed_source": self.speed_source,
+                "time_range_s": list(t.time_range_s()),
+                "n_contacts": int(len(self.contacts)),
+                "n_steps": int(len(self.steps)),
+            },
+            "quality": {
+                "items": t.quality.items,
+                "rejected_contacts": self.events.rejected,
+                "rejected_steps": self.rejected_steps,
+            },
+            "provenance": {
+                "stridelab_version": __version__,
+                "input": {
+                    "path": t.provenance.path,
+                    "sha256": t.provenance.sha256,
+                    "format": t.provenance.format,
+                    "units": t.provenance.units_in,
+                    "axes": t.provenance.axes_in,
+                    "markerset": t.provenance.markerset,
+                    **{k: v for k, v in t.provenance.extra.items() if k in ("forces", "static", "first_frame")},
+                },
+                "methods": self.methods,
+            },
+        }
+        for key, value in self.sections.items():
+            out[key] = value
+        return out
+
+
+def _detect_environment(trial: Trial, options: AnalysisOptions, events: ContactEvents) -> str:
+    if options.environment in ("treadmill", "overground"):
+        return options.environment
+    mk = trial.markers
+    if mk is not None:
+        pc = pelvis_centre(mk)
+        if pc is not None and np.isfinite(pc[:, FORWARD]).sum() > 2:
+            ok = np.isfinite(pc[:, FORWARD])
+            t = mk.time_s[ok]
+            span = float(t[-1] - t[0]) if t.size > 1 else 0.0
+            if span > 0:
+                v = abs(float(pc[ok, FORWARD][-1] - pc[ok, FORWARD][0])) / span
+                if v > 1.0:
+                    return "overground"
+                if v < 0.5:
+                    return "treadmill"
+    c = events.contacts
+    if len(c) and "plate" in c.columns and c["plate"].notna().any():
+        per_plate = c.groupby("plate")["side"].nunique()
+        if (per_plate >= 2).any() and len(c) >= 4:
+            return "treadmill"
+        return "overground"
+    return "unknown"
+
+
+def _foot_points(trial: Trial) -> dict[str, np.ndarray] | None:
+    mk = trial.markers
+    if mk is None:
+        return None
+    out = {}
+    for side in ("left", "right"):
+        names = foot_markers(mk, side)
+        if not names:
+            return None
+        with np.errstate(all="ignore"):
+            out[side] = np.nanmean(np.stack([mk[n] for n in names], axis=1), axis=1)
+    return out
+
+
+def _speed(trial: Trial, options: AnalysisOptions, contacts: pd.DataFrame, feet: dict[str, np.ndarray] | None, warnings: list[str]) -> tuple[float | None, str | None]:
+    est: float | None = None
+    how: str | None = None
+    mk = trial.markers
+    if trial.environment == "treadmill" and mk is not None and feet is not None and len(contacts) >= 2:
+        est = treadmill_speed_from_feet(contacts, mk, feet)
+        how = "belt speed from the stance foot's velocity"
+    elif trial.environment == "overground" and mk is not None:
+        pc = pelvis_centre(mk)
+        if pc is not None:
+            ok = np.isfinite(pc[:, FORWARD])
+            if ok.sum() > 2:
+                t = mk.time_s[ok]
+                est = float((pc[ok, FORWARD][-1] - pc[ok, FORWARD][0]) / (t[-1] - t[0]))
+                how = "mean forward velocity of the pelvis"
+    if options.speed_mps is not None:
+        if est is not None and abs(est - options.speed_mps) > 0.1 * options.speed_mps:
+            warnings.append(f"the given speed {options.speed_mps:.2f} m/s differs from the {est:.2f} m/s measured ({how}); using the given speed")
+        return options.speed_mps, "given"
+    return est, how
+
+
+def _check_running(steps: pd.DataFrame) -> None:
+    if len(steps) < 2:
+        return
+    ds = steps["flight_ms"].to_numpy(dtype=float) < -20.0
+    if ds.mean() >= 0.5:
+        raise NotRunningError(
+            f"this looks like walking: both feet are on the ground together (double support) in {int(ds.sum())} of "
+            f"{len(steps)} steps; stridelab analyses running"
+        )
+
+
+def _run_stage(path: str, analysis: Analysis, options: AnalysisOptions) -> None:
+    mod, func = path.split(":")
+    getattr(importlib.import_module(mod), func)(analysis, options)
+
+
+def analyze(trial: Trial, options: AnalysisOptions | None = None) -> Analysis:
+    """Analyse one trial (see module docstring). Raises NoValidResultError when no contact is found."""
+    options = options or AnalysisOptions()
+    subj = trial.subject
+    subj.set("mass_kg", options.mass_kg, "given")
+    subj.set("height_m", options.height_m, "given")
+    subj.set("leg_length_m", options.leg_length_m, "given")
+    resolve_leg_length(trial)
+    events = detect_contacts(trial, options.events_from)
+    warnings: list[str] = list(trial.quality.warnings) + list(events.warnings)
+    contacts = events.contacts
+    if len(contacts) == 0:
+        raise NoValidResultError(
+            "no complete foot contact found in this recording; check that it shows running and that the force or foot data are present"
+        )
+    trial.environment = _detect_environment(trial, options, events)  # type: ignore[assignment]
+    feet = _foot_points(trial)
+    speed, speed_how = _speed(trial, options, contacts, feet, warnings)
+    res = build_steps(contacts, trial.markers, trial.environment, speed, feet)
+    _check_running(res.steps)
+    warnings += res.warnings
+    n_side = contacts["side"].value_counts()
+    if min(n_side.get("left", 0), n_side.get("right", 0)) < 2:
+        warnings.append("fewer than 2 contacts on a side: stride metrics (stride time, duty factor) need at least 2 per side")
+    if res.steps["next_ic_s"].isna().all():
+        warnings.append("no complete step (a contact followed by a contact of the other foot): only contact times can be given")
+    if res.steps["step_length_m"].isna().all():
+        if trial.environment == "treadmill":
+            warnings.append("step length needs the belt speed: pass --speed-mps (no foot markers to measure it)")
+    s = summarise(res.steps, speed)
+    methods: dict[str, Any] = {
+        "events": {"source": events.source, **events.info},
+        "steps": "stridelab.metrics.spatiotemporal (module docstring gives the definitions)",
+        "summary": "medians over steps; IQR beside; balance and symmetry from per-side means",
+        "speed": speed_how,
+    }
+    analysis = Analysis(
+        trial=trial,
+        events=events,
+        steps=res.steps,
+        summary=s["summary"],
+        summary_iqr=s["summary_iqr"],
+        by_side=s["by_side"],
+        symmetry_pct=s["symmetry_pct"],
+        warnings=list(dict.fromkeys(warnings)),
+        methods=methods,
+        rejected_steps=res.rejected,
+        speed_source=speed_how,
+    )
+    for stage in EXTRA_STAGES:
+        _run_stage(stage, analysis, options)
+    return analysis

@@ -1,0 +1,106 @@
+"""The ``stridelab`` command line.
+
+Exit codes: 0 ok, 2 usage, 3 invalid input, 4 no valid result, 1 internal error (a bug: please
+report it; set ``STRIDELAB_DEBUG=1`` for the traceback). Every failure prints one line to stderr.
+Heavy modules are imported inside the commands so that ``stridelab --help`` and the CLI path stay
+fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from stridelab.errors import StridelabError
+
+app = typer.Typer(
+    name="stridelab",
+    help="Objective running-biomechanics metrics from motion capture, force plates, wearables and video.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str, code: int) -> None:
+    typer.echo(f"stridelab: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def handle_errors(fn: F) -> F:
+    """Turn stridelab errors into one line and an exit code; hide tracebacks of bugs."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except StridelabError as e:
+            fail(e.message, e.exit_code)
+        except typer.Exit:
+            raise
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except MemoryError:
+            fail("out of memory; analyse a shorter window with --start-s/--end-s", 4)
+        except Exception as e:  # noqa: BLE001 - a bug; one line unless debugging
+            if os.environ.get("STRIDELAB_DEBUG"):
+                raise
+            fail(f"internal error ({type(e).__name__}: {e}); this is a bug, please report it with the input file", 1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        from stridelab._version import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
+def _register() -> None:
+    from stridelab.cli import analyze as _analyze  # noqa: F401
+    from stridelab.cli import info as _info  # noqa: F401
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``stridelab`` script."""
+    _register()
+    try:
+        app(args=argv, prog_name="stridelab", standalone_mode=True)
+    except SystemExit as e:
+        return int(e.code or 0) if not isinstance(e.code, str) else 2
+    except Exception as e:  # noqa: BLE001 - never a traceback for the user
+        if os.environ.get("STRIDELAB_DEBUG"):
+            raise
+        typer.echo(f"stridelab: error: internal error ({type(e).__name__}: {e}); this is a bug, please report it", err=True)
+        return 1
+    return 0
+
+
+def path_arg(help_: str) -> Any:
+    return typer.Argument(..., help=help_, show_default=False)
+
+
+def existing(p: Path | None, what: str) -> Path | None:
+    from stridelab.errors import InvalidInputError
+
+    if p is not None and not p.exists():
+        raise InvalidInputError(f"{what} not found: {p}")
+    return p
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Zero-lag Butterworth low-pass filtering, computed in the frequency domain.
+
+A forward-backward pass of an order-``n`` digital Butterworth filter designed by the bilinear
+transform (``scipy.signal.butter`` + ``filtfilt``) has the exact zero-phase magnitude response
+
+    G(w) = 1 / (1 + (tan(w/2) / tan(wc/2)) ** (2 n))
+
+(its squared magnitude). This module applies G to the FFT of the signal after odd-reflection
+padding of each end, which gives the same result as ``filtfilt`` away from the ends and an
+equivalent end treatment, vectorised over channels and with numpy only (``scipy.signal`` costs
+0.7 s to import). "4th-order zero-lag" in biomechanics (Winter 2009, *Biomechanics and Motor
+Control of Human Movement*, 4th ed., ch. 2) is this filter with ``order_per_pass=2``.
+Tests compare it against ``scipy.signal.sosfiltfilt``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def butterworth_response(freqs_hz: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass: int = 2) -> np.ndarray:
+    """Zero-phase (forward-backward) gain at ``freqs_hz``."""
+    w = np.pi * np.asarray(freqs_hz, dtype=float) / fs_hz  # w/2 in radians
+    wc = np.pi * cutoff_hz / fs_hz
+    with np.errstate(over="ignore", invalid="ignore"):
+        ratio = np.tan(np.clip(w, 0, np.pi / 2 - 1e-12)) / np.tan(wc)
+        g = 1.0 / (1.0 + ratio ** (2 * order_per_pass))
+    return np.nan_to_num(g)
+
+
+def _pad_len(n: int, fs_hz: float, cutoff_hz: float) -> int:
+    # the impulse response of G decays within a few periods of the cut-off
+    return int(min(n - 1, max(9, np.ceil(6.0 * fs_hz / cutoff_hz))))
+
+
+def _lowpass_dense(x: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass: int) -> np.ndarray:
+    """x: (n, k) without NaN."""
+    n = x.shape[0]
+    pad = _pad_len(n, fs_hz, cutoff_hz)
+    if pad < 1:
+        return x.copy()
+    left = 2 * x[:1] - x[pad:0:-1]
+    right = 2 * x[-1:] - x[-2 : -pad - 2 : -1]
+    xp = np.concatenate([left, x, right], axis=0)
+    # remove the linear trend between the padded ends so the circular FFT sees no jump
+    m = xp.shape[0]
+    ramp = np.linspace(0.0, 1.0, m)[:, None]
+    trend = xp[:1] + (xp[-1:] - xp[:1]) * ramp
+    spec = np.fft.rfft(xp - trend, axis=0)
+    g = butterworth_response(np.fft.rfftfreq(m, 1.0 / fs_hz), fs_hz, cutoff_hz, order_per_pass)
+    y = np.fft.irfft(spec * g[:, None], n=m, axis=0) + trend
+    return y[pad : pad + n]
+
+
+def lowpass(x: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass: int = 2, axis: int = 0) -> np.ndarray:
+    """Zero-lag Butterworth low-pass along ``axis``.
+
+    NaN samples are left NaN; each finite run of a channel is filtered on its own. Raises
+    ValueError when the cut-off is not below the Nyquist frequency.
+    """
+    if not 0 < cutoff_hz < fs_hz / 2:
+        raise ValueError(f"cut-off {cutoff_hz} Hz must be between 0 and the Nyquist frequency {fs_hz / 2} Hz")
+    a = np.moveaxis(np.asarray(x, dtype=float), axis, 0)
+    shape = a.shape
+    flat = a.reshape(shape[0], -1)
+    if np.isfinite(flat).all():
+        out = _lowpass_dense(flat, fs_hz, cutoff_hz, order_per_pass)
+    else:
+        out = np.full_like(flat, np.nan)
+        for j in range(flat.shape[1]):
+            col = flat[:, j]
+            ok = np.isfinite(col)
+            if not ok.any():
+                continue
+            edges = np.diff(np.concatenate(([0], ok.astype(np.int8), [0])))
+            for s, e in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+                seg = col[s:e, None]
+                out[s:e, j] = _lowpass_dense(seg, fs_hz, cutoff_hz, order_per_pass)[:, 0] if e - s >= 4 else col[s:e]
+    return np.moveaxis(out.reshape(shape), 0, axis)

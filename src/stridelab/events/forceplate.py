@@ -1,0 +1,280 @@
+"""Contact events from force plates: the reference method.
+
+Method (``method="threshold"``): vertical ground reaction force, unloaded offset removed, 4th-order
+zero-lag Butterworth low-pass at 50 Hz (2nd order, forward and backward; none when the plate rate is
+below 2.5x the cut-off, and then said), initial contact and toe-off where the force crosses 20 N,
+interpolated linearly between samples. Contacts that start or end with the recording are partial and
+dropped. The 50 N sensitivity (how much the events move with a 50 N threshold) is reported.
+Thresholds of 10-50 N are standard for running (e.g. Milner & Paquette 2015, J Sports Sci 33:1216;
+20 N: Fukuchi et al. 2017, PeerJ 5:e3298).
+
+Plates are summed into one vertical force (the runner's whole weight may span two plates). Sides:
+one-foot channels (OpenSim ``r_``/``l_`` forces) carry their side; otherwise the stance foot is the
+lower foot at mid-contact, checked against the centre of pressure; without markers, the lateral
+position of the centre of pressure decides (with a warning). A plate that never unloads between
+steps (no flight phase) cannot separate the feet: :class:`NoFlightPhase` is raised so the caller
+can fall back to marker events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from stridelab.dsp import lowpass
+from stridelab.model.axes import FORWARD, LEFT, UP
+from stridelab.model.tables import contact_table
+from stridelab.model.trial import ForcePlate, MarkerData, Trial
+
+FOOT_LANDMARKS = ("heel", "heel_bottom", "heel_top", "heel_lat", "heel_med", "mt1", "mt2", "mt5", "toe", "toe2", "toe5", "midfoot", "forefoot", "foot_c1", "foot_c2", "foot_c3", "foot_c4")
+
+
+class NoFlightPhase(Exception):
+    """The plate stays loaded between steps: it cannot separate the feet."""
+
+
+def foot_markers(markers: MarkerData, side: str) -> list[str]:
+    p = "l_" if side == "left" else "r_"
+    return [p + n for n in FOOT_LANDMARKS if markers.has(p + n)]
+
+
+def crossings(x: np.ndarray, t: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Times where ``x`` rises above / falls below ``threshold``, linearly interpolated."""
+    above = x > threshold
+    d = np.diff(above.astype(np.int8))
+    up = np.flatnonzero(d == 1)
+    down = np.flatnonzero(d == -1)
+
+    def interp(i: np.ndarray) -> np.ndarray:
+        x0, x1 = x[i], x[i + 1]
+        frac = (threshold - x0) / (x1 - x0)
+        return t[i] + frac * (t[i + 1] - t[i])
+
+    return interp(up), interp(down)
+
+
+def unloaded_offset(fz: np.ndarray, rate_hz: float) -> tuple[float, bool]:
+    """Median force of the unloaded (flight / empty plate) samples, and whether any were found.
+
+    Unloaded samples form the lowest, flat cluster of the force: within 30 N of the 2nd
+    percentile, at least 3% of the samples, in runs of at least 20 ms.
+    """
+    lo = float(np.nanpercentile(fz, 2))
+    cand = fz < lo + 30.0
+    min_run = max(2, int(0.02 * rate_hz))
+    edges = np.diff(np.concatenate(([0], cand.astype(np.int8), [0])))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    keep = np.zeros_like(cand)
+    for a, b in zip(starts, stops, strict=True):
+        if b - a >= min_run:
+            keep[a:b] = True
+    if keep.mean() < 0.03:
+        return 0.0, False
+    return float(np.nanmedian(fz[keep])), True
+
+
+@dataclass
+class ForceEvents:
+    """Result of force-plate event detection."""
+
+    contacts: pd.DataFrame
+    time_s: np.ndarray
+    fz_n: np.ndarray
+    info: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _common_time(plates: list[ForcePlate]) -> np.ndarray:
+    ref = max(plates, key=lambda p: p.rate_hz)
+    return ref.time_s
+
+
+def _on(t: np.ndarray, p: ForcePlate, x: np.ndarray) -> np.ndarray:
+    if p.time_s.shape == t.shape and np.allclose(p.time_s, t):
+        return x
+    return np.interp(t, p.time_s, x, left=np.nan, right=np.nan)
+
+
+def _prepare(p: ForcePlate, cutoff_hz: float) -> tuple[np.ndarray, float, bool, bool]:
+    fz = p.force_n[:, UP].astype(float)
+    fz = np.where(np.isfinite(fz), fz, 0.0)
+    offset, found = unloaded_offset(fz, p.rate_hz)
+    fz = fz - offset
+    filtered = p.rate_hz >= 2.5 * cutoff_hz
+    if filtered:
+        fz = lowpass(fz, p.rate_hz, cutoff_hz)
+    return fz, offset, found, filtered
+
+
+def _intervals(fz: np.ndarray, t: np.ndarray, threshold: float) -> list[tuple[float, float, int, int]]:
+    """(ic_s, to_s, first index above, last index above) of complete loaded intervals."""
+    ups, downs = crossings(fz, t, threshold)
+    above = fz > threshold
+    d = np.diff(above.astype(np.int8))
+    up_i = np.flatnonzero(d == 1) + 1
+    down_i = np.flatnonzero(d == -1)
+    out = []
+    for k, (tu, iu) in enumerate(zip(ups, up_i, strict=True)):
+        later = np.flatnonzero(downs > tu)
+        if later.size == 0:
+            break
+        j = later[0]
+        if k + 1 < len(ups) and ups[k + 1] < downs[j]:
+            continue
+        out.append((float(tu), float(downs[j]), int(iu), int(down_i[j])))
+    return out
+
+
+def detect_force_contacts(
+    trial: Trial,
+    threshold_n: float = 20.0,
+    cutoff_hz: float = 50.0,
+    sensitivity_threshold_n: float = 50.0,
+    min_contact_s: float = 0.04,
+    max_contact_s: float = 1.0,
+) -> ForceEvents:
+    """Contacts from the trial's force plates (see module docstring for the method)."""
+    warnings: list[str] = []
+    rejected: list[dict[str, Any]] = []
+    sided = [p for p in trial.forceplates if p.side is not None]
+    shared = [p for p in trial.forceplates if p.side is None]
+    rows: list[dict[str, Any]] = []
+    info: dict[str, Any] = {
+        "method": "threshold",
+        "threshold_n": threshold_n,
+        "filter": f"Butterworth low-pass {cutoff_hz:g} Hz, 2nd order forward-backward (4th-order zero-lag)",
+        "plates": {},
+    }
+    groups: list[tuple[list[ForcePlate], str | None]] = [([p], p.side) for p in sided]
+    if shared:
+        groups.append((shared, None))
+    t_all: np.ndarray | None = None
+    fz_all: np.ndarray | None = None
+    for plates, side in groups:
+        t = _common_time(plates)
+        fz_sum = np.zeros_like(t)
+        for p in plates:
+            fz, offset, found, filtered = _prepare(p, cutoff_hz)
+            fz_sum = fz_sum + np.nan_to_num(_on(t, p, fz))
+            info["plates"][p.name] = {"offset_n": round(offset, 2), "unloaded_found": found, "filtered": filtered, "rate_hz": p.rate_hz}
+            if not filtered:
+                warnings.append(f"{p.name}: sampled at {p.rate_hz:g} Hz, too slow for the {cutoff_hz:g} Hz filter; events from the unfiltered force")
+            if not found:
+                warnings.append(f"{p.name}: no unloaded period found, so its zero offset could not be removed")
+        if t_all is None:
+            t_all, fz_all = t, fz_sum
+        elif side is None:
+            t_all, fz_all = t, fz_sum
+        ivals = _intervals(fz_sum, t, threshold_n)
+        long = [iv for iv in ivals if iv[1] - iv[0] > max_contact_s]
+        loaded_frac = float(np.mean(fz_sum > threshold_n)) if fz_sum.size else 0.0
+        if long or (loaded_frac > 0.95 and fz_sum.size > 2 * max_contact_s * plates[0].rate_hz):
+            raise NoFlightPhase(
+                "the force plate stays loaded between steps (no flight phase), so it cannot tell the feet apart"
+            )
+        sens = _intervals(fz_sum, t, sensitivity_threshold_n)
+        t0, t1 = float(t[0]), float(t[-1])
+        for ic, to, i0, i1 in ivals:
+            reason = None
+            if i0 <= 1 or i1 >= len(t) - 2:
+                reason = "partial contact at the start or end of the recording"
+            elif to - ic < min_contact_s:
+                reason = f"shorter than {min_contact_s * 1000:.0f} ms (a spike, not a foot contact)"
+            if reason:
+                rejected.append({"ic_s": round(ic, 4), "to_s": round(to, 4), "reason": reason, "source": "forces"})
+                continue
+            s_match = [s for s in sens if s[0] < to and s[1] > ic]
+            row: dict[str, Any] = {
+                "side": side,
+                "ic_s": ic,
+                "to_s": to,
+                "source": "forces",
+                "plate": "+".join(p.name for p in plates),
+                "peak_fz_n": float(np.max(fz_sum[i0 : i1 + 1])),
+                "ic_s_50n": s_match[0][0] if s_match else np.nan,
+                "to_s_50n": s_match[-1][1] if s_match else np.nan,
+            }
+            rows.append(row)
+        info["t_range_s"] = [t0, t1]
+    contacts = contact_table(rows)
+    if len(contacts):
+        contacts = _assign_sides(contacts, trial, warnings)
+    sens_ic = (contacts["ic_s_50n"] - contacts["ic_s"]).to_numpy() * 1000 if len(contacts) else np.array([])
+    sens_to = (contacts["to_s_50n"] - contacts["to_s"]).to_numpy() * 1000 if len(contacts) else np.array([])
+    if sens_ic.size and np.isfinite(sens_ic).any():
+        info["sensitivity_50n"] = {
+            "threshold_n": sensitivity_threshold_n,
+            "ic_shift_ms_mean": round(float(np.nanmean(sens_ic)), 2),
+            "to_shift_ms_mean": round(float(np.nanmean(sens_to)), 2),
+            "gct_change_ms_mean": round(float(np.nanmean(sens_to - sens_ic)), 2),
+        }
+    return ForceEvents(contacts, t_all if t_all is not None else np.zeros(0), fz_all if fz_all is not None else np.zeros(0), info, warnings, rejected)
+
+
+def _cop_at(trial: Trial, a: float, b: float) -> np.ndarray | None:
+    """Force-weighted mean centre of pressure over [a, b] across plates."""
+    acc = np.zeros(3)
+    w = 0.0
+    for p in trial.forceplates:
+        m = (p.time_s >= a) & (p.time_s <= b)
+        if not m.any():
+            continue
+        fz = p.force_n[m, UP]
+        cop = p.cop_m[m]
+        ok = np.isfinite(cop).all(axis=1) & (fz > 20)
+        if ok.any():
+            acc += (cop[ok] * fz[ok, None]).sum(axis=0)
+            w += float(fz[ok].sum())
+    return acc / w if w > 0 else None
+
+
+def _assign_sides(contacts: pd.DataFrame, trial: Trial, warnings: list[str]) -> pd.DataFrame:
+    contacts = contacts.copy()
+    todo = contacts["side"].isna()
+    if not todo.any():
+        return contacts
+    mk = trial.markers
+    feet = {s: foot_markers(mk, s) for s in ("left", "right")} if mk is not None else {}
+    if mk is not None and feet.get("left") and feet.get("right"):
+        contacts["cop_foot_distance_m"] = np.nan
+        left = np.nanmean(np.stack([mk[n] for n in feet["left"]], axis=1), axis=1)
+        right = np.nanmean(np.stack([mk[n] for n in feet["right"]], axis=1), axis=1)
+        far = 0
+        for i in np.flatnonzero(todo.to_numpy()):
+            ic, to = contacts.at[i, "ic_s"], contacts.at[i, "to_s"]
+            a, b = ic + 0.25 * (to - ic), ic + 0.75 * (to - ic)
+            m = (mk.time_s >= a) & (mk.time_s <= b)
+            if not m.any():
+                m = np.abs(mk.time_s - 0.5 * (ic + to)) == np.min(np.abs(mk.time_s - 0.5 * (ic + to)))
+            hl, hr = np.nanmean(left[m, UP]), np.nanmean(right[m, UP])
+            if not (np.isfinite(hl) and np.isfinite(hr)):
+                continue
+            side = "left" if hl < hr else "right"
+            contacts.at[i, "side"] = side
+            cop = _cop_at(trial, a, b)
+            if cop is not None:
+                foot = left if side == "left" else right
+                d = float(np.linalg.norm(np.nanmean(foot[m], axis=0)[[FORWARD, LEFT]] - cop[[FORWARD, LEFT]]))
+                contacts.at[i, "cop_foot_distance_m"] = d
+                far += d > 0.35
+        if far:
+            warnings.append(f"{far} contact(s) have their centre of pressure more than 35 cm from the stance foot; check the plate calibration and marker labels")
+        contacts.loc[:, "side_from"] = "lower foot at mid-contact"
+    if contacts["side"].isna().any():
+        lat = []
+        for i in np.flatnonzero(contacts["side"].isna().to_numpy()):
+            cop = _cop_at(trial, contacts.at[i, "ic_s"], contacts.at[i, "to_s"])
+            lat.append((i, np.nan if cop is None else cop[LEFT]))
+        vals = np.array([v for _, v in lat], dtype=float)
+        if np.isfinite(vals).sum() >= 2:
+            mid = float(np.nanmedian(vals))
+            for i, v in lat:
+                if np.isfinite(v):
+                    contacts.at[i, "side"] = "left" if v > mid else "right"
+            contacts.loc[:, "side_from"] = "lateral centre of pressure"
+            warnings.append("sides assigned from the lateral position of the centre of pressure (no foot markers); check them")
+    return contacts.dropna(subset=["side"]).reset_index(drop=True)

@@ -1,0 +1,116 @@
+"""Readers: every supported file becomes a :class:`~stridelab.model.trial.Trial`.
+
+:func:`read_trial` picks the reader from the file's extension and, for text formats, its header.
+Readers are imported only when used, so the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from stridelab.errors import InvalidInputError
+from stridelab.io.options import ReadOptions
+from stridelab.model.trial import Trial
+
+#: format name -> "module:function" taking (path, ReadOptions) and returning a Trial.
+READERS: dict[str, str] = {
+    "c3d": "stridelab.io.c3d_reader:read_c3d",
+    "trc": "stridelab.io.opensim:read_trc",
+    "mot": "stridelab.io.opensim:read_mot",
+    "text": "stridelab.io.text:read_text",
+}
+
+#: extension -> format, for extensions that say it all.
+EXTENSIONS: dict[str, str] = {
+    ".c3d": "c3d",
+    ".trc": "trc",
+    ".mot": "mot",
+}
+
+#: Sniffers for ambiguous extensions (.csv, .txt, .tsv, .json, .gz): (format, function(path, first
+#: line) -> bool). The first that answers True wins; "text" is the fallback for delimited text.
+SNIFFERS: list[tuple[str, Callable[[Path, str], bool]]] = []
+
+_TEXTLIKE = {".txt", ".tsv", ".csv", ".dat"}
+
+
+def _first_line(path: Path) -> str:
+    opener: Any = open
+    if path.suffix.lower() == ".gz":
+        import gzip
+
+        opener = gzip.open
+    try:
+        with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
+            return str(fh.readline())
+    except OSError as e:
+        raise InvalidInputError(f"{path.name}: cannot read ({e})") from None
+
+
+def detect_format(path: str | Path) -> str:
+    """The format name of a file, from its extension and (for text) its first line."""
+    p = Path(path)
+    if not p.exists():
+        raise InvalidInputError(f"file not found: {p}")
+    if p.is_dir():
+        raise InvalidInputError(f"{p} is a folder; give a recording file")
+    ext = p.suffix.lower()
+    if ext in EXTENSIONS:
+        return EXTENSIONS[ext]
+    first = None
+    if SNIFFERS:
+        first = _first_line(p)
+        for fmt, sniff in SNIFFERS:
+            if sniff(p, first):
+                return fmt
+    if ext in _TEXTLIKE:
+        return "text"
+    known = sorted(set(EXTENSIONS) | _TEXTLIKE)
+    raise InvalidInputError(f"{p.name}: unsupported file type '{ext or '(none)'}'; supported: {', '.join(known)}")
+
+
+def reader_for(fmt: str) -> Callable[[Path, ReadOptions], Trial]:
+    mod, func = READERS[fmt].split(":")
+    fn: Callable[[Path, ReadOptions], Trial] = getattr(importlib.import_module(mod), func)
+    return fn
+
+
+def read_trial(path: str | Path, opts: ReadOptions | None = None, **kwargs: Any) -> Trial:
+    """Read any supported recording into a Trial.
+
+    Keyword arguments are :class:`ReadOptions` fields (``forces=``, ``static=``, ``markerset=`` ...).
+    """
+    opts = dataclasses.replace(opts or ReadOptions(), **kwargs)
+    path = Path(path)
+    fmt = detect_format(path)
+    trial = reader_for(fmt)(path, opts)
+    if opts.static is not None:
+        attach_static(trial, Path(opts.static), opts)
+    return trial
+
+
+def attach_static(trial: Trial, static_path: Path, opts: ReadOptions) -> None:
+    """Read a standing trial in the running trial's axes (same lab frame) and attach it."""
+    from stridelab.io.assemble import apply_static
+
+    axes = trial.provenance.axes_in
+    sopts = dataclasses.replace(
+        opts,
+        forces=None,
+        static=None,
+        start_s=None,
+        end_s=None,
+        vertical_axis=axes.get("up") if axes else None,
+        forward_axis=axes.get("forward") if axes else None,
+        units=None,
+    )
+    fmt = detect_format(static_path)
+    static = reader_for(fmt)(static_path, sopts)
+    apply_static(trial, static)
+
+
+__all__ = ["READERS", "EXTENSIONS", "SNIFFERS", "ReadOptions", "detect_format", "read_trial"]

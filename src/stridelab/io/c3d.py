@@ -1,0 +1,157 @@
+"""C3D reader: markers, analog channels and force platforms, parsed in a child process.
+
+The parser (ezc3d, C++) can crash on a malformed file; it therefore runs in a forked child and hands
+back plain numpy arrays. A crash, a hang or an exception in the child becomes an
+:class:`~stridelab.errors.InvalidInputError` with one line for the user; the parent never dies.
+
+Force platforms of types 1-4 (including a calibration matrix, type 4, and Kistler 8-channel plates,
+type 3) are converted to forces, moments and centre of pressure by ezc3d, in the lab frame. Times
+follow the C3D convention ``(first_frame - 1 + i) / rate`` with the header's 1-based first frame.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from stridelab.errors import InvalidInputError
+
+#: Seconds the child may take before it is considered hung.
+PARSE_TIMEOUT_S = 120.0
+
+
+def _param(group: dict[str, Any], name: str, default: Any = None) -> Any:
+    v = group.get(name)
+    if isinstance(v, dict):
+        return v.get("value", default)
+    return default
+
+
+def parse_c3d_inprocess(path: str) -> dict[str, Any]:
+    """Parse a C3D into plain arrays (in file units and axes). Runs in the child process."""
+    import ezc3d
+
+    c = ezc3d.c3d(path, extract_forceplat_data=True)
+    p = c["parameters"]
+    point = p.get("POINT", {})
+    rate = float(np.asarray(_param(point, "RATE", [0.0])).ravel()[0]) if _param(point, "RATE") is not None else 0.0
+    labels = [str(s).strip() for s in _param(point, "LABELS", [])]
+    pts = np.asarray(c["data"]["points"], dtype=float)  # (4, n_markers, n_frames)
+    n_markers = pts.shape[1]
+    labels = labels[:n_markers] + [f"marker_{i}" for i in range(len(labels), n_markers)]
+    units = _param(point, "UNITS", [""])
+    units_s = str(units[0]).strip() if isinstance(units, (list, tuple)) and units else ""
+    first_frame0 = int(c["header"]["points"]["first_frame"])  # ezc3d: 0-based (header - 1)
+    positions = np.transpose(pts[:3], (2, 1, 0)).copy()  # (n_frames, n_markers, 3)
+    residual = pts[3].T if pts.shape[0] > 3 else None
+
+    analog = p.get("ANALOG", {})
+    arate_v = _param(analog, "RATE", [0.0])
+    arate = float(np.asarray(arate_v).ravel()[0]) if np.size(arate_v) else 0.0
+    plates = []
+    for pf in c["data"].get("platform", []):
+        plates.append(
+            {
+                "force": np.asarray(pf["force"], dtype=float).T.copy(),
+                "moment": np.asarray(pf["moment"], dtype=float).T.copy(),
+                "cop": np.asarray(pf["center_of_pressure"], dtype=float).T.copy(),
+                "tz": np.asarray(pf["Tz"], dtype=float).T.copy(),
+                "corners": np.asarray(pf["corners"], dtype=float).T.copy(),
+                "origin": np.asarray(pf["origin"], dtype=float).ravel().copy(),
+                "unit_force": str(pf.get("unit_force", "N")),
+                "unit_moment": str(pf.get("unit_moment", "Nmm")),
+                "unit_position": str(pf.get("unit_position", "mm")),
+            }
+        )
+    fp = p.get("FORCE_PLATFORM", {})
+    types = [int(t) for t in np.asarray(_param(fp, "TYPE", [])).ravel()]
+    subjects = p.get("SUBJECTS", {})
+    subject_names = [str(s) for s in (_param(subjects, "NAMES", []) or [])]
+    analog_labels = [str(s).strip() for s in (_param(analog, "LABELS", []) or [])]
+    analog_units = [str(s).strip() for s in (_param(analog, "UNITS", []) or [])]
+    analogs = np.asarray(c["data"]["analogs"], dtype=float)
+    analogs = analogs[0].T.copy() if analogs.ndim == 3 and analogs.size else np.zeros((0, 0))
+    return {
+        "labels": labels,
+        "positions": positions,
+        "residual": residual,
+        "rate_hz": rate,
+        "units": units_s,
+        "first_frame0": first_frame0,
+        "analog_rate_hz": arate,
+        "analog_labels": analog_labels,
+        "analog_units": analog_units,
+        "analogs": analogs,
+        "plates": plates,
+        "plate_types": types,
+        "subject_names": subject_names,
+        "manufacturer": str(_param(p.get("MANUFACTURER", {}), "COMPANY", [""]) or [""]),
+    }
+
+
+def _child(path: str, conn: Any) -> None:  # pragma: no cover - runs in the child
+    try:
+        conn.send(("ok", parse_c3d_inprocess(path)))
+    except BaseException as e:  # noqa: BLE001 - anything the parser throws is reported
+        try:
+            conn.send(("error", f"{type(e).__name__}: {e}"))
+        except Exception:
+            pass
+    finally:
+        conn.close()
+
+
+def parse_c3d(path: str | Path, timeout_s: float = PARSE_TIMEOUT_S) -> dict[str, Any]:
+    """Parse a C3D file in a child process; raise InvalidInputError if the parser fails or crashes."""
+    path = str(path)
+    if not os.path.isfile(path):
+        raise InvalidInputError(f"file not found: {path}")
+    with open(path, "rb") as fh:
+        head = fh.read(512)
+    if len(head) < 512 or head[1] != 0x50:
+        raise InvalidInputError(
+            f"{Path(path).name}: not a C3D file (bad header); export the trial again from the lab software"
+        )
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    ctx: Any = mp.get_context(method)
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(path, child), daemon=True)
+    proc.start()
+    child.close()
+    msg: tuple[str, Any] | None = None
+    deadline = time.monotonic() + timeout_s
+    try:
+        while time.monotonic() < deadline:
+            if parent.poll(0.05):
+                try:
+                    msg = parent.recv()
+                except EOFError:
+                    msg = None
+                break
+            if not proc.is_alive() and not parent.poll(0):
+                break
+        else:
+            proc.kill()
+            raise InvalidInputError(
+                f"{Path(path).name}: the C3D parser did not finish in {timeout_s:.0f} s; the file is probably corrupt"
+            )
+    finally:
+        proc.join(timeout=5)
+        parent.close()
+    if msg is None:
+        code = proc.exitcode
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        raise InvalidInputError(
+            f"{Path(path).name}: the C3D parser crashed ({how}); the file is truncated or corrupt, "
+            "export it again from the lab software"
+        )
+    status, payload = msg
+    if status != "ok":
+        raise InvalidInputError(f"{Path(path).name}: cannot read this C3D file ({payload}); check that it is not truncated")
+    return dict(payload)

@@ -1,0 +1,165 @@
+"""OpenSim files: TRC marker trajectories and MOT ground-reaction-force files.
+
+TRC: the standard five header lines (``PathFileType``, the ``DataRate ... Units`` line and its
+values, ``Frame#  Time  <markers>``, ``X1 Y1 Z1 ...``), then data; units from the header.
+MOT: a header ending in ``endheader``, then a ``time`` column and force columns named
+``[<prefix>_]ground_force_v{x,y,z}``, ``..._p{x,y,z}`` (centre of pressure, m) and
+``[<prefix>_]ground_torque_{x,y,z}`` (N·m). A prefix ``r``/``l``/``right``/``left`` (or a ``_r``/``_l``
+suffix) makes the columns one foot's force, so the side of every contact is known; numbered or
+unprefixed groups are plates whose side is found from the markers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+
+from stridelab.errors import InvalidInputError
+from stridelab.io.assemble import RawMocap, RawPlate, build_trial, sha256_of
+from stridelab.io.options import ReadOptions
+from stridelab.model.trial import QualityLog, Trial
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8", errors="strict").splitlines()
+    except UnicodeDecodeError:
+        raise InvalidInputError(f"{path.name}: not a text file") from None
+    except OSError as e:
+        raise InvalidInputError(f"{path.name}: cannot read ({e.strerror})") from None
+
+
+def raw_from_trc(path: Path, opts: ReadOptions) -> RawMocap:
+    lines = _read_lines(path)
+    if len(lines) < 6 or not lines[0].startswith("PathFileType"):
+        raise InvalidInputError(f"{path.name}: not a TRC file (the first line must start with PathFileType)")
+    keys = lines[1].split("\t") if "\t" in lines[1] else lines[1].split()
+    vals = lines[2].split("\t") if "\t" in lines[2] else lines[2].split()
+    meta = dict(zip([k.strip() for k in keys], [v.strip() for v in vals], strict=False))
+    try:
+        rate = float(meta.get("DataRate") or meta.get("CameraRate") or "nan")
+    except ValueError:
+        rate = float("nan")
+    units = meta.get("Units") or None
+    names_row = lines[3].split("\t")
+    marker_names = [n.strip() for n in names_row[2:] if n.strip()]
+    body = [ln for ln in lines[5:] if ln.strip()]
+    if not body:
+        raise InvalidInputError(f"{path.name}: the TRC file has no data rows")
+    data = np.genfromtxt(io.StringIO("\n".join(body)), delimiter="\t", dtype=float, invalid_raise=False)
+    data = np.atleast_2d(data)
+    n_cols = 2 + 3 * len(marker_names)
+    if data.shape[1] < n_cols:
+        # trailing empty columns (missing markers at the end) are legal; pad with NaN
+        data = np.hstack([data, np.full((data.shape[0], n_cols - data.shape[1]), np.nan)])
+    t = data[:, 1]
+    if not np.isfinite(rate) or rate <= 0:
+        if t.size < 2:
+            raise InvalidInputError(f"{path.name}: no DataRate and too few rows to find the rate")
+        rate = (t.size - 1) / float(t[-1] - t[0])
+    pos = data[:, 2:n_cols].reshape(data.shape[0], len(marker_names), 3)
+    return RawMocap(marker_names, pos, rate, t.astype(float), opts.units or units, path.name, "trc")
+
+
+_MOT_RE = re.compile(
+    r"^(?:(?P<pre>[A-Za-z0-9]+)_)?ground_(?P<q>force|torque)_(?P<side2>[lr]_)?(?P<kind>v|p)?(?P<ax>[xyz])(?:_(?P<suf>[lr]))?$",
+    re.IGNORECASE,
+)
+
+
+def raw_plates_from_mot(path: Path) -> list[RawPlate]:
+    lines = _read_lines(path)
+    try:
+        end = next(i for i, ln in enumerate(lines) if ln.strip().lower() == "endheader")
+    except StopIteration:
+        raise InvalidInputError(f"{path.name}: not a MOT file (no 'endheader' line)") from None
+    header = lines[end + 1].split("\t") if "\t" in lines[end + 1] else lines[end + 1].split()
+    header = [h.strip() for h in header]
+    body = [ln for ln in lines[end + 2 :] if ln.strip()]
+    if not body:
+        raise InvalidInputError(f"{path.name}: the MOT file has no data rows")
+    data = np.atleast_2d(np.genfromtxt(io.StringIO("\n".join(body)), dtype=float, invalid_raise=False))
+    if data.shape[1] != len(header):
+        raise InvalidInputError(f"{path.name}: {len(header)} column names but {data.shape[1]} columns of data")
+    try:
+        t = data[:, [h.lower() for h in header].index("time")]
+    except ValueError:
+        raise InvalidInputError(f"{path.name}: no 'time' column") from None
+    groups: dict[str, dict[str, int]] = {}
+    for i, h in enumerate(header):
+        m = _MOT_RE.match(h)
+        if not m:
+            continue
+        side = (m.group("side2") or "").rstrip("_") or m.group("suf") or ""
+        pre = (m.group("pre") or "").lower()
+        if pre in ("r", "l", "right", "left"):
+            side = pre[0]
+            pre = ""
+        key = side.lower() if side else (pre or "0")
+        q = "T" if m.group("q").lower() == "torque" else ("F" if (m.group("kind") or "v").lower() == "v" else "P")
+        groups.setdefault(key, {})[q + m.group("ax").upper()] = i
+    if not groups:
+        raise InvalidInputError(f"{path.name}: no ground_force_v* columns")
+    dt = np.diff(t)
+    if dt.size == 0 or np.any(dt <= 0):
+        raise InvalidInputError(f"{path.name}: the time column is not increasing")
+    rate = (t.size - 1) / float(t[-1] - t[0])
+    plates = []
+    for key, cols in sorted(groups.items()):
+        try:
+            f = data[:, [cols["FX"], cols["FY"], cols["FZ"]]]
+        except KeyError:
+            raise InvalidInputError(f"{path.name}: force group {key!r} lacks one of vx, vy, vz") from None
+        cop = data[:, [cols[k] for k in ("PX", "PY", "PZ")]] if all(k in cols for k in ("PX", "PY", "PZ")) else np.full_like(f, np.nan)
+        tq = np.zeros_like(f)
+        for j, ax in enumerate("XYZ"):
+            if "T" + ax in cols:
+                tq[:, j] = data[:, cols["T" + ax]]
+        side = {"r": "right", "l": "left"}.get(key)
+        plates.append(
+            RawPlate(
+                name=f"{side}_foot" if side else f"plate{key}",
+                rate_hz=rate,
+                time_s=t.astype(float),
+                force_n=f,
+                cop=cop,
+                free_moment_nm=tq,
+                side=side,
+                cop_scale_m=1.0,
+            )
+        )
+    return plates
+
+
+def read_trc(path: str | Path, opts: ReadOptions | None = None) -> Trial:
+    """Read a TRC marker file (and a MOT or text force file given as ``opts.forces``)."""
+    opts = opts or ReadOptions()
+    path = Path(path)
+    raw = raw_from_trc(path, opts)
+    quality = QualityLog()
+    if opts.forces is not None:
+        fpath = Path(opts.forces)
+        if fpath.suffix.lower() == ".mot":
+            raw.plates = raw_plates_from_mot(fpath)
+        else:
+            from stridelab.io.text import raw_plates_from_text
+
+            raw.plates = raw_plates_from_text(fpath, opts, raw.names, quality)
+    trial = build_trial(raw, opts, path)
+    for w in quality.warnings:
+        trial.quality.warn(w)
+    if opts.forces is not None:
+        trial.provenance.extra["forces"] = {"path": str(opts.forces), "sha256": sha256_of(opts.forces)}
+    return trial
+
+
+def read_mot(path: str | Path, opts: ReadOptions | None = None) -> Trial:
+    """Read a MOT force file alone (a forces-only trial)."""
+    opts = opts or ReadOptions()
+    path = Path(path)
+    plates = raw_plates_from_mot(path)
+    raw = RawMocap([], np.zeros((plates[0].time_s.size, 0, 3)), plates[0].rate_hz, plates[0].time_s, "m", path.name, "mot", plates)
+    return build_trial(raw, opts, path)

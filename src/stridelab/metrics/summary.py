@@ -1,0 +1,88 @@
+"""Summaries of the per-step table: medians, IQRs, per side, balance and symmetry.
+
+* Summary values are medians over steps (robust to the odd mis-detected step), with the
+  inter-quartile range beside them.
+* ``gct_balance_left_pct`` = mean left GCT / (mean left GCT + mean right GCT) x 100, Garmin's
+  "ground contact time balance".
+* Symmetry index of a bilateral metric = 100 (L - R) / (0.5 (L + R)) with L, R the per-side means
+  (Robinson et al. 1987, J Manipulative Physiol Ther 10:172); 0 is perfect symmetry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: The summary keys of the JSON contract, in order.
+SUMMARY_KEYS = (
+    "cadence_spm",
+    "gct_ms",
+    "flight_ms",
+    "duty_factor",
+    "step_length_m",
+    "speed_mps",
+    "vertical_oscillation_cm",
+    "vertical_ratio_pct",
+    "gct_balance_left_pct",
+)
+
+#: Per-step metrics summarised per side and compared for symmetry.
+BILATERAL_KEYS = ("gct_ms", "flight_ms", "step_time_ms", "step_length_m", "duty_factor", "vertical_oscillation_cm")
+
+#: Per-step columns summarised (median and IQR) when present.
+STEP_SUMMARY_KEYS = ("cadence_spm", "gct_ms", "flight_ms", "duty_factor", "step_length_m", "stride_length_m", "step_time_ms", "stride_time_ms", "vertical_oscillation_cm", "vertical_ratio_pct")
+
+
+def _median(x: pd.Series) -> float | None:
+    v = x.to_numpy(dtype=float)
+    v = v[np.isfinite(v)]
+    return float(np.median(v)) if v.size else None
+
+
+def _iqr(x: pd.Series) -> float | None:
+    v = x.to_numpy(dtype=float)
+    v = v[np.isfinite(v)]
+    if v.size < 2:
+        return None
+    q1, q3 = np.percentile(v, [25, 75])
+    return float(q3 - q1)
+
+
+def _mean(x: pd.Series) -> float | None:
+    v = x.to_numpy(dtype=float)
+    v = v[np.isfinite(v)]
+    return float(np.mean(v)) if v.size else None
+
+
+def summarise(steps: pd.DataFrame, speed_mps: float | None, extra_columns: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``summary``, ``summary_iqr``, ``by_side`` and ``symmetry_pct`` of the JSON contract."""
+    summary: dict[str, Any] = {k: None for k in SUMMARY_KEYS}
+    iqr: dict[str, Any] = {}
+    cols = [c for c in (*STEP_SUMMARY_KEYS, *extra_columns) if c in steps.columns]
+    for c in cols:
+        summary[c] = _median(steps[c])
+        iqr[c] = _iqr(steps[c])
+    summary["speed_mps"] = speed_mps
+    by_side: dict[str, dict[str, Any]] = {}
+    for side in ("left", "right"):
+        s = steps[steps["side"] == side]
+        d: dict[str, Any] = {"n_steps": int(len(s))}
+        for c in cols:
+            d[c] = _median(s[c])
+        by_side[side] = d
+    left = steps[steps["side"] == "left"]
+    right = steps[steps["side"] == "right"]
+    gl, gr = (_mean(left["gct_ms"]), _mean(right["gct_ms"])) if len(steps) else (None, None)
+    summary["gct_balance_left_pct"] = 100.0 * gl / (gl + gr) if gl is not None and gr is not None else None
+    symmetry: dict[str, Any] = {}
+    for c in (*BILATERAL_KEYS, *extra_columns):
+        if c not in steps.columns:
+            continue
+        lv, rv = _mean(left[c]), _mean(right[c])
+        if lv is None or rv is None or (lv + rv) == 0:
+            symmetry[c] = None
+        else:
+            symmetry[c] = 100.0 * (lv - rv) / (0.5 * (lv + rv))
+    return {"summary": summary, "summary_iqr": iqr, "by_side": by_side, "symmetry_pct": symmetry}

@@ -1,0 +1,32 @@
+"""The HTML report: one self-contained file (inline SVG figures and CSS, no scripts to fetch).
+
+Sections are small builders registered in :data:`stridelab.report.html.SECTIONS`; each receives
+the :class:`~stridelab.analysis.Analysis` and returns a :class:`~stridelab.report.html.Section` or
+None when its data are absent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from stridelab.analysis import Analysis
+
+
+def write_report(analysis: Analysis, path: str | Path) -> Path:
+    """Render the report of one analysis to ``path`` (HTML) and return the path."""
+    from stridelab.errors import InvalidInputError
+    from stridelab.report.html import render
+
+    p = Path(path)
+    html = render(analysis)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(html, encoding="utf-8")
+    except OSError as e:
+        raise InvalidInputError(f"cannot write the report to {p}: {e.strerror}") from None
+    return p
+
+
+__all__ = ["write_report"]
