@@ -15,6 +15,7 @@ import numpy as np
 
 from stridelab.errors import InvalidInputError
 from stridelab.io.gaps import fill_gaps
+from stridelab.io.labels import fix_swapped_pairs
 from stridelab.io.markerset import map_markers, read_user_mapping
 from stridelab.io.options import ReadOptions
 from stridelab.io.orientation import (
@@ -211,6 +212,8 @@ def build_trial(raw: RawMocap, opts: ReadOptions, path: str | Path | None = None
     if pos_c.shape[1]:
         pos_c = fill_gaps(pos_c, names, raw.rate_hz, opts.max_gap_s, quality)
     markers = MarkerData(pos_c, names, list(raw.names), raw.rate_hz, np.asarray(raw.time_s, dtype=float)) if pos_c.shape[1] else None
+    if markers is not None:
+        fix_swapped_pairs(markers, quality, raw.source)
     plates = [_plate_to_canonical(p, r, scale, quality) for p in raw.plates]
     prov = Provenance(
         path=str(path) if path else None,

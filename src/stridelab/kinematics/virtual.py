@@ -1,0 +1,189 @@
+"""Virtual landmarks: anatomical landmarks of the static trial carried into the running trial, and
+joint centres.
+
+Running marker sets often lack anatomical markers (Fukuchi 2017: no knee or ankle markers while
+running; Running Injury Clinic: clusters only). As in Visual3D and the calibrated anatomical
+systems technique (Cappozzo A et al. 1995, Clin Biomech 10:171), each segment's technical markers
+(those present in both trials) define its pose in every running frame
+(:func:`stridelab.kinematics.rigid.fit_rigid`), and the static trial's anatomical landmarks of
+that segment are expressed in it. Reconstructed landmarks get their canonical name; their origin is
+listed in ``trial.provenance.extra["virtual_markers"]``.
+
+Joint centres (added as ``l_hjc``/``r_hjc``, ``l_kjc``..., ``l_ajc``...):
+
+* hip: Harrington ME et al. (2007) J Biomech 40:595-602 regression from pelvic width (inter-ASIS
+  distance, PW) and depth (mid-ASIS to mid-PSIS, PD), in the pelvis frame from the ASIS midpoint:
+  anterior -0.24 PD - 9.9 mm, superior -0.30 PW - 10.9 mm, lateral 0.33 PW + 7.3 mm;
+* knee: midpoint of the femoral epicondyles; ankle: midpoint of the malleoli (Wu G et al. 2002,
+  ISB recommendation, J Biomech 35:543).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from stridelab.kinematics.rigid import fit_rigid, transform_points
+from stridelab.model.axes import FORWARD, LEFT, UP
+from stridelab.model.trial import MarkerData, Trial
+
+#: Landmark suffixes (canonical, without side) carried by each segment.
+SEGMENTS: dict[str, tuple[str, ...]] = {
+    "pelvis": ("asis", "psis", "iliac_crest", "sacrum", "pelvis_c"),
+    "thigh": ("thigh_c", "thigh_wand", "knee_lat", "knee_med", "gtr"),
+    "shank": ("shank_c", "shank_wand", "tt", "hf", "ankle_lat", "ankle_med"),
+    "foot": ("foot_c", "heel", "mt1", "mt2", "mt5", "toe", "midfoot", "forefoot"),
+}
+
+
+def _segment_of(name: str) -> tuple[str, str | None] | None:
+    """(segment, side) of a canonical name, or None."""
+    side = None
+    base = name
+    if name[:2] in ("l_", "r_"):
+        side, base = ("left" if name[0] == "l" else "right"), name[2:]
+    for seg, prefixes in SEGMENTS.items():
+        if base.startswith(prefixes):
+            return seg, (None if seg == "pelvis" else side)
+    return None
+
+
+@dataclass
+class VirtualResult:
+    added: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    cluster_rms_mm: dict[str, float] = field(default_factory=dict)
+
+
+def _static_ref(static: MarkerData, idx: int) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        return np.nanmedian(static.positions_m[:, idx, :], axis=0)
+
+
+def add_static_landmarks(trial: Trial) -> VirtualResult:
+    """Reconstruct the static trial's anatomical landmarks that the running trial lacks."""
+    res = VirtualResult()
+    mk, st = trial.markers, trial.static
+    if mk is None or st is None:
+        return res
+    run_by_orig = {o: i for i, o in enumerate(mk.original_names)}
+    groups: dict[tuple[str, str | None], list[int]] = {}
+    for j, name in enumerate(st.names):
+        seg = _segment_of(name)
+        if seg is not None:
+            groups.setdefault(seg, []).append(j)
+    new_pos: list[np.ndarray] = []
+    new_names: list[str] = []
+    for (seg, side), members in groups.items():
+        tech = [(j, run_by_orig[st.original_names[j]]) for j in members if st.original_names[j] in run_by_orig and mk.has(mk.names[run_by_orig[st.original_names[j]]])]
+        missing = [j for j in members if st.names[j] not in mk.names or not mk.has(st.names[j])]
+        label = f"{side + ' ' if side else ''}{seg}"
+        if not missing:
+            continue
+        if len(tech) < 3:
+            res.messages.append(
+                f"{label}: {len(tech)} marker(s) shared with the static trial (3 needed), so "
+                f"{', '.join(st.names[j] for j in missing)} cannot be reconstructed"
+            )
+            continue
+        ref = np.stack([_static_ref(st, j) for j, _ in tech])
+        cur = mk.positions_m[:, [i for _, i in tech], :]
+        r, t, rms = fit_rigid(ref, cur)
+        res.cluster_rms_mm[label] = float(np.nanmedian(rms) * 1000)
+        if res.cluster_rms_mm[label] > 10.0:
+            res.messages.append(
+                f"{label}: its markers fit the static trial's shape only to {res.cluster_rms_mm[label]:.0f} mm (a marker moved "
+                "or is mislabelled); landmarks reconstructed from it are unreliable"
+            )
+        pts = np.stack([_static_ref(st, j) for j in missing])
+        recon = transform_points(r, t, pts)
+        for k, j in enumerate(missing):
+            if st.names[j] in new_names:
+                continue
+            new_pos.append(recon[:, k, :])
+            new_names.append(st.names[j])
+            res.added.append(st.names[j])
+    if new_names:
+        _append(trial, new_pos, new_names, [f"(static) {n}" for n in new_names])
+        trial.provenance.extra.setdefault("virtual_markers", {}).update({n: "static landmark via segment cluster" for n in new_names})
+    return res
+
+
+def _append(trial: Trial, positions: list[np.ndarray], names: list[str], originals: list[str]) -> None:
+    mk = trial.markers
+    assert mk is not None
+    keep = [i for i, n in enumerate(mk.names) if n not in names]
+    pos = np.concatenate([mk.positions_m[:, keep, :], np.stack(positions, axis=1)], axis=1)
+    trial.markers = MarkerData(pos, [mk.names[i] for i in keep] + names, [mk.original_names[i] for i in keep] + originals, mk.rate_hz, mk.time_s)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return v / np.linalg.norm(v, axis=-1, keepdims=True)
+
+
+def harrington_hjc(l_asis: np.ndarray, r_asis: np.ndarray, l_psis: np.ndarray, r_psis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Left and right hip joint centres (n, 3) by Harrington et al. (2007), inputs in metres."""
+    mid_asis = 0.5 * (l_asis + r_asis)
+    mid_psis = 0.5 * (l_psis + r_psis)
+    left_ax = _unit(l_asis - r_asis)
+    back = mid_psis - mid_asis
+    ant = _unit(-(back - np.sum(back * left_ax, axis=-1, keepdims=True) * left_ax))
+    sup = np.cross(ant, left_ax)
+    pw = np.linalg.norm(l_asis - r_asis, axis=-1, keepdims=True)
+    pd = np.linalg.norm(back, axis=-1, keepdims=True)
+    base = mid_asis + (-0.24 * pd - 0.0099) * ant + (-0.30 * pw - 0.0109) * sup
+    lat = (0.33 * pw + 0.0073) * left_ax
+    return base + lat, base - lat
+
+
+def add_joint_centres(markers: MarkerData) -> tuple[MarkerData, list[str], list[str]]:
+    """Markers with hip, knee and ankle joint centres appended where their landmarks exist.
+
+    Returns (markers, added names, messages naming what is missing)."""
+    names: list[str] = []
+    pos: list[np.ndarray] = []
+    msgs: list[str] = []
+    need = ("l_asis", "r_asis", "l_psis", "r_psis")
+    if markers.has(*need):
+        lh, rh = harrington_hjc(*(markers[n] for n in need))
+        names += ["l_hjc", "r_hjc"]
+        pos += [lh, rh]
+    else:
+        msgs.append(f"hip joint centres (Harrington 2007) need {', '.join(markers.missing(*need))}")
+    for side in ("l_", "r_"):
+        for jc, (a, b) in (("kjc", ("knee_lat", "knee_med")), ("ajc", ("ankle_lat", "ankle_med"))):
+            if markers.has(side + a, side + b):
+                names.append(side + jc)
+                pos.append(0.5 * (markers[side + a] + markers[side + b]))
+            else:
+                msgs.append(f"{side}{jc} needs {', '.join(markers.missing(side + a, side + b))}")
+    if not names:
+        return markers, [], msgs
+    keep = [i for i, n in enumerate(markers.names) if n not in names]
+    p = np.concatenate([markers.positions_m[:, keep, :], np.stack(pos, axis=1)], axis=1)
+    out = MarkerData(p, [markers.names[i] for i in keep] + names, [markers.original_names[i] for i in keep] + [f"(derived) {n}" for n in names], markers.rate_hz, markers.time_s)
+    return out, names, msgs
+
+
+def prepare_markers(trial: Trial) -> VirtualResult:
+    """Static landmarks into the running trial, then joint centres in both. Idempotent."""
+    if trial.provenance.extra.get("virtual_prepared"):
+        return VirtualResult()
+    res = add_static_landmarks(trial)
+    if trial.markers is not None:
+        trial.markers, added, msgs = add_joint_centres(trial.markers)
+        res.added += added
+        res.messages += msgs
+        if added:
+            trial.provenance.extra.setdefault("virtual_markers", {}).update({n: "joint centre" for n in added})
+    if trial.static is not None:
+        trial.static, _, _ = add_joint_centres(trial.static)
+    trial.provenance.extra["virtual_prepared"] = True
+    for m in res.messages:
+        trial.quality.note("landmark_missing", message=m)
+    return res
+
+
+__all__ = ["SEGMENTS", "add_joint_centres", "add_static_landmarks", "harrington_hjc", "prepare_markers", "FORWARD", "LEFT", "UP"]
