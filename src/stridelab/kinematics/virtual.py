@@ -75,10 +75,10 @@ def add_static_landmarks(trial: Trial) -> VirtualResult:
             groups.setdefault(seg, []).append(j)
     new_pos: list[np.ndarray] = []
     new_names: list[str] = []
-    for (seg, side), members in groups.items():
+    for (seg_name, side), members in groups.items():
         tech = [(j, run_by_orig[st.original_names[j]]) for j in members if st.original_names[j] in run_by_orig and mk.has(mk.names[run_by_orig[st.original_names[j]]])]
         missing = [j for j in members if st.names[j] not in mk.names or not mk.has(st.names[j])]
-        label = f"{side + ' ' if side else ''}{seg}"
+        label = f"{side + ' ' if side else ''}{seg_name}"
         if not missing:
             continue
         if len(tech) < 3:
