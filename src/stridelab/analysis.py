@@ -209,6 +209,10 @@ def analyze(trial: Trial, options: AnalysisOptions | None = None) -> Analysis:
     subj.set("height_m", options.height_m, "given")
     subj.set("leg_length_m", options.leg_length_m, "given")
     resolve_leg_length(trial)
+    if trial.markers is not None:
+        from stridelab.kinematics.virtual import prepare_markers
+
+        prepare_markers(trial)
     events = detect_contacts(trial, options.events_from)
     warnings: list[str] = list(trial.quality.warnings) + list(events.warnings)
     contacts = events.contacts
