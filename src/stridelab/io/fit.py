@@ -105,6 +105,15 @@ def _assign(ts: np.ndarray, tables: list[dict[str, Any]]) -> np.ndarray:
     return idx
 
 
+def _assign_laps(ts: np.ndarray, laps: list[dict[str, Any]]) -> np.ndarray | int:
+    """Lap of each record: the last lap that started at or before it (records before the first lap's
+    start belong to the first lap)."""
+    starts = np.array([float(x.get("start_time", np.nan)) for x in laps])
+    if not laps or not np.isfinite(starts).all():
+        return -1
+    return np.clip(np.searchsorted(starts, ts, side="right") - 1, 0, len(laps) - 1)
+
+
 def _refuse(name: str, sports: list[Any], how: str) -> None:
     kinds = sorted({str(s) for s in sports if s is not None})
     what = " and ".join(kinds) if kinds else "an unknown sport"
@@ -171,7 +180,7 @@ def read_fit(path: str | Path, opts: ReadOptions | None = None) -> Trial:
         raise NotRunningError(f"{p.name}: the file names no sport and its cadence and speed do not look like running; stridelab analyses running")
     else:
         warnings.append("the file names no sport; analysed as a run because its cadence and speed look like running")
-    rec = rec.assign(session=sess_idx, lap=_assign(ts, laps) if laps else -1)[keep].reset_index(drop=True)
+    rec = rec.assign(session=sess_idx, lap=_assign_laps(ts, laps))[keep].reset_index(drop=True)
     if len(rec) == 0:
         raise InvalidInputError(f"{p.name}: no running records could be decoded" + (f"; the file breaks at {fatal[0].describe()}" if fatal else ""))
     order = np.argsort(rec["time_s"].to_numpy(), kind="stable")
