@@ -18,7 +18,8 @@ contact or step table; the contract's ``summary`` is filled from the records ins
   left foot's share (Garmin Connect shows it as "% L"); per-side contact times follow from it:
   left = 2 x stance time x balance / 100, right = 2 x stance time x (100 - balance) / 100.
 * Grade (%) = slope of altitude over distance: altitude resampled every 10 m of distance,
-  smoothed with a 50 m moving average, central differences; NaN where the run covers < 100 m.
+  smoothed with a 100 m moving average, central differences; NaN where the run covers < 100 m
+  and beyond +/-40 % (GPS distance or altitude jumps, e.g. at lock-on, not terrain).
 """
 
 from __future__ import annotations
@@ -70,7 +71,10 @@ class RecordSummary:
     warnings: list[str] = field(default_factory=list)
 
 
-def grade_pct(distance_m: np.ndarray, altitude_m: np.ndarray, step_m: float = 10.0, window_m: float = 50.0) -> np.ndarray:
+MAX_GRADE_PCT = 40.0
+
+
+def grade_pct(distance_m: np.ndarray, altitude_m: np.ndarray, step_m: float = 10.0, window_m: float = 100.0) -> np.ndarray:
     """Grade (%) of each record from altitude over distance (method in the module docstring)."""
     out = np.full(len(distance_m), np.nan)
     ok = np.isfinite(distance_m) & np.isfinite(altitude_m)
@@ -88,6 +92,7 @@ def grade_pct(distance_m: np.ndarray, altitude_m: np.ndarray, step_m: float = 10
     smooth = np.convolve(pad, np.ones(k) / k, mode="valid")
     g = np.gradient(smooth, step_m) * 100.0
     out[ok] = np.interp(d, grid, g)
+    out[np.abs(out) > MAX_GRADE_PCT] = np.nan  # GPS jumps (e.g. at lock-on), not terrain
     return out
 
 
@@ -146,7 +151,7 @@ def derive(records: pd.DataFrame, sources: dict[str, str]) -> tuple[pd.DataFrame
             src["vertical_ratio_pct"] = "vertical oscillation / step length x 100"
     if "grade_pct" not in df and "distance_m" in df and "altitude_m" in df:
         df["grade_pct"] = grade_pct(col("distance_m"), col("altitude_m"))
-        src["grade_pct"] = "altitude over distance, 50 m smoothing"
+        src["grade_pct"] = "altitude over distance, 100 m smoothing"
     return df, src
 
 
