@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from stridelab.analysis import analyze
-from stridelab.errors import NoValidResultError, NotRunningError
+from stridelab.errors import NotRunningError, NoValidResultError
 from stridelab.io import read_trial
 from stridelab.io.fit_decode import crc16, decode_fit, message_columns
 from stridelab.io.fit_synth import write_synthetic_run

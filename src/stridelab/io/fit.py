@@ -210,6 +210,7 @@ def read_fit(path: str | Path, opts: ReadOptions | None = None) -> Trial:
         "manufacturer": fid.get("manufacturer"),
         "product": fid.get("garmin_product", fid.get("product")),
         "start_utc": datetime.fromtimestamp(t0 + FIT_EPOCH_S, UTC).isoformat(),
+        "t0_fit_s": t0,
         "sport": sorted({str(s) for s in sports}) if sports else None,
         "sport_from": how,
         "sources": table.sources,

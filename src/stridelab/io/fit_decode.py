@@ -233,7 +233,7 @@ def _decode(buf_np: np.ndarray, d: _Definition) -> FitGroup:
     endian = "<" if d.little else ">"
     names, formats, offs = [], [], []
     o = 0
-    for i, (num, size, bt) in enumerate(d.fields):
+    for i, (_num, size, bt) in enumerate(d.fields):
         code, bsize, _ = _BASE[bt & 0x1F]
         if code == "S":
             fmt = f"S{size}"

@@ -89,7 +89,7 @@ def write_synthetic_run(
     if developer:
         enc.on_mesg(mn["DEVELOPER_DATA_ID"], dev_id)
         for name, d in descs.items():
-            enc.add_developer_field(name, dev_id, d)
+            enc.add_developer_field(name, dev_id, d)  # type: ignore[arg-type]
             enc.on_mesg(mn["FIELD_DESCRIPTION"], d)
     enc.on_mesg(mn["EVENT"], {"timestamp": t0, "event": "timer", "event_type": "start"})
     steps_field = cad if cadence_in_steps else cad / 2.0

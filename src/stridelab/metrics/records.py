@@ -121,10 +121,10 @@ def derive(records: pd.DataFrame, sources: dict[str, str]) -> tuple[pd.DataFrame
     src = dict(sources)
     df = records.copy()
     flags = df["implausible"].astype(str).to_numpy() if "implausible" in df else np.full(len(df), "")
-    for col in df.columns:
-        if df[col].dtype.kind == "f" and any(col in f.split(";") for f in set(flags) if f):
-            bad = np.array([col in f.split(";") for f in flags])
-            df.loc[bad, col] = np.nan
+    flagged_cols = {c for f in set(flags) if f for c in f.split(";")}
+    for name in flagged_cols & set(df.columns):
+        bad = np.array([name in f.split(";") for f in flags])
+        df.loc[bad, name] = np.nan
 
     def col(name: str) -> np.ndarray:
         return df[name].to_numpy(float) if name in df else np.full(len(df), np.nan)
@@ -249,7 +249,7 @@ def analyse_records(trial: Trial, speed_mps: float | None = None) -> dict[str, A
         },
         "speed": "given" if speed_mps is not None else rs.sources.get("speed_mps"),
     }
-    sections = {"timeseries": timeseries_json(rs.table), "records": {**rs.info, "device": {k: fit.get(k) for k in ("manufacturer", "product", "start_utc", "sport")}}}
+    sections: dict[str, Any] = {"timeseries": timeseries_json(rs.table), "records": {**rs.info, "device": {k: fit.get(k) for k in ("manufacturer", "product", "start_utc", "sport")}}}
     if trial.laps is not None and len(trial.laps):
         sections["laps"] = [{k: to_json_value(v) for k, v in r.items()} for r in trial.laps.to_dict("records")]
     return {
