@@ -23,7 +23,7 @@ from stridelab.metrics.spatiotemporal import build_steps, pelvis_centre, treadmi
 from stridelab.metrics.subject import resolve_leg_length
 from stridelab.metrics.summary import summarise
 from stridelab.model.axes import FORWARD
-from stridelab.model.tables import records, to_json_value
+from stridelab.model.tables import contact_table, empty_step_table, records, to_json_value
 from stridelab.model.trial import Trial
 
 SCHEMA_VERSION = "1.0"
@@ -31,7 +31,9 @@ SCHEMA_VERSION = "1.0"
 #: Extra stages run after the spatiotemporal metrics, as "module:function"; each takes
 #: (analysis, options), may add step columns, JSON sections and warnings, and must not fail the
 #: analysis for what its data cannot support (it says so in a warning instead).
-EXTRA_STAGES: list[str] = []
+EXTRA_STAGES: list[str] = [
+    "stridelab.metrics.fatigue.stage:run",
+]
 
 
 @dataclass
@@ -201,6 +203,15 @@ def _run_stage(path: str, analysis: Analysis, options: AnalysisOptions) -> None:
     getattr(importlib.import_module(mod), func)(analysis, options)
 
 
+def _records_analysis(trial: Trial, options: AnalysisOptions) -> Analysis:
+    """Summary and time series from per-record data (FIT); see :mod:`stridelab.metrics.records`."""
+    from stridelab.metrics.records import analyse_records
+
+    parts = analyse_records(trial, options.speed_mps)
+    events = ContactEvents(contact_table(), "none (per-record device data: no foot contacts)")
+    return Analysis(trial=trial, events=events, steps=empty_step_table(), **parts)
+
+
 def analyze(trial: Trial, options: AnalysisOptions | None = None) -> Analysis:
     """Analyse one trial (see module docstring). Raises NoValidResultError when no contact is found."""
     options = options or AnalysisOptions()
@@ -209,6 +220,11 @@ def analyze(trial: Trial, options: AnalysisOptions | None = None) -> Analysis:
     subj.set("height_m", options.height_m, "given")
     subj.set("leg_length_m", options.leg_length_m, "given")
     resolve_leg_length(trial)
+    if trial.records is not None and not (trial.has_forces or trial.has_markers or trial.imu or trial.keypoints is not None):
+        analysis = _records_analysis(trial, options)  # watch / pod records (FIT): no contacts to detect
+        for stage in EXTRA_STAGES:
+            _run_stage(stage, analysis, options)
+        return analysis
     if trial.markers is not None:
         from stridelab.kinematics.virtual import prepare_markers
 

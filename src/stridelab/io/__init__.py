@@ -22,6 +22,7 @@ READERS: dict[str, str] = {
     "trc": "stridelab.io.opensim:read_trc",
     "mot": "stridelab.io.opensim:read_mot",
     "text": "stridelab.io.text:read_text",
+    "fit": "stridelab.io.fit:read_fit",
 }
 
 #: extension -> format, for extensions that say it all.
@@ -29,6 +30,7 @@ EXTENSIONS: dict[str, str] = {
     ".c3d": "c3d",
     ".trc": "trc",
     ".mot": "mot",
+    ".fit": "fit",
 }
 
 #: Sniffers for ambiguous extensions (.csv, .txt, .tsv, .json, .gz): (format, function(path, first

@@ -9,9 +9,12 @@ software), axes as described in :mod:`stridelab.model.axes`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 Side = Literal["left", "right"]
 Environment = Literal["treadmill", "overground", "unknown"]
@@ -208,6 +211,11 @@ class Trial:
     quality: QualityLog = field(default_factory=QualityLog)
     environment: Environment = "unknown"
     declared_speed_mps: float | None = None
+    #: Per-record time series of a watch or pod (FIT): ``time_s`` and metrics with units in the
+    #: column names (see :mod:`stridelab.io.fit_records`); ``laps``/``sessions``: the device's summaries.
+    records: pd.DataFrame | None = None
+    laps: pd.DataFrame | None = None
+    sessions: pd.DataFrame | None = None
 
     @property
     def has_forces(self) -> bool:
@@ -233,6 +241,9 @@ class Trial:
         if self.keypoints is not None and len(self.keypoints.time_s):
             starts.append(float(self.keypoints.time_s[0]))
             ends.append(float(self.keypoints.time_s[-1]))
+        if self.records is not None and len(self.records):
+            starts.append(float(self.records["time_s"].iloc[0]))
+            ends.append(float(self.records["time_s"].iloc[-1]))
         if not starts:
             return (0.0, 0.0)
         return (min(starts), max(ends))

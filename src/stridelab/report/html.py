@@ -17,6 +17,8 @@ SECTIONS: list[str] = [
     "stridelab.report.sections.timeline:build",
     "stridelab.report.sections.forces:build",
     "stridelab.report.sections.variability:build",
+    "stridelab.report.sections.overtime:build",
+    "stridelab.report.sections.fatigue:build",
     "stridelab.report.sections.quality:build",
 ]
 
