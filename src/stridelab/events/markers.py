@@ -178,18 +178,21 @@ def _refine(
         j += 1
     if j >= hi:
         return None, "ends after the recording (or a marker gap hides its end)" if hi == len(t) - 1 else "no airborne frame found after it"
-    hit = sorted((_crossing(t, -cto[:, k], j - 1, -to_thr[k]), k) for k in range(z.shape[1]) if cto[j - 1, k] <= to_thr[k])
-    if not hit:
+    # each point leaves when it last rises through its threshold (j - 1 -> j for the late ones)
+    leave = np.array(
+        [
+            _crossing(t, -cto[:, k], j - 1, -to_thr[k]) if cto[j - 1, k] <= to_thr[k] else _last_leave(t, cto[:, k], to_thr[k], mid, j)
+            for k in range(z.shape[1])
+        ]
+    )
+    seen = np.flatnonzero(np.isfinite(leave))
+    if not seen.size:
         return None, "marker gap at toe-off"
     # the last point to leave, or the second-last when 3+ points cover the forefoot: one marker
     # pushed down by the bending toe box or shoe upper must not hold the contact open
-    leave = []
-    for k in range(z.shape[1]):
-        kk = [h for h in hit if h[1] == k]
-        leave.append(kk[0][0] if kk else _last_leave(t, cto[:, k], to_thr[k], mid, j))
-    order = np.argsort(leave)
-    fore = [k for k in order if forefoot[k] and np.isfinite(leave[k])]
-    k_to = int(fore[-2]) if len(fore) >= 3 else int(order[-1])
+    order = seen[np.argsort(leave[seen])]
+    fore = [int(k) for k in order if forefoot[k]]
+    k_to = fore[-2] if len(fore) >= 3 else int(order[-1])
     to = float(leave[k_to])
     return {"ic_s": ic, "to_s": to, "ic_landmark": labels[k_ic], "to_landmark": labels[k_to]}, None
 
@@ -268,6 +271,9 @@ def detect_marker_contacts(
                 continue
             rows.append({"side": side, "source": "markers", **ev})
     contacts = contact_table(rows)
+    for side in feet:
+        if len(contacts) and not (contacts["side"] == side).any() and not any(w.startswith(f"{side} foot: never") for w in warnings):
+            warnings.append(f"{side} foot: no complete contact found from its markers")
     if len(contacts) == 0:
         raise NoValidResultError(
             "no complete foot contact found from the foot markers: the feet never come to rest on the ground "
