@@ -51,6 +51,9 @@ MTP_HALF_SPACING_FRACTION = 0.13
 TOE_BOX_FRACTION = 0.78
 FOOT_PER_SHANK = 0.152 / 0.246
 FOOT_PER_HEIGHT = 0.152
+#: A posterior heel marker sits about this far behind the back of the heel (heel counter ~5 mm,
+#: marker base and radius ~10-15 mm); used when foot length comes from anthropometry.
+HEEL_MARKER_OFFSET_M = 0.02
 #: Markers at most this high above the lowest foot marker (flat foot) stand for the sole under them.
 LOW_MARKER_M = 0.03
 
@@ -70,6 +73,7 @@ class FootModel:
     foot_length_m: float | None
     foot_length_from: str | None
     reference_time_s: float
+    pivot_forward_m: float | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -78,9 +82,9 @@ class FootModel:
 
     def behind_pivot_m(self) -> np.ndarray:
         """Forward distance of each point behind the toe pivot (0 for points ahead of it)."""
-        if self.foot_length_m is None:
+        if self.pivot_forward_m is None:
             return np.zeros_like(self.forward_m)
-        return np.clip(TOE_PIVOT_FRACTION * self.foot_length_m - self.forward_m, 0.0, None)
+        return np.clip(self.pivot_forward_m - self.forward_m, 0.0, None)
 
     def positions(self, markers: MarkerData) -> np.ndarray:
         """Positions (n_frames, n_points, 3) of the points: low markers as measured, the sole
@@ -213,7 +217,17 @@ def build_foot_model(trial: Trial, side: str) -> tuple[FootModel | None, str | N
     if length is not None and not 0.18 < length < 0.36:
         notes.append(f"{side} foot: estimated foot length {length * 100:.0f} cm is implausible; forefoot model not used")
         length, how = None, None
-    toe_k = [k for k in range(len(names)) if length is not None and fwd[k] > TOE_BOX_FRACTION * length]
+    offset = 0.0 if how == "heel-to-metatarsal distance" else HEEL_MARKER_OFFSET_M
+    if length is not None and not back_set and meta:
+        # no heel marker: place the back of the heel from the metatarsal heads
+        back = np.mean([ref_all[k] - (offset + METATARSALS[names[k][2:]] * length) * axis for k in meta], axis=0)
+        fwd = (ref_all - back) @ axis
+    forefoot_named = [k for k, n in enumerate(names) if n[2:] in METATARSALS or n[2:] in ("toe", "toe2", "toe5", "forefoot")]
+    toe_k = [
+        k
+        for k in range(len(names))
+        if length is not None and k not in meta and k not in heel_like and k not in cluster and fwd[k] > offset + TOE_BOX_FRACTION * length
+    ]
     rigid_k = [k for k in range(len(names)) if k not in toe_k]
     rigid = [names[k] for k in rigid_k]
     ref = ref_all[rigid_k]
@@ -227,23 +241,31 @@ def build_foot_model(trial: Trial, side: str) -> tuple[FootModel | None, str | N
     # any height on the heel counter) are projected onto the sole with the foot's pose
     low = [len(rigid) < 3 or (not rigid[i][2:].startswith("foot_c") and ref[i, UP] - sole_level <= LOW_MARKER_M) for i in range(len(rigid))]
     sole_marker: list[str | None] = [n if lo else None for n, lo in zip(rigid, low, strict=True)]
-    reaches_forefoot = length is not None and any(fwd[k] > 0.5 * length for k in range(len(names)))
-    if length is not None and not reaches_forefoot and len(rigid) >= 3:
+    if not forefoot_named and (length is None or len(rigid) < 3):
+        need = f"{p}mt1/{p}mt2/{p}mt5/{p}toe"
+        if length is None:
+            return None, (
+                f"{side} foot: toe-off cannot be found: no forefoot marker ({need}) and no foot length to place the forefoot "
+                "(give a static trial with knee and ankle markers, or the body height)"
+            )
+        return None, f"{side} foot: toe-off cannot be found: no forefoot marker ({need}) and fewer than 3 rear-foot markers to carry a forefoot model"
+    if not forefoot_named:
+        assert length is not None
         for lab, frac, side_sign in (("mtp1", BALL_FRACTION, 1.0), ("mtp5", MTP5_FRACTION, -1.0)):
-            pt = back + frac * length * axis + side_sign * MTP_HALF_SPACING_FRACTION * length * medial
+            pt = back + (offset + frac * length) * axis + side_sign * MTP_HALF_SPACING_FRACTION * length * medial
             pt[UP] = sole_level
             sole = np.vstack([sole, pt])
             labels.append(f"{side[0]}_{lab} (virtual, from foot length)")
-            forward.append(frac * length)
+            forward.append(offset + frac * length)
             sole_marker.append(None)
         notes.append(
             f"{side} foot: no marker on the forefoot; MTP joints placed from a foot length of {length * 100:.0f} cm "
             f"({how}), so forefoot contacts are approximate"
         )
-    if length is None and not meta:
+    if length is None:
         notes.append(
-            f"{side} foot: the forefoot cannot be located (no {p}mt1/{p}mt2/{p}mt5 marker, no static trial with knee "
-            "and ankle markers, no body height): toe-off is taken when the markers present leave the ground, which is early"
+            f"{side} foot: no foot length (no heel and metatarsal markers together, no static trial with knee and ankle "
+            "markers, no body height): toe-off is taken when its forefoot markers leave the ground, a little early"
         )
     if len(rigid) < 3:
         notes.append(
@@ -264,6 +286,7 @@ def build_foot_model(trial: Trial, side: str) -> tuple[FootModel | None, str | N
         foot_length_m=length,
         foot_length_from=how,
         reference_time_s=float(mk.time_s[i_ref]),
+        pivot_forward_m=None if length is None else offset + TOE_PIVOT_FRACTION * length,
         notes=notes,
     )
     if not rigid and not toes:

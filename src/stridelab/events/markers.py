@@ -163,6 +163,8 @@ def _refine(
         j -= 1
     if j <= lo:
         return None, "starts before the recording (or a marker gap hides its start)" if lo == 0 else "no airborne frame found before it"
+    while j < b and _all_above(c[j + 1], clear_m):  # the coarse start may still be in the air
+        j += 1
     hit = [(k, _crossing(t, c[:, k], j, clear_m)) for k in range(z.shape[1]) if c[j + 1, k] <= clear_m]
     if not hit:
         return None, "marker gap at initial contact"
