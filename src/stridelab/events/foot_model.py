@@ -20,11 +20,15 @@ foot:
 
 Foot geometry (shoe-last anthropometry, positions as a fraction of foot length ``L`` from the back
 of the heel): first MTP joint ("ball") at 0.725 L, fifth MTP joint at 0.635 L, hallux pad at
-0.93 L, ball width about 0.4 L (so the MTP heads lie about 0.13 L either side of the foot axis).
-Foot length comes from the heel-to-metatarsal distance; without metatarsal markers from the static
-trial's shank length (knee to lateral malleolus; foot = 0.152 and shank = 0.246 of body height,
-Drillis & Contini 1966, as tabulated by Winter 2009, *Biomechanics and Motor Control of Human
-Movement*, 4th ed., table 4.1), or from the body height.
+0.93 L, ball width about 0.4 L (so the MTP heads lie about 0.13 L either side of the foot axis);
+markers beyond 0.78 L (toe markers) are on the toe box. Foot length comes from the heel-to-
+metatarsal marker distance (which then also covers the heel marker's offset behind the heel);
+without both, from the static trial's shank length (knee to lateral malleolus; foot = 0.152 and
+shank = 0.246 of body height, Drillis & Contini 1966, as tabulated by Winter 2009, *Biomechanics
+and Motor Control of Human Movement*, 4th ed., table 4.1), or from the body height, with the
+posterior heel marker taken 2 cm behind the back of the heel (heel counter, marker base and
+radius). These anthropometric placements are uncertain by ~1-2 cm; docs/validation.md shows what
+that does to toe-off.
 """
 
 from __future__ import annotations
@@ -125,13 +129,15 @@ def _reference_frame(markers: MarkerData, names: list[str]) -> int | None:
     cand = np.flatnonzero(score <= np.percentile(score[ok], 20))
     if len(names) < 3 or cand.size < 3:
         return int(np.argmin(score))
-    first = pos[cand[0]]
-    r, _, _ = fit_rigid(first, pos)
-    # rotation angle between neighbouring frames (rad per frame), from the relative rotation
-    rel = np.einsum("nji,njk->nik", r[:-1], r[1:])
+    cand = cand[cand + 1 < len(z)]
+    if cand.size < 3:
+        return int(np.argmin(score))
+    # rotation between each candidate frame and the next (rad per frame)
+    r0, _, _ = fit_rigid(pos[cand[0]], pos[cand])
+    r1, _, _ = fit_rigid(pos[cand[0]], pos[cand + 1])
+    rel = np.einsum("nji,njk->nik", r0, r1)
     tr = np.clip((np.trace(rel, axis1=1, axis2=2) - 1.0) / 2.0, -1.0, 1.0)
-    turn = np.concatenate([np.arccos(tr), [np.nan]])
-    turn_c = turn[cand]
+    turn_c = np.arccos(tr)
     if not np.isfinite(turn_c).any():
         return int(np.argmin(score))
     return int(cand[np.nanargmin(turn_c)])

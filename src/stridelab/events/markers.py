@@ -11,31 +11,39 @@ pattern (rearfoot, midfoot, forefoot), and toe-off from the hallux. What is chan
    milliseconds when the sampling rate or the filter changes (a 60 Hz trial cannot resolve an
    impact peak); a height crossing, interpolated linearly between two frames, does not. Events
    are where a sole point's height crosses a threshold given in millimetres.
-2. **Sole points of a rigid foot instead of single markers** (:mod:`stridelab.events.foot_model`):
-   the foot lands tilted, so a marker is not at its stance height when the sole under it
-   touches; the sole under every rear-foot marker is followed with the foot's tilt.
+2. **The foot's tilt is followed** (:mod:`stridelab.events.foot_model`): the foot lands tilted
+   (heel first, or on the outer edge of the forefoot), so a marker high on the shoe is not at its
+   stance height when the sole under it touches. Anatomical markers within 3 cm of the sole stand
+   for the sole under them (a 20-degree tilt moves them < 2 mm); higher markers and heel-counter
+   clusters are projected onto the sole with a rigid rear-foot model; a foot without forefoot
+   markers gets virtual MTP joints from its foot length.
 3. **Initial contact** = the first instant any sole point comes within ``contact_clearance_mm``
    (5 mm) of the lowest height it reaches in that stance. 5 mm is the vertical compression of a
-   running-shoe midsole or of the heel pad under running loads (about 5-10 mm at the heel and less
-   at the forefoot; e.g. Aerts P, De Clercq D 1993, J Sports Sci 11:449; De Clercq D et al. 1994,
-   J Biomech 27:1213), so a point touches the ground about that far above where it ends up, and it
-   is 5x the typical marker noise (~1 mm).
+   running-shoe midsole or of the heel pad under running loads (several millimetres to about a
+   centimetre at the heel, less at the forefoot: Aerts P, De Clercq D 1993, J Sports Sci 11:449;
+   De Clercq D, Aerts P, Kunnen M 1994, J Biomech 27:1213), so a point touches the ground about
+   that far above where it ends up; it is also 5x the typical marker noise (~1 mm).
 4. **Toe-off** = the instant the last sole point (rear-foot points and toe markers) rises above
-   ``contact_clearance_mm + d * sin(toe_off_angle_deg)`` over its mid-stance height, where ``d``
-   is its forward distance behind the toe pivot (hallux pad, at 0.93 of foot length). The toes
-   stay on the ground while the rear foot rolls over the MTP joints, and the hallux pad leaves
-   when the toe segment is inclined by a small angle, taken as 10 degrees (rear foot at ~40-50
-   degrees of plantarflexion to the ground minus ~30-40 degrees of MTP dorsiflexion at toe-off;
-   e.g. Smith G et al. 2014, J Biomech 47:3190 for MTP motion in running): a point ``d`` behind
-   the pivot is then ``d * sin(10 deg)`` higher. With a toe-tip marker (``d = 0``) this reduces
-   to the same 5 mm rule as initial contact; with metatarsal markers only (~6 cm behind the pivot)
-   it is ~16 mm.
+   ``contact_clearance_mm + d * sin(toe_off_angle_deg)`` over its loaded (mid-stance) height,
+   where ``d`` is its forward distance behind the toe pivot (hallux pad, at 0.93 of foot length).
+   The toes stay on the ground while the rear foot rolls over the MTP joints, and the hallux pad
+   leaves while the toe segment is still only slightly inclined; a point ``d`` behind the pivot is
+   then ``d * sin(angle)`` higher. The angle, 10 degrees, is a modelling choice (the toe segment's
+   inclination at toe-off is not well documented); docs/validation.md shows that toe-off moves by
+   ~1.6 ms per degree. With a toe-tip marker (``d = 0``) this is the same 5 mm rule as initial
+   contact; with metatarsal markers only (~6 cm behind the pivot) it is ~16 mm. When three or more
+   points cover the forefoot, the second-last to leave decides, so that one marker pushed down by
+   the bending toe box or shoe upper cannot hold the contact open.
 
 Contacts are first found coarsely (some sole point within 15 mm of its usual stance height and
 moving at less than 1 m/s relative to the ground, which is the belt on a treadmill: its velocity
 is measured from the stance feet), then refined as above. Partial contacts at the ends of the
-recording and contacts interrupted by marker gaps are dropped and listed. Each foot is detected
-on its own, so overlapping contacts (double support, i.e. walking) show as negative flight times.
+recording, contacts interrupted by marker gaps, and contacts shorter than 60% of the trial's
+median (marker artefacts: a steady runner's contact times vary by a few percent) are dropped and
+listed. Each foot is detected on its own, so overlapping contacts (double support, i.e. walking)
+show as negative flight times. A foot whose markers cannot locate the forefoot (no metatarsal or
+toe marker, and no foot length or fewer than three rear-foot markers) is refused with a message
+naming the missing markers.
 """
 
 from __future__ import annotations
