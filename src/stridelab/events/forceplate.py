@@ -60,7 +60,9 @@ def unloaded_offset(fz: np.ndarray, rate_hz: float) -> tuple[float, bool]:
     """Median force of the unloaded (flight / empty plate) samples, and whether any were found.
 
     Unloaded samples form the lowest, flat cluster of the force: within 30 N of the 2nd
-    percentile, at least 3% of the samples, in runs of at least 20 ms.
+    percentile, at least 3% of the samples, in runs of at least 20 ms. A "cluster" more than
+    50 N (or 5% of the peak force) from zero is not an unloaded plate but a plate that never
+    unloads (both feet on it, grounded running): no offset is removed then.
     """
     lo = float(np.nanpercentile(fz, 2))
     cand = fz < lo + 30.0
@@ -73,7 +75,10 @@ def unloaded_offset(fz: np.ndarray, rate_hz: float) -> tuple[float, bool]:
             keep[a:b] = True
     if keep.mean() < 0.03:
         return 0.0, False
-    return float(np.nanmedian(fz[keep])), True
+    offset = float(np.nanmedian(fz[keep]))
+    if abs(offset) > max(50.0, 0.05 * float(np.nanpercentile(np.abs(fz), 99))):
+        return 0.0, False
+    return offset, True
 
 
 @dataclass

@@ -1,0 +1,339 @@
+"""Foot contacts from markers alone (trials without force plates), for running.
+
+Method ``"handsaker2016_clearance"``: adapted from Handsaker JC, Forrester SE, Folland JP,
+Black MI, Allen SJ (2016) A kinematic algorithm to identify gait events during running at
+different speeds and with different footstrike types. J Biomech 49:4128-4133. Handsaker et al.
+find each contact in a window around the foot's stance and take touchdown from whichever foot
+region (heel or first metatarsal) lands first, which makes the method independent of the strike
+pattern (rearfoot, midfoot, forefoot), and toe-off from the hallux. What is changed here, and why:
+
+1. **Position instead of acceleration/jerk peaks.** Derivative peaks move by several
+   milliseconds when the sampling rate or the filter changes (a 60 Hz trial cannot resolve an
+   impact peak); a height crossing, interpolated linearly between two frames, does not. Events
+   are where a sole point's height crosses a threshold given in millimetres.
+2. **The foot's tilt is followed** (:mod:`stridelab.events.foot_model`): the foot lands tilted
+   (heel first, or on the outer edge of the forefoot), so a marker high on the shoe is not at its
+   stance height when the sole under it touches. Anatomical markers within 3 cm of the sole stand
+   for the sole under them (a 20-degree tilt moves them < 2 mm); higher markers and heel-counter
+   clusters are projected onto the sole with a rigid rear-foot model; a foot without forefoot
+   markers gets virtual MTP joints from its foot length.
+3. **Initial contact** = the first instant any sole point comes within ``contact_clearance_mm``
+   (5 mm) of the lowest height it reaches in that stance. 5 mm is the vertical compression of a
+   running-shoe midsole or of the heel pad under running loads (several millimetres to about a
+   centimetre at the heel, less at the forefoot: Aerts P, De Clercq D 1993, J Sports Sci 11:449;
+   De Clercq D, Aerts P, Kunnen M 1994, J Biomech 27:1213), so a point touches the ground about
+   that far above where it ends up; it is also 5x the typical marker noise (~1 mm).
+4. **Toe-off** = the instant the last sole point (rear-foot points and toe markers) rises above
+   ``contact_clearance_mm + d * sin(toe_off_angle_deg)`` over its loaded (mid-stance) height,
+   where ``d`` is its forward distance behind the toe pivot (hallux pad, at 0.93 of foot length).
+   The toes stay on the ground while the rear foot rolls over the MTP joints, and the hallux pad
+   leaves while the toe segment is still only slightly inclined; a point ``d`` behind the pivot is
+   then ``d * sin(angle)`` higher. The angle, 10 degrees, is a modelling choice (the toe segment's
+   inclination at toe-off is not well documented); docs/validation.md shows that toe-off moves by
+   ~1.6 ms per degree. With a toe-tip marker (``d = 0``) this is the same 5 mm rule as initial
+   contact; with metatarsal markers only (~6 cm behind the pivot) it is ~16 mm. When three or more
+   points cover the forefoot, the second-last to leave decides, so that one marker pushed down by
+   the bending toe box or shoe upper cannot hold the contact open.
+
+Contacts are first found coarsely (some sole point within 15 mm of its usual stance height and
+moving at less than 1 m/s relative to the ground, which is the belt on a treadmill: its velocity
+is measured from the stance feet), then refined as above. Partial contacts at the ends of the
+recording, contacts interrupted by marker gaps, and contacts shorter than 60% of the trial's
+median (marker artefacts: a steady runner's contact times vary by a few percent) are dropped and
+listed. Each foot is detected on its own, so overlapping contacts (double support, i.e. walking)
+show as negative flight times. A foot whose markers cannot locate the forefoot (no metatarsal or
+toe marker, and no foot length or fewer than three rear-foot markers) is refused with a message
+naming the missing markers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from stridelab.errors import NoValidResultError
+from stridelab.events.dispatch import ContactEvents
+from stridelab.events.foot_model import FOOT_LANDMARKS, FootModel, build_foot_model
+from stridelab.model.axes import FORWARD, UP
+from stridelab.model.tables import contact_table
+from stridelab.model.trial import MarkerData, Trial
+
+METHODS = ("handsaker2016_clearance",)
+
+#: Coarse stance: a sole point within this height of its usual stance level ...
+COARSE_CLEARANCE_M = 0.015
+#: ... and slower than this relative to the ground (swing feet move at metres per second).
+COARSE_SPEED_MPS = 1.0
+#: Feet whose lowest point stays this far above the other foot's never touch the ground.
+NEVER_GROUNDED_M = 0.04
+MIN_CONTACT_S = 0.04
+MAX_GAP_S = 0.02
+SEARCH_S = 0.15
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) index of each run of True."""
+    edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1, strict=True))
+
+
+def _velocity(pos: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Central-difference velocity along axis 0 (NaN propagates)."""
+    v = np.full_like(pos, np.nan)
+    if len(t) >= 3:
+        dt = (t[2:] - t[:-2]).reshape((-1,) + (1,) * (pos.ndim - 1))
+        v[1:-1] = (pos[2:] - pos[:-2]) / dt
+    return v
+
+
+def _crossing(t: np.ndarray, c: np.ndarray, j: int, thr: float) -> float:
+    """Time between frames j and j+1 where ``c`` crosses ``thr`` (linear)."""
+    a, b = c[j], c[j + 1]
+    frac = 0.5 if b == a else (a - thr) / (a - b)
+    return float(t[j] + np.clip(frac, 0.0, 1.0) * (t[j + 1] - t[j]))
+
+
+def _all_above(c: np.ndarray, thr: float | np.ndarray) -> bool:
+    """Every visible point above its threshold (at least half of the points visible)."""
+    ok = np.isfinite(c)
+    if ok.sum() * 2 < c.size:
+        return False
+    with np.errstate(invalid="ignore"):
+        return bool(np.where(ok, c > thr, True).all())
+
+
+class _Foot:
+    """Per-foot signals for the detector."""
+
+    def __init__(self, model: FootModel, markers: MarkerData) -> None:
+        self.model = model
+        self.pos = model.positions(markers)  # (n, m, 3)
+        self.z = self.pos[:, :, UP]
+        with np.errstate(all="ignore"):
+            self.low = np.nanpercentile(self.z, 2, axis=0)  # usual stance level of each point
+        self.level = float(np.nanmin(self.low)) if np.isfinite(self.low).any() else np.nan
+        self.vel = _velocity(self.pos, markers.time_s)
+
+
+def _ground_velocity(feet: list[_Foot]) -> float:
+    """Forward velocity of the ground (the belt on a treadmill, ~0 overground), from the sole
+    points that are at their stance level and not moving vertically."""
+    vals = []
+    for f in feet:
+        near = (f.z - f.low[None, :] < 0.005) & (np.abs(f.vel[:, :, UP]) < 0.1)
+        vals.append(f.vel[:, :, FORWARD][near])
+    v = np.concatenate(vals) if vals else np.zeros(0)
+    v = v[np.isfinite(v)]
+    return float(np.median(v)) if v.size >= 5 else 0.0
+
+
+def _coarse(foot: _Foot, t: np.ndarray, v_ground: float) -> list[tuple[int, int]]:
+    rel = foot.vel.copy()
+    rel[:, :, FORWARD] -= v_ground
+    with np.errstate(invalid="ignore"):
+        speed = np.linalg.norm(rel, axis=2)
+        grounded = ((foot.z - foot.low[None, :]) < COARSE_CLEARANCE_M) & (speed < COARSE_SPEED_MPS)
+    cand = grounded.any(axis=1)
+    dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
+    runs = _runs(cand)
+    merged: list[tuple[int, int]] = []
+    for a, b in runs:
+        if merged and (a - merged[-1][1] - 1) * dt <= MAX_GAP_S:
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return [(a, b) for a, b in merged if (b - a) * dt >= 0.5 * MIN_CONTACT_S]
+
+
+def _last_leave(t: np.ndarray, c: np.ndarray, thr: float, start: int, stop: int) -> float:
+    """Last upward crossing of ``thr`` by ``c`` in frames [start, stop] (NaN if none)."""
+    for j in range(stop, start, -1):
+        if c[j] > thr >= c[j - 1]:
+            return _crossing(t, -c, j - 1, -thr)
+    return float("nan")
+
+
+def _refine(
+    foot: _Foot, t: np.ndarray, a: int, b: int, lo: int, hi: int, clear_m: float, to_thr: np.ndarray, forefoot: np.ndarray
+) -> tuple[dict[str, Any] | None, str | None]:
+    """Initial contact and toe-off of the coarse stance [a, b], searching within [lo, hi]."""
+    z = foot.z
+    labels = foot.model.labels
+    with np.errstate(all="ignore"):
+        zmin = np.nanmin(z[a : b + 1], axis=0)
+    c = z - zmin[None, :]
+    # initial contact: the last frame before the stance with every sole point clear, then the
+    # first point to come within clear_m
+    j = a
+    while j > lo and not _all_above(c[j], clear_m):
+        j -= 1
+    if j <= lo:
+        return None, "starts before the recording (or a marker gap hides its start)" if lo == 0 else "no airborne frame found before it"
+    while j < b and _all_above(c[j + 1], clear_m):  # the coarse start may still be in the air
+        j += 1
+    hit = [(k, _crossing(t, c[:, k], j, clear_m)) for k in range(z.shape[1]) if c[j + 1, k] <= clear_m]
+    if not hit:
+        return None, "marker gap at initial contact"
+    k_ic, ic = min(hit, key=lambda x: x[1])
+    # toe-off: heights over each point's loaded (mid-stance) level
+    with np.errstate(all="ignore"):
+        grounded = c[a : b + 1] < clear_m
+        ref = np.array([np.nanmedian(z[a : b + 1, k][grounded[:, k]]) if grounded[:, k].any() else zmin[k] for k in range(z.shape[1])])
+    cto = z - ref[None, :]
+    mid = (a + b) // 2
+    j = max(mid, a)
+    while j < hi and not _all_above(cto[j], to_thr):
+        j += 1
+    if j >= hi:
+        return None, "ends after the recording (or a marker gap hides its end)" if hi == len(t) - 1 else "no airborne frame found after it"
+    # each point leaves when it last rises through its threshold (j - 1 -> j for the late ones)
+    leave = np.array(
+        [
+            _crossing(t, -cto[:, k], j - 1, -to_thr[k]) if cto[j - 1, k] <= to_thr[k] else _last_leave(t, cto[:, k], to_thr[k], mid, j)
+            for k in range(z.shape[1])
+        ]
+    )
+    seen = np.flatnonzero(np.isfinite(leave))
+    if not seen.size:
+        return None, "marker gap at toe-off"
+    # the last point to leave, or the second-last when 3+ points cover the forefoot: one marker
+    # pushed down by the bending toe box or shoe upper must not hold the contact open
+    order = seen[np.argsort(leave[seen])]
+    fore = [int(k) for k in order if forefoot[k]]
+    k_to = fore[-2] if len(fore) >= 3 else int(order[-1])
+    to = float(leave[k_to])
+    return {"ic_s": ic, "to_s": to, "ic_landmark": labels[k_ic], "to_landmark": labels[k_to]}, None
+
+
+def detect_marker_contacts(
+    trial: Trial,
+    method: str = "handsaker2016_clearance",
+    contact_clearance_mm: float = 5.0,
+    toe_off_angle_deg: float = 10.0,
+) -> ContactEvents:
+    """Foot contacts from the foot markers (see the module docstring for the method).
+
+    Raises NoValidResultError (naming the missing markers) when neither foot has usable markers,
+    or when no complete contact is found.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown marker event method {method!r}; use one of {', '.join(METHODS)}")
+    mk = trial.markers
+    if mk is None or mk.n_frames < 3:
+        raise NoValidResultError("marker events need marker data; this recording has none")
+    warnings: list[str] = []
+    feet: dict[str, _Foot] = {}
+    reasons: list[str] = []
+    for side in ("left", "right"):
+        model, reason = build_foot_model(trial, side)
+        if model is None:
+            reasons.append(str(reason))
+            continue
+        warnings.extend(model.notes)
+        feet[side] = _Foot(model, mk)
+    if not feet:
+        raise NoValidResultError(
+            "cannot find foot contacts from markers: " + "; ".join(reasons) + f" (foot landmarks: {', '.join(FOOT_LANDMARKS)}, foot_c1..)"
+        )
+    for r in reasons:
+        warnings.append(f"{r}; only the other foot's contacts are found")
+    t = mk.time_s
+    clear_m = contact_clearance_mm / 1000.0
+    ground_level = min(f.level for f in feet.values() if np.isfinite(f.level)) if any(np.isfinite(f.level) for f in feet.values()) else np.nan
+    v_ground = _ground_velocity(list(feet.values()))
+    rows: list[dict[str, Any]] = []
+    rejected: list[dict[str, Any]] = []
+    signals: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    info_feet: dict[str, Any] = {}
+    for side, foot in feet.items():
+        m = foot.model
+        to_thr = clear_m + m.behind_pivot_m() * np.sin(np.radians(toe_off_angle_deg))
+        forefoot = m.forward_m > 0.5 * m.foot_length_m if m.foot_length_m else np.ones(len(m.labels), dtype=bool)
+        info_feet[side] = {
+            "points": m.labels,
+            "foot_length_m": None if m.foot_length_m is None else round(m.foot_length_m, 3),
+            "foot_length_from": m.foot_length_from,
+            "toe_off_threshold_mm": {lab: round(float(v) * 1000, 1) for lab, v in zip(m.labels, to_thr, strict=True)},
+        }
+        with np.errstate(all="ignore"):
+            signals[f"sole_clearance_{side}_m"] = (t, np.nanmin(foot.z - foot.low[None, :], axis=1))
+        if len(feet) == 2 and foot.level - ground_level > NEVER_GROUNDED_M:
+            warnings.append(f"{side} foot: never comes down to the ground in this recording (no contact)")
+            continue
+        coarse = _coarse(foot, t, v_ground)
+        for n, (a, b) in enumerate(coarse):
+            lo = coarse[n - 1][1] if n > 0 else 0
+            hi = coarse[n + 1][0] if n + 1 < len(coarse) else len(t) - 1
+            lo = max(lo, int(np.searchsorted(t, t[a] - SEARCH_S)))
+            hi = min(hi, int(np.searchsorted(t, t[b] + SEARCH_S)), len(t) - 1)
+            if n == 0 and t[a] - t[0] < SEARCH_S:
+                lo = 0
+            if n + 1 == len(coarse) and t[-1] - t[b] < SEARCH_S:
+                hi = len(t) - 1
+            ev, why = _refine(foot, t, a, b, lo, hi, clear_m, to_thr, forefoot)
+            if ev is None:
+                rejected.append({"side": side, "ic_s": round(float(t[a]), 4), "reason": str(why), "source": "markers"})
+                continue
+            if ev["to_s"] - ev["ic_s"] < MIN_CONTACT_S:
+                rejected.append({"side": side, "ic_s": round(ev["ic_s"], 4), "reason": f"shorter than {MIN_CONTACT_S * 1000:.0f} ms", "source": "markers"})
+                continue
+            rows.append({"side": side, "source": "markers", **ev})
+    contacts = contact_table(rows)
+    for side in feet:
+        if len(contacts) and not (contacts["side"] == side).any() and not any(w.startswith(f"{side} foot: never") for w in warnings):
+            warnings.append(f"{side} foot: no complete contact found from its markers")
+    if len(contacts) == 0:
+        raise NoValidResultError(
+            "no complete foot contact found from the foot markers: the feet never come to rest on the ground "
+            "(check that the recording shows running and that the foot markers are labelled)"
+        )
+    contacts = _drop_overlaps(contacts, rejected)
+    contacts = _drop_implausible(contacts, rejected, warnings)
+    info: dict[str, Any] = {
+        "method": method,
+        "contact_clearance_mm": contact_clearance_mm,
+        "toe_off_angle_deg": toe_off_angle_deg,
+        "ground_velocity_mps": round(v_ground, 3),
+        "feet": info_feet,
+    }
+    return ContactEvents(contacts, "markers", info, list(dict.fromkeys(warnings)), rejected, signals)
+
+
+def _drop_overlaps(contacts: pd.DataFrame, rejected: list[dict[str, Any]]) -> pd.DataFrame:
+    """A foot cannot have two overlapping contacts: keep the longer one."""
+    keep = np.ones(len(contacts), dtype=bool)
+    for side in ("left", "right"):
+        idx = np.flatnonzero((contacts["side"] == side).to_numpy())
+        for i, j in zip(idx[:-1], idx[1:], strict=True):
+            if keep[i] and contacts.at[j, "ic_s"] < contacts.at[i, "to_s"]:
+                drop = i if (contacts.at[i, "to_s"] - contacts.at[i, "ic_s"]) < (contacts.at[j, "to_s"] - contacts.at[j, "ic_s"]) else j
+                keep[drop] = False
+                rejected.append({"side": side, "ic_s": round(float(contacts.at[drop, "ic_s"]), 4), "reason": "overlaps another contact of the same foot", "source": "markers"})
+    return contacts[keep].reset_index(drop=True)
+
+
+#: In steady running, contact times vary by a few percent; one under this fraction of the trial's
+#: median comes from a marker artefact (a gap badly filled, a swapped label), not from the runner.
+SHORT_CONTACT_FRACTION = 0.6
+
+
+def _drop_implausible(contacts: pd.DataFrame, rejected: list[dict[str, Any]], warnings: list[str]) -> pd.DataFrame:
+    if len(contacts) < 6:
+        return contacts
+    ct = (contacts["to_s"] - contacts["ic_s"]).to_numpy()
+    med = float(np.median(ct))
+    bad = ct < SHORT_CONTACT_FRACTION * med
+    for i in np.flatnonzero(bad):
+        rejected.append(
+            {
+                "side": contacts.at[i, "side"],
+                "ic_s": round(float(contacts.at[i, "ic_s"]), 4),
+                "reason": f"contact of {ct[i] * 1000:.0f} ms, under {SHORT_CONTACT_FRACTION:.0%} of the trial's median {med * 1000:.0f} ms (marker artefact?)",
+                "source": "markers",
+            }
+        )
+    if bad.any():
+        warnings.append(f"{int(bad.sum())} contact(s) much shorter than the others were dropped as marker artefacts; check the foot marker trajectories")
+    return contacts[~bad].reset_index(drop=True)
