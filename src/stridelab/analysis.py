@@ -31,7 +31,10 @@ SCHEMA_VERSION = "1.0"
 #: Extra stages run after the spatiotemporal metrics, as "module:function"; each takes
 #: (analysis, options), may add step columns, JSON sections and warnings, and must not fail the
 #: analysis for what its data cannot support (it says so in a warning instead).
-EXTRA_STAGES: list[str] = []
+EXTRA_STAGES: list[str] = [
+    "stridelab.kinematics.stage:run",
+    "stridelab.kinetics.stage:run",
+]
 
 
 @dataclass
@@ -62,6 +65,7 @@ class Analysis:
     rejected_steps: list[dict[str, Any]] = field(default_factory=list)
     sections: dict[str, Any] = field(default_factory=dict)
     speed_source: str | None = None
+    cache: dict[str, Any] = field(default_factory=dict)  # stage results shared between stages, not in JSON
 
     @property
     def contacts(self) -> pd.DataFrame:
