@@ -16,6 +16,9 @@ SECTIONS: list[str] = [
     "stridelab.report.sections.overview:build",
     "stridelab.report.sections.timeline:build",
     "stridelab.report.sections.forces:build",
+    "stridelab.report.sections.angles:build",
+    "stridelab.report.sections.stick:build",
+    "stridelab.report.sections.kinetics:build",
     "stridelab.report.sections.variability:build",
     "stridelab.report.sections.quality:build",
 ]
