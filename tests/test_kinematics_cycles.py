@@ -7,7 +7,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stridelab.kinematics.cycles import build_cycles, curves_json, normalise, strides_from_contacts, variability
+from stridelab.kinematics.cycles import (
+    build_cycles,
+    curves_json,
+    normalise,
+    strides_from_contacts,
+    variability,
+)
 
 
 def test_normalise_is_exact_for_a_linear_signal() -> None:

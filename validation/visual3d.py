@@ -71,33 +71,47 @@ def visual3d_like_contacts(trial: sl.Trial, markers_cutoff_hz: float) -> pd.Data
     return detect_force_contacts(trial, cutoff_hz=markers_cutoff_hz).contacts
 
 
-def thigh_with_trochanter(kin: object) -> None:
-    """Diagnostic variant: the thigh's frontal plane from both the greater trochanter and the
-    epicondyles (Visual3D's segment definition when a proximal lateral marker is given)."""
-    body = kin.body  # type: ignore[attr-defined]
-    for side in ("left", "right"):
-        seg = body.segments.get(f"{side}_thigh")
-        mk = kin._markers  # type: ignore[attr-defined]
-        p = "l_" if side == "left" else "r_"
-        if seg is None or not mk.has(p + "gtr"):
-            continue
-        hint = unit(mk[p + "gtr"] - mk[p + "hjc"]) + unit(mk[p + "knee_lat"] - mk[p + "knee_med"])
-        seg.rotation = frame_from(seg.proximal - seg.distal, hint if side == "left" else -hint)
+def variant_angles(trial: sl.Trial, kin: object, hjc_shift_m: float = 0.0, trochanter: bool = False) -> dict[str, dict[str, np.ndarray]]:
+    """Diagnostic variants of the model, everything else unchanged:
 
-
-def hjc_shifted_angles(trial: sl.Trial, kin: object, shift_m: float) -> dict[str, dict[str, np.ndarray]]:
-    """Diagnostic variant: both hip centres moved along the pelvis's anterior axis (sensitivity of
-    the sagittal offsets to the hip-centre regression, whose error is 1-2 cm)."""
-    from stridelab.kinematics.frames import build_body
+    * ``hjc_shift_m``: both static hip centres moved along the pelvis's anterior axis (the
+      Harrington regression's error is 1-2 cm);
+    * ``trochanter``: the thigh's frontal plane built from the greater trochanter *and* the
+      epicondyles (Visual3D's segment definition when a proximal lateral marker is given),
+      instead of the epicondyles alone (Wu et al. 2002).
+    """
+    from stridelab.kinematics.frames import (
+        SIDE_PREFIX,
+        Segment,
+        _static_point,
+        build_body,
+        fit_rigid,
+        pelvis_wu2002,
+    )
     from stridelab.kinematics.model import filter_markers
     from stridelab.model.trial import MarkerData
 
-    mk, _ = filter_markers(trial.markers, kin.cutoff_hz)  # type: ignore[arg-type, attr-defined]
-    pel = kin.body.segments["pelvis"]  # type: ignore[attr-defined]
-    pos = mk.positions_m.copy()
-    for n in ("l_hjc", "r_hjc"):
-        pos[:, mk.names.index(n), :] += shift_m * pel.rotation[:, :, 0]
-    body = build_body(MarkerData(pos, mk.names, mk.original_names, mk.rate_hz, mk.time_s), trial.static)
+    st = trial.static
+    assert st is not None and trial.markers is not None
+    pos = st.positions_m.copy()
+    if hjc_shift_m:
+        pel = pelvis_wu2002(st)
+        assert pel is not None
+        for n in ("l_hjc", "r_hjc"):
+            pos[:, st.names.index(n), :] += hjc_shift_m * pel[0][:, :, 0]
+    static = MarkerData(pos, st.names, st.original_names, st.rate_hz, st.time_s)
+    mk, _ = filter_markers(trial.markers, kin.cutoff_hz)  # type: ignore[attr-defined]
+    body = build_body(mk, static)
+    if trochanter:
+        for side in ("left", "right"):
+            p = SIDE_PREFIX[side]
+            sp = {n: _static_point(static, p + n) for n in ("hjc", "kjc", "knee_lat", "knee_med", "gtr")}
+            hint = unit(sp["gtr"] - sp["hjc"]) + unit(sp["knee_lat"] - sp["knee_med"])
+            r0 = frame_from((sp["hjc"] - sp["kjc"])[None], (hint if side == "left" else -hint)[None])[0]
+            cl = [n for n in static.names if n.startswith(f"{p}thigh_c") and mk.has(n)]
+            rot, t, _ = fit_rigid(np.stack([_static_point(static, n) for n in cl]), mk.positions_m[:, [mk.names.index(n) for n in cl], :])
+            old = body.segments[f"{side}_thigh"]
+            body.segments[f"{side}_thigh"] = Segment("thigh", side, np.matmul(rot, r0), old.origin, old.proximal, old.distal, "trochanter")
     return all_angles(body)
 
 
@@ -130,11 +144,8 @@ def main() -> int:
         shift_ms = 1000 * float(np.median(np.subtract.outer(alt["ic_s"].to_numpy(), a.contacts["ic_s"].to_numpy())[np.abs(np.subtract.outer(alt["ic_s"].to_numpy(), a.contacts["ic_s"].to_numpy())) < 0.05]))
         print(f"{spd}: contacts from the force filtered at {kin.cutoff_hz:g} Hz start {shift_ms:+.1f} ms from stridelab's (50 Hz)")
         rows += angle_table(ref, spd, build_cycles(kin.time_s, kin.angles, alt), "events_like_v3d")
-        rows += angle_table(ref, spd, build_cycles(kin.time_s, hjc_shifted_angles(trial, kin, -0.01), alt), "events+hjc_1cm_back")
-        kin._markers = trial.markers
-        thigh_with_trochanter(kin)
-        angles2 = all_angles(kin.body)
-        rows += angle_table(ref, spd, build_cycles(kin.time_s, angles2, alt), "events+thigh_like_v3d")
+        rows += angle_table(ref, spd, build_cycles(kin.time_s, variant_angles(trial, kin, hjc_shift_m=-0.01), alt), "events+hjc_1cm_back")
+        rows += angle_table(ref, spd, build_cycles(kin.time_s, variant_angles(trial, kin, trochanter=True), alt), "events+thigh_like_v3d")
         for label, contacts in (("stridelab", a.contacts), ("events_like_v3d", alt)):
             jk = a.cache["joint_kinetics"]
             mc = build_cycles(kin.time_s, jk.moments, contacts)

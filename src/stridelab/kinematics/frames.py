@@ -138,6 +138,33 @@ def limb_segment(mk: MarkerData, side: str, name: str) -> Segment | None:
     return Segment(name, side, frame_from(a - b, left_hint), a, a, b, "wu2002")
 
 
+def cast_segment(mk: MarkerData, static: MarkerData | None, side: str, name: str) -> Segment | None:
+    """Thigh or shank defined in the static trial (:func:`limb_segment`) and carried as a rigid
+    body by the segment's own cluster (calibrated anatomical systems technique, Cappozzo A et al.
+    1995, Clin Biomech 10:171; as Visual3D does): every point of the segment, its joint centres
+    included, moves with its own markers. None without a static trial or a shared cluster."""
+    if static is None:
+        return None
+    p = SIDE_PREFIX[side]
+    cluster = [n for n in static.names if n.startswith(f"{p}{name}_c") and static.has(n) and mk.has(n)]
+    if len(cluster) < 3:
+        return None
+    need = {"thigh": ("hjc", "kjc", "knee_lat", "knee_med"), "shank": ("kjc", "ajc", "ankle_lat", "ankle_med")}[name]
+    if not static.has(*(p + n for n in need)):
+        return None
+    pts = {n: _static_point(static, p + n)[None] for n in need}
+    one = MarkerData(np.stack([pts[n] for n in need], axis=1), [p + n for n in need], [p + n for n in need], static.rate_hz, np.zeros(1))
+    ref_seg = limb_segment(one, side, name)
+    if ref_seg is None:
+        return None
+    ref = np.stack([_static_point(static, n) for n in cluster])
+    rot, t, _ = fit_rigid(ref, mk.positions_m[:, [mk.names.index(n) for n in cluster], :], residuals=False)
+    r = np.matmul(rot, ref_seg.rotation[0])
+    prox = rot @ ref_seg.proximal[0] + t
+    dist = rot @ ref_seg.distal[0] + t
+    return Segment(name, side, r, prox, prox, dist, "wu2002_cast")
+
+
 def median_point(samples: np.ndarray) -> np.ndarray:
     """Median position (3,) of (n, 3) samples, ignoring NaN (fast path without NaN)."""
     if np.isfinite(samples).all():
@@ -192,7 +219,7 @@ def foot_static_level(mk: MarkerData, static: MarkerData | None, side: str, mess
     r_static = frame_from_forward(fwd_hint[None], np.array([[0.0, 0.0, 1.0]]))[0]
     o_static = _static_point(static, p + "ajc")
     ref = np.stack([_static_point(static, n) for n in shared])
-    rot, t, _ = fit_rigid(ref, mk.positions_m[:, [mk.names.index(n) for n in shared], :])
+    rot, t, _ = fit_rigid(ref, mk.positions_m[:, [mk.names.index(n) for n in shared], :], residuals=False)
     r = np.matmul(rot, r_static)
     origin = rot @ o_static + t
     if heel is not None and toe is not None:
@@ -217,7 +244,7 @@ def pelvis_static_posture(mk: MarkerData, static: MarkerData | None) -> tuple[np
     if len(names) < 3:
         return None
     ref = np.stack([_static_point(static, n) for n in names])
-    rot, t, _ = fit_rigid(ref, mk.positions_m[:, [mk.names.index(n) for n in names], :])
+    rot, t, _ = fit_rigid(ref, mk.positions_m[:, [mk.names.index(n) for n in names], :], residuals=False)
     o = ref.mean(axis=0)
     if static.has("l_hjc", "r_hjc"):
         o = 0.5 * (_static_point(static, "l_hjc") + _static_point(static, "r_hjc"))
@@ -271,7 +298,7 @@ def build_body(mk: MarkerData, static: MarkerData | None) -> Body:
     for side in ("left", "right"):
         p = SIDE_PREFIX[side]
         for name in ("thigh", "shank"):
-            seg = limb_segment(mk, side, name)
+            seg = cast_segment(mk, static, side, name) or limb_segment(mk, side, name)
             if seg is None:
                 need = {"thigh": ("hjc", "kjc", "knee_lat", "knee_med"), "shank": ("kjc", "ajc", "ankle_lat", "ankle_med")}[name]
                 msgs.append(f"{side} {name}: missing {', '.join(mk.missing(*(p + n for n in need)))}")

@@ -38,16 +38,35 @@ class Kinematics:
         return self.body.time_s
 
 
+#: Technical cluster markers that the model does not use once the static landmarks have been
+#: carried into the running trial (they are left unfiltered, which saves time).
+UNUSED_PREFIXES = ("l_thigh_c", "r_thigh_c", "l_shank_c", "r_shank_c")
+
+
+class _Markers(MarkerData):
+    """Marker data that knows once which markers have data (``has`` is called often)."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        valid = np.isfinite(self.positions_m[:, :, 0]).any(axis=0)
+        self._present = {n for n, v in zip(self.names, valid, strict=True) if v}
+
+    def has(self, *names: str) -> bool:
+        return all(n in self._present for n in names)
+
+
 def filter_markers(mk: MarkerData, cutoff_hz: float | None) -> tuple[MarkerData, float | None]:
-    """Low-pass filtered copy of the markers (None cut-off or too slow a rate: unfiltered)."""
+    """Low-pass filtered copy of the markers the model uses (None cut-off or too slow a rate:
+    unfiltered)."""
+    pos = mk.positions_m
     if cutoff_hz is None or mk.rate_hz < 2.5 * cutoff_hz or mk.n_frames < 8:
-        return mk, None
-    flat = mk.positions_m.reshape(mk.n_frames, -1)
-    keep = np.isfinite(flat).any(axis=0)
-    out = np.full_like(flat, np.nan)
-    if keep.any():
-        out[:, keep] = lowpass(flat[:, keep], mk.rate_hz, cutoff_hz)
-    return MarkerData(out.reshape(mk.positions_m.shape), mk.names, mk.original_names, mk.rate_hz, mk.time_s), cutoff_hz
+        return _Markers(pos, mk.names, mk.original_names, mk.rate_hz, mk.time_s), None
+    use = np.array([not n.startswith(UNUSED_PREFIXES) for n in mk.names]) & np.isfinite(pos[:, :, 0]).any(axis=0)
+    out = pos.copy()
+    if use.any():
+        sub = pos[:, use, :].reshape(mk.n_frames, -1)
+        out[:, use, :] = lowpass(sub, mk.rate_hz, cutoff_hz).reshape(mk.n_frames, -1, 3)
+    return _Markers(out, mk.names, mk.original_names, mk.rate_hz, mk.time_s), cutoff_hz
 
 
 def compute_kinematics(trial: Trial, cutoff_hz: float | None = MARKER_CUTOFF_HZ) -> Kinematics | None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import numpy as np
 
 
-def fit_rigid(reference: np.ndarray, current: np.ndarray, min_markers: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def fit_rigid(reference: np.ndarray, current: np.ndarray, min_markers: int = 3, residuals: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pose of a cluster in every frame.
 
     Args:
         reference: (k, 3) marker positions in the reference (e.g. static) configuration.
         current: (n, k, 3) marker positions over time; NaN where a marker is missing.
         min_markers: frames with fewer valid markers get NaN.
+        residuals: False skips the RMS residual (returned as NaN), which saves time.
 
     Returns:
         (R, t, rms): R (n, 3, 3), t (n, 3) with ``current ≈ R @ reference + t``, and the RMS
@@ -43,6 +44,8 @@ def fit_rigid(reference: np.ndarray, current: np.ndarray, min_markers: int = 3) 
     bad = ~ok | degenerate
     r[bad] = np.nan
     t[bad] = np.nan
+    if not residuals:
+        return r, t, np.full(n, np.nan)
     pred = np.matmul(ref0[None], r.transpose(0, 2, 1)) + t[:, None, :]
     res = np.where(w[..., None] > 0, pred - cur0, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
