@@ -38,11 +38,6 @@ class Kinematics:
         return self.body.time_s
 
 
-#: Technical cluster markers that the model does not use once the static landmarks have been
-#: carried into the running trial (they are left unfiltered, which saves time).
-UNUSED_PREFIXES = ("l_thigh_c", "r_thigh_c", "l_shank_c", "r_shank_c")
-
-
 class _Markers(MarkerData):
     """Marker data that knows once which markers have data (``has`` is called often)."""
 
@@ -56,12 +51,11 @@ class _Markers(MarkerData):
 
 
 def filter_markers(mk: MarkerData, cutoff_hz: float | None) -> tuple[MarkerData, float | None]:
-    """Low-pass filtered copy of the markers the model uses (None cut-off or too slow a rate:
-    unfiltered)."""
+    """Low-pass filtered copy of the markers (None cut-off or too slow a rate: unfiltered)."""
     pos = mk.positions_m
     if cutoff_hz is None or mk.rate_hz < 2.5 * cutoff_hz or mk.n_frames < 8:
         return _Markers(pos, mk.names, mk.original_names, mk.rate_hz, mk.time_s), None
-    use = np.array([not n.startswith(UNUSED_PREFIXES) for n in mk.names]) & np.isfinite(pos[:, :, 0]).any(axis=0)
+    use = np.isfinite(pos[:, :, 0]).any(axis=0)
     out = pos.copy()
     if use.any():
         sub = pos[:, use, :].reshape(mk.n_frames, -1)

@@ -27,16 +27,27 @@ def fit_rigid(reference: np.ndarray, current: np.ndarray, min_markers: int = 3, 
     ref = np.asarray(reference, dtype=float)
     cur = np.asarray(current, dtype=float)
     n, k, _ = cur.shape
-    w = (np.isfinite(cur).all(axis=2) & np.isfinite(ref).all(axis=1)[None, :]).astype(float)  # (n, k)
-    cnt = w.sum(axis=1)
-    ok = cnt >= min_markers
-    cur0 = np.where(w[..., None] > 0, cur, 0.0)
-    ref0 = np.where(np.isfinite(ref), ref, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cq = (w[..., None] * cur0).sum(axis=1) / cnt[:, None]
-        cp = (w[..., None] * ref0[None]).sum(axis=1) / cnt[:, None]
-    p = (ref0[None] - cp[:, None, :]) * w[..., None]
-    q = (cur0 - cq[:, None, :]) * w[..., None]
+    if np.isfinite(cur).all() and np.isfinite(ref).all() and k >= min_markers:
+        # fast path: every marker in every frame
+        w = np.ones((n, k))
+        cnt = np.full(n, float(k))
+        ok = np.ones(n, dtype=bool)
+        cur0, ref0 = cur, ref
+        cq = cur.mean(axis=1)
+        cp = np.broadcast_to(ref.mean(axis=0), (n, 3))
+        p = np.broadcast_to(ref - ref.mean(axis=0), (n, k, 3))
+        q = cur - cq[:, None, :]
+    else:
+        w = (np.isfinite(cur).all(axis=2) & np.isfinite(ref).all(axis=1)[None, :]).astype(float)  # (n, k)
+        cnt = w.sum(axis=1)
+        ok = cnt >= min_markers
+        cur0 = np.where(w[..., None] > 0, cur, 0.0)
+        ref0 = np.where(np.isfinite(ref), ref, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cq = (w[..., None] * cur0).sum(axis=1) / cnt[:, None]
+            cp = (w[..., None] * ref0[None]).sum(axis=1) / cnt[:, None]
+        p = (ref0[None] - cp[:, None, :]) * w[..., None]
+        q = (cur0 - cq[:, None, :]) * w[..., None]
     h = np.matmul(p.transpose(0, 2, 1), q)  # (n, 3, 3)
     h[~ok] = np.eye(3)
     r, degenerate = rotation_from_covariance(h)
@@ -64,7 +75,7 @@ def _cofactor(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return c, a * c[:, 0, 0] + b * c[:, 0, 1] + c_ * c[:, 0, 2]
 
 
-def rotation_from_covariance(h: np.ndarray, tol: float = 1e-13) -> tuple[np.ndarray, np.ndarray]:
+def rotation_from_covariance(h: np.ndarray, tol: float = 1e-11) -> tuple[np.ndarray, np.ndarray]:
     """The rotation ``R`` maximising ``trace(R h)`` for each (3, 3) matrix ``h`` (n, 3, 3), and
     a mask of degenerate (rank < 2, e.g. collinear markers) matrices.
 
