@@ -75,6 +75,26 @@ def test_markers_that_cannot_support_angles_are_named(shared_data: Path) -> None
     a = sl.analyze(t, sl.AnalysisOptions(mass_kg=70))
     w = " | ".join(a.warnings)
     assert "left thigh: missing l_kjc, l_knee_med" in w
-    assert "right foot: needs a static (standing) trial" in w
+    assert "right foot: needs a static (standing) trial, or heel, toe and both malleoli" in w
     assert "hip_flexion" not in a.to_json()["angles"]
     assert np.isfinite(a.steps["shank_angle_ic_deg"]).all()  # from the lateral markers
+
+
+def test_foot_without_standing_trial_follows_the_heel_toe_line(fukuchi: Path) -> None:
+    from stridelab.kinematics.angles import joint_angles
+    from stridelab.kinematics.frames import build_body
+    from stridelab.kinematics.model import filter_markers
+
+    t = sl.read(fukuchi / "RBDS001runT35.c3d", static=fukuchi / "RBDS001static.c3d")
+    prepare_markers(t)
+    assert t.markers is not None
+    mk, _ = filter_markers(t.markers, 12.0)
+    with_static = joint_angles(build_body(mk, t.static))["ankle_dorsiflexion"]["right"]
+    body = build_body(mk, None)
+    assert body.segments["right_foot"].method == "heel_toe"
+    assert any("heel-to-toe pitch" in m for m in body.messages)
+    without = joint_angles(body)["ankle_dorsiflexion"]["right"]
+    d = without - with_static
+    # the same motion; a constant offset = the shoe's heel-to-metatarsal pitch in standing
+    assert np.corrcoef(with_static[::10], without[::10])[0, 1] > 0.99
+    assert np.nanstd(d) < 1.5 and 2 < abs(np.nanmedian(d)) < 15

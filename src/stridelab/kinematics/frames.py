@@ -18,10 +18,15 @@ Definitions (``method``):
   perpendicular to it and to the epicondylar line.
 * shank ``"wu2002"``: origin knee centre; superior axis ankle -> knee centre; anterior axis
   perpendicular to it and to the intermalleolar line.
+* With a static trial and a cluster on the segment (``"wu2002_cast"``), thigh and shank are built
+  in the static trial and carried as rigid bodies by their own cluster, joint centres included
+  (:func:`cast_segment`), as Visual3D does; otherwise from the running trial's landmarks.
 * foot ``"static_level"``: defined in the standing trial with its superior axis vertical and its
   anterior axis along the heel -> metatarsal-heads (or toe) line projected on the floor (the sole
   taken as level in standing, as for the foot-strike angle of Altman AR, Davis IS 2012, Gait
-  Posture 35:298), then carried by the foot's markers. Origin: ankle centre.
+  Posture 35:298), then carried by the foot's markers. Origin: ankle centre. Without a standing
+  trial, ``"heel_toe"``: anterior axis along the running trial's heel -> toe line (ankle angles
+  then include the shoe's heel-to-toe pitch; no foot-strike angle).
 * thorax ``"wu2005"``: superior axis mid(xiphoid, T8) -> mid(jugular notch, C7), anterior axis
   perpendicular to it in the plane of C7, jugular notch and that midpoint (Wu G et al. 2005, J
   Biomech 38:981); T10 stands in for T8 and the sternum marker for the xiphoid. Fallback
@@ -194,11 +199,27 @@ def _toe_point(mk: MarkerData, side: str, toe: str) -> np.ndarray:
     return 0.5 * (mk[p + "mt1"] + mk[p + "mt5"]) if toe == "mt15" else mk[toe]
 
 
+def foot_from_markers(mk: MarkerData, side: str, shank: Segment | None) -> Segment | None:
+    """Without a standing trial: the foot's anterior axis along the heel -> toe line of the running
+    trial and its left axis from the shank (``method="heel_toe"``). Ankle angles then include the
+    heel-to-toe pitch of the shoe, and there is no standing reference for the foot-strike angle."""
+    p = SIDE_PREFIX[side]
+    heel, toe, _ = foot_points(mk, side)
+    if heel is None or toe is None or shank is None or not mk.has(p + "ajc"):
+        return None
+    fwd = _toe_point(mk, side, toe) - mk[heel]
+    left = shank.rotation[:, :, 1]
+    x = unit(fwd)
+    z = unit(np.cross(x, left))
+    r = np.stack([x, np.cross(z, x), z], axis=-1)
+    o = mk[p + "ajc"]
+    return Segment("foot", side, r, o, o, _toe_point(mk, side, toe), "heel_toe")
+
+
 def foot_static_level(mk: MarkerData, static: MarkerData | None, side: str, messages: list[str]) -> Segment | None:
     """The foot frame defined level in the standing trial and carried by the foot markers."""
     p = SIDE_PREFIX[side]
     if static is None:
-        messages.append(f"{side} foot: needs a static (standing) trial to define its frame; ankle angles and foot-strike angle skipped")
         return None
     if not static.has(p + "ajc") or not mk.has(p + "ajc"):
         messages.append(f"{side} foot: needs both malleoli ({p}ankle_lat, {p}ankle_med) in the static trial")
@@ -305,6 +326,12 @@ def build_body(mk: MarkerData, static: MarkerData | None) -> Body:
             else:
                 body.segments[f"{side}_{name}"] = seg
         foot = foot_static_level(mk, static, side, msgs)
+        if foot is None and static is None:
+            foot = foot_from_markers(mk, side, body.segments.get(f"{side}_shank"))
+            if foot is None:
+                msgs.append(f"{side} foot: needs a static (standing) trial, or heel, toe and both malleoli; ankle angles and foot-strike angle skipped")
+            else:
+                msgs.append(f"{side} foot: no standing trial, so the foot follows its heel-to-toe line: ankle angles include the shoe's heel-to-toe pitch and the foot-strike angle is not given")
         if foot is not None:
             body.segments[f"{side}_foot"] = foot
         arm = arm_points(mk, side)

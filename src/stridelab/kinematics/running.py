@@ -191,7 +191,7 @@ def step_metrics(kin: Kinematics, steps: pd.DataFrame, leg_length_m: float | Non
             continue
         ic, to, nxt = ic_all[m], to_all[m], nxt_all[m]
         foot = body.get("foot", side)
-        if foot is not None:
+        if foot is not None and foot.method.startswith("static_level"):
             x = _vecs_at(t, foot.rotation[:, :, FORWARD], ic)
             out["foot_strike_angle_deg"][m] = np.degrees(np.arctan2(x[:, UP], np.hypot(x[:, FORWARD], x[:, LEFT])))
         if grf is not None:

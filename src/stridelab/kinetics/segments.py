@@ -9,7 +9,9 @@ shank knee centre -> lateral malleolus (here the ankle centre). The foot's mass 
 Leva's; its centre of mass is placed halfway from the ankle centre to the metatarsal heads, the
 segment definition of Dempster's table (Winter DA 2009, *Biomechanics and Motor Control of Human
 Movement*, 4th ed., Table 4.1), because marker sets rarely give the tip of the toe that de Leva's
-foot length needs. When the sex is unknown the male and female values are averaged.
+foot length needs; its radii of gyration multiply the ankle-to-metatarsal-heads length (shorter than
+de Leva's heel-to-toe length, so the foot's small inertia is slightly underestimated). When the
+sex is unknown the male and female values are averaged.
 """
 
 from __future__ import annotations
