@@ -32,6 +32,8 @@ SCHEMA_VERSION = "1.0"
 #: (analysis, options), may add step columns, JSON sections and warnings, and must not fail the
 #: analysis for what its data cannot support (it says so in a warning instead).
 EXTRA_STAGES: list[str] = [
+    "stridelab.kinematics.stage:run",
+    "stridelab.kinetics.stage:run",
     "stridelab.metrics.fatigue.stage:run",
 ]
 
@@ -64,6 +66,7 @@ class Analysis:
     rejected_steps: list[dict[str, Any]] = field(default_factory=list)
     sections: dict[str, Any] = field(default_factory=dict)
     speed_source: str | None = None
+    cache: dict[str, Any] = field(default_factory=dict)  # stage results shared between stages, not in JSON
 
     @property
     def contacts(self) -> pd.DataFrame:

@@ -13,7 +13,11 @@ Joint centres (added as ``l_hjc``/``r_hjc``, ``l_kjc``..., ``l_ajc``...):
 
 * hip: Harrington ME et al. (2007) J Biomech 40:595-602 regression from pelvic width (inter-ASIS
   distance, PW) and depth (mid-ASIS to mid-PSIS, PD), in the pelvis frame from the ASIS midpoint:
-  anterior -0.24 PD - 9.9 mm, superior -0.30 PW - 10.9 mm, lateral 0.33 PW + 7.3 mm;
+  anterior -0.24 PD - 9.9 mm, superior -0.30 PW - 10.9 mm, lateral 0.33 PW + 7.3 mm. Without
+  ASIS/PSIS, in the static trial only, the greater-trochanter method: one quarter of the way from
+  the ipsilateral to the contralateral greater trochanter (Weinhandl JT, O'Connor KM 2010, J
+  Biomech 43:2633-2636; validated against radiographs by Bennett HJ et al. 2016, J Biomech
+  49:3047); static hip centres are carried into the running trial by the pelvis cluster;
 * knee: midpoint of the femoral epicondyles; ankle: midpoint of the malleoli (Wu G et al. 2002,
   ISB recommendation, J Biomech 35:543).
 """
@@ -30,7 +34,7 @@ from stridelab.model.trial import MarkerData, Trial
 
 #: Landmark suffixes (canonical, without side) carried by each segment.
 SEGMENTS: dict[str, tuple[str, ...]] = {
-    "pelvis": ("asis", "psis", "iliac_crest", "sacrum", "pelvis_c"),
+    "pelvis": ("asis", "psis", "iliac_crest", "sacrum", "pelvis_c", "hjc"),
     "thigh": ("thigh_c", "thigh_wand", "knee_lat", "knee_med", "gtr"),
     "shank": ("shank_c", "shank_wand", "tt", "hf", "ankle_lat", "ankle_med"),
     "foot": ("foot_c", "heel", "mt1", "mt2", "mt5", "toe", "midfoot", "forefoot"),
@@ -57,12 +61,16 @@ class VirtualResult:
 
 
 def _static_ref(static: MarkerData, idx: int) -> np.ndarray:
+    x = static.positions_m[:, idx, :]
+    if np.isfinite(x).all():
+        return np.median(x, axis=0)
     with np.errstate(all="ignore"):
-        return np.nanmedian(static.positions_m[:, idx, :], axis=0)
+        return np.nanmedian(x, axis=0)
 
 
-def add_static_landmarks(trial: Trial) -> VirtualResult:
-    """Reconstruct the static trial's anatomical landmarks that the running trial lacks."""
+def add_static_landmarks(trial: Trial, skip: tuple[str, ...] = ()) -> VirtualResult:
+    """Reconstruct the static trial's anatomical landmarks that the running trial lacks (except
+    those named in ``skip``)."""
     res = VirtualResult()
     mk, st = trial.markers, trial.static
     if mk is None or st is None:
@@ -71,7 +79,7 @@ def add_static_landmarks(trial: Trial) -> VirtualResult:
     groups: dict[tuple[str, str | None], list[int]] = {}
     for j, name in enumerate(st.names):
         seg = _segment_of(name)
-        if seg is not None:
+        if seg is not None and name not in skip:
             groups.setdefault(seg, []).append(j)
     new_pos: list[np.ndarray] = []
     new_names: list[str] = []
@@ -138,9 +146,17 @@ def harrington_hjc(l_asis: np.ndarray, r_asis: np.ndarray, l_psis: np.ndarray, r
     return base + lat, base - lat
 
 
-def add_joint_centres(markers: MarkerData) -> tuple[MarkerData, list[str], list[str]]:
+def trochanter_hjc(l_gtr: np.ndarray, r_gtr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Left and right hip joint centres by the greater-trochanter method (Weinhandl & O'Connor
+    2010): a quarter of the inter-trochanteric distance medial of each trochanter."""
+    return l_gtr + 0.25 * (r_gtr - l_gtr), r_gtr + 0.25 * (l_gtr - r_gtr)
+
+
+def add_joint_centres(markers: MarkerData, static: bool = False) -> tuple[MarkerData, list[str], list[str]]:
     """Markers with hip, knee and ankle joint centres appended where their landmarks exist.
 
+    ``static``: the markers are a standing trial, where the trochanter method may stand in for
+    the Harrington regression (in a running trial the trochanters move with the thighs).
     Returns (markers, added names, messages naming what is missing)."""
     names: list[str] = []
     pos: list[np.ndarray] = []
@@ -150,7 +166,11 @@ def add_joint_centres(markers: MarkerData) -> tuple[MarkerData, list[str], list[
         lh, rh = harrington_hjc(*(markers[n] for n in need))
         names += ["l_hjc", "r_hjc"]
         pos += [lh, rh]
-    else:
+    elif static and markers.has("l_gtr", "r_gtr"):
+        lh, rh = trochanter_hjc(markers["l_gtr"], markers["r_gtr"])
+        names += ["l_hjc", "r_hjc"]
+        pos += [lh, rh]
+    elif not markers.has("l_hjc", "r_hjc"):
         msgs.append(f"hip joint centres (Harrington 2007) need {', '.join(markers.missing(*need))}")
     for side in ("l_", "r_"):
         for jc, (a, b) in (("kjc", ("knee_lat", "knee_med")), ("ajc", ("ankle_lat", "ankle_med"))):
@@ -171,19 +191,20 @@ def prepare_markers(trial: Trial) -> VirtualResult:
     """Static landmarks into the running trial, then joint centres in both. Idempotent."""
     if trial.provenance.extra.get("virtual_prepared"):
         return VirtualResult()
-    res = add_static_landmarks(trial)
+    if trial.static is not None:
+        trial.static, _, _ = add_joint_centres(trial.static, static=True)
+    own_hjc = trial.markers is not None and trial.markers.has("l_asis", "r_asis", "l_psis", "r_psis")
+    res = add_static_landmarks(trial, skip=("l_hjc", "r_hjc") if own_hjc else ())
     if trial.markers is not None:
         trial.markers, added, msgs = add_joint_centres(trial.markers)
         res.added += added
         res.messages += msgs
         if added:
             trial.provenance.extra.setdefault("virtual_markers", {}).update({n: "joint centre" for n in added})
-    if trial.static is not None:
-        trial.static, _, _ = add_joint_centres(trial.static)
     trial.provenance.extra["virtual_prepared"] = True
     for m in res.messages:
         trial.quality.note("landmark_missing", message=m)
     return res
 
 
-__all__ = ["SEGMENTS", "add_joint_centres", "add_static_landmarks", "harrington_hjc", "prepare_markers", "FORWARD", "LEFT", "UP"]
+__all__ = ["SEGMENTS", "add_joint_centres", "add_static_landmarks", "harrington_hjc", "prepare_markers", "trochanter_hjc", "FORWARD", "LEFT", "UP"]

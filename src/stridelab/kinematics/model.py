@@ -1,0 +1,88 @@
+"""The kinematic model of one trial: filtered markers, segment frames and angles, computed once.
+
+Markers are low-pass filtered (4th-order zero-lag Butterworth, ``MARKER_CUTOFF_HZ``) before the
+frames are built. The same cut-off is used for the forces in inverse dynamics, so that the
+ground reaction force and the segment accelerations carry the same frequencies (Kristianslund E,
+Krosshaug T, van den Bogert AJ 2012, J Biomech 45:666-671; Bisseling RW, Hof AL 2006, J Biomech
+39:2438). 12 Hz is at the upper end of the cut-offs that residual analysis gives for running
+marker trajectories (Winter DA 2009, *Biomechanics and Motor Control of Human Movement*, 4th ed.,
+ch. 2) and keeps the stance-phase force apart from the impact transient (the force metrics of
+:mod:`stridelab.kinetics.loading` use the 50 Hz force instead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from stridelab.dsp import lowpass
+from stridelab.kinematics.angles import all_angles, upper_arm_angle
+from stridelab.kinematics.frames import Body, build_body
+from stridelab.model.trial import MarkerData, Trial
+
+MARKER_CUTOFF_HZ = 12.0
+
+
+@dataclass
+class Kinematics:
+    """Body segments and angle time series (deg) of one trial, on the marker clock."""
+
+    body: Body
+    angles: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    arm_angle: dict[str, np.ndarray] = field(default_factory=dict)
+    cutoff_hz: float | None = None
+
+    @property
+    def time_s(self) -> np.ndarray:
+        return self.body.time_s
+
+
+class _Markers(MarkerData):
+    """Marker data that knows once which markers have data (``has`` is called often)."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        valid = np.isfinite(self.positions_m[:, :, 0]).any(axis=0)
+        self._present = {n for n, v in zip(self.names, valid, strict=True) if v}
+
+    def has(self, *names: str) -> bool:
+        return all(n in self._present for n in names)
+
+
+def filter_markers(mk: MarkerData, cutoff_hz: float | None) -> tuple[MarkerData, float | None]:
+    """Low-pass filtered copy of the markers (None cut-off or too slow a rate: unfiltered)."""
+    pos = mk.positions_m
+    if cutoff_hz is None or mk.rate_hz < 2.5 * cutoff_hz or mk.n_frames < 8:
+        return _Markers(pos, mk.names, mk.original_names, mk.rate_hz, mk.time_s), None
+    use = np.isfinite(pos[:, :, 0]).any(axis=0)
+    out = pos.copy()
+    if use.any():
+        sub = pos[:, use, :].reshape(mk.n_frames, -1)
+        out[:, use, :] = lowpass(sub, mk.rate_hz, cutoff_hz).reshape(mk.n_frames, -1, 3)
+    return _Markers(out, mk.names, mk.original_names, mk.rate_hz, mk.time_s), cutoff_hz
+
+
+def compute_kinematics(trial: Trial, cutoff_hz: float | None = MARKER_CUTOFF_HZ) -> Kinematics | None:
+    """Segments and angles of a trial with markers (None without markers)."""
+    if trial.markers is None or trial.markers.n_frames < 2:
+        return None
+    mk, used = filter_markers(trial.markers, cutoff_hz)
+    body = build_body(mk, trial.static)
+    kin = Kinematics(body, all_angles(body), cutoff_hz=used)
+    for side in ("left", "right"):
+        a = upper_arm_angle(body, side)
+        if a is not None:
+            kin.arm_angle[side] = a
+    if "thorax" not in body.segments:
+        body.messages.append(
+            f"trunk: needs c7, clav, strn and t10 (thorax, Wu 2005) or both acromions and hip centres; missing {', '.join(trial.markers.missing('c7', 'clav', 'strn', 't10'))}"
+        )
+    for side in ("left", "right"):
+        if f"{side}_elbow" not in body.points:
+            p = "l_" if side == "left" else "r_"
+            body.messages.append(f"{side} elbow: needs {p}shoulder, {p}elbow_lat/med and {p}wrist_rad/uln; missing {', '.join(trial.markers.missing(p + 'shoulder', p + 'elbow_lat', p + 'wrist_rad'))}")
+    return kin
+
+
+__all__ = ["MARKER_CUTOFF_HZ", "Kinematics", "compute_kinematics", "filter_markers"]

@@ -1,0 +1,125 @@
+"""Inverse dynamics of the leg: hip, knee and ankle moments and powers (3-D Newton-Euler).
+
+``method="newton_euler"`` (Winter DA 2009, *Biomechanics and Motor Control of Human Movement*, 4th
+ed., ch. 5; 3-D form of Dumas R, Aissaoui R, de Guise JA 2004, Comput Methods Biomech Biomed Eng
+7:159): from the foot up, for each segment with mass ``m``, centre of mass ``c``, inertia ``I``
+(laboratory frame), angular velocity ``w`` and acceleration ``al``:
+
+    F_prox = m a_c - m g - F_dist
+    M_prox = I al + w x (I w) - M_dist - (r_prox - c) x F_prox - (r_dist - c) x F_dist
+
+with the ground reaction force at the centre of pressure and the free moment as the foot's distal
+load, and each joint's load on the segment above as minus the load below. Segment parameters:
+:mod:`stridelab.kinetics.segments` (de Leva 1996). Accelerations and angular velocities are
+central differences of the filtered markers and segment rotations (``w`` from ``dR/dt R^T``).
+
+The joint moment is the proximal segment's moment on the distal one (internal moment), resolved
+in the proximal segment's frame and signed by :mod:`stridelab.kinematics.conventions`; joint
+power is ``M . (w_distal - w_proximal)``. Both are divided by body mass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from stridelab.kinematics.conventions import JOINT_MOMENTS, JOINT_SIGNS, MOMENT_VS_ANGLE
+from stridelab.kinematics.frames import Body, Segment
+from stridelab.kinetics.grf import G, Grf
+from stridelab.kinetics.segments import segment_parameters
+
+_GRAVITY = np.array([0.0, 0.0, -G])
+
+
+@dataclass
+class JointKinetics:
+    """Moments ``{name: {side: (n,) N·m/kg}}`` and powers ``{joint: {side: (n,) W/kg}}``."""
+
+    moments: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    powers: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+
+def angular_velocity(r: np.ndarray, rate_hz: float) -> np.ndarray:
+    """Angular velocity (n, 3) in the laboratory frame from rotations (n, 3, 3)."""
+    dr = np.gradient(r, 1.0 / rate_hz, axis=0)
+    w = np.matmul(dr, r.transpose(0, 2, 1))
+    return 0.5 * np.stack([w[:, 2, 1] - w[:, 1, 2], w[:, 0, 2] - w[:, 2, 0], w[:, 1, 0] - w[:, 0, 1]], axis=1)
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.cross(a, b)
+
+
+@dataclass
+class _Load:
+    force: np.ndarray
+    moment: np.ndarray
+    point: np.ndarray
+
+
+def segment_dynamics(seg: Segment, com: np.ndarray, mass: float, radii: tuple[float, float, float], length: float, rate_hz: float, distal: _Load) -> tuple[_Load, np.ndarray]:
+    """The proximal joint load on this segment and its angular velocity."""
+    dt = 1.0 / rate_hz
+    acc = np.gradient(np.gradient(com, dt, axis=0), dt, axis=0)
+    w = angular_velocity(seg.rotation, rate_hz)
+    al = np.gradient(w, dt, axis=0)
+    i_local = mass * length**2 * np.array([radii[0] ** 2, radii[1] ** 2, radii[2] ** 2])
+    r = seg.rotation
+    rt = r.transpose(0, 2, 1)
+    iw = np.matmul(r, (i_local * np.matmul(rt, w[:, :, None])[:, :, 0])[:, :, None])[:, :, 0]
+    ial = np.matmul(r, (i_local * np.matmul(rt, al[:, :, None])[:, :, 0])[:, :, None])[:, :, 0]
+    f_prox = mass * acc - mass * _GRAVITY - distal.force
+    m_prox = ial + _cross(w, iw) - distal.moment - _cross(seg.proximal - com, f_prox) - _cross(distal.point - com, distal.force)
+    return _Load(f_prox, m_prox, seg.proximal), w
+
+
+def leg_kinetics(body: Body, grf: dict[str, Grf], mass_kg: float, sex: str | None = None) -> JointKinetics:
+    """Hip, knee and ankle moments and powers of both legs (see module docstring).
+
+    ``grf`` maps side -> force under that foot on the marker clock."""
+    out = JointKinetics()
+    pelvis = body.get("pelvis")
+    for side in ("left", "right"):
+        segs = {n: body.get(n, side) for n in ("foot", "shank", "thigh")}
+        missing = [n for n, s in segs.items() if s is None]
+        if missing:
+            out.messages.append(f"{side} leg: inverse dynamics needs the {', '.join(missing)} frame(s)")
+            continue
+        g = grf.get(side)
+        if g is None:
+            out.messages.append(f"{side} leg: no ground reaction force under this foot")
+            continue
+        foot, shank, thigh = segs["foot"], segs["shank"], segs["thigh"]
+        assert foot is not None and shank is not None and thigh is not None
+        cop = np.where(np.isfinite(g.cop_m), g.cop_m, foot.origin)
+        load = _Load(g.force_n, np.stack([np.zeros_like(g.free_moment_nm)] * 2 + [g.free_moment_nm], axis=1), cop)
+        loads: dict[str, _Load] = {}
+        omegas: dict[str, np.ndarray] = {}
+        for name, seg in (("foot", foot), ("shank", shank), ("thigh", thigh)):
+            p = segment_parameters(name, sex)
+            com = seg.proximal + p.com_frac * (seg.distal - seg.proximal)
+            length = seg.length_m
+            prox, w = segment_dynamics(seg, com, p.mass_frac * mass_kg, (p.r_transverse, p.r_sagittal, p.r_longitudinal), length, body.rate_hz, load)
+            loads[name], omegas[name] = prox, w
+            load = _Load(-prox.force, -prox.moment, prox.point)
+        w_pelvis = angular_velocity(pelvis.rotation, body.rate_hz) if pelvis is not None else None
+        for joint, dist, prox_seg in (("ankle", "foot", shank), ("knee", "shank", thigh), ("hip", "thigh", pelvis)):
+            if prox_seg is None:
+                out.messages.append(f"{side} hip: moments need the pelvis frame")
+                continue
+            m = loads[dist].moment
+            local = np.matmul(prox_seg.rotation.transpose(0, 2, 1), m[:, :, None])[:, :, 0]
+            s_ang = JOINT_SIGNS[joint][side]
+            s_mom = MOMENT_VS_ANGLE[joint]
+            comp = (local[:, 1], local[:, 0], local[:, 2])  # about LEFT, FORWARD, UP
+            for k, name in enumerate(JOINT_MOMENTS[joint]):
+                out.moments.setdefault(name, {})[side] = s_ang[k] * s_mom[k] * comp[k] / mass_kg
+            w_prox = w_pelvis if joint == "hip" else omegas[prox_seg.name]
+            assert w_prox is not None
+            out.powers.setdefault(joint, {})[side] = np.sum(m * (omegas[dist] - w_prox), axis=1) / mass_kg
+    return out
+
+
+__all__ = ["JointKinetics", "angular_velocity", "leg_kinetics", "segment_dynamics"]

@@ -1,0 +1,160 @@
+"""Analysis stage: force metrics in body weights, stiffness, and joint moments and powers.
+
+Needs force plates. Body mass is the given one, else estimated from the forces
+(:func:`stridelab.kinetics.loading.estimate_mass`, recorded in ``subject.sources``). Adds the
+per-step columns of :mod:`stridelab.kinetics.loading`; with the kinematics stage's segments,
+inverse dynamics (:mod:`stridelab.kinetics.inverse_dynamics`) gives ``sections["moments"]`` and
+``sections["powers"]`` (mean and SD curves over the stride, as for the angles), peak stance moments
+per step, and ``sections["grf"]``: the mean force curves of stance in body weights.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from stridelab.kinematics.conventions import MOMENTS, POWERS
+from stridelab.kinematics.cycles import build_cycles, curves_json, normalise
+from stridelab.kinetics.grf import G, Grf, foot_grf, total_grf
+from stridelab.kinetics.inverse_dynamics import leg_kinetics
+from stridelab.kinetics.loading import COLUMNS, LOADING_CUTOFF_HZ, contact_metrics, estimate_mass
+from stridelab.metrics.columns import add_step_columns
+from stridelab.model.axes import FORWARD, LEFT, UP
+
+if TYPE_CHECKING:  # pragma: no cover
+    from stridelab.analysis import Analysis, AnalysisOptions
+
+BILATERAL = ("peak_vgrf_bw", "vlr_avg_bw_s", "peak_braking_bw", "braking_impulse_bws", "leg_stiffness_kn_m")
+PEAK_MOMENTS = ("hip_extension", "knee_extension", "ankle_plantarflexion", "knee_abduction")
+
+
+def total_force(analysis: Analysis, cutoff_hz: float | None = LOADING_CUTOFF_HZ) -> Grf | None:
+    """The combined plate force (default: at the events' 50 Hz filter; None: unfiltered),
+    computed once per analysis."""
+    key = f"grf_{cutoff_hz}"
+    if key not in analysis.cache:
+        analysis.cache[key] = total_grf(analysis.trial, cutoff_hz)
+    g: Grf | None = analysis.cache[key]
+    return g
+
+
+def _mass(analysis: Analysis, grf: Grf) -> float | None:
+    subj = analysis.trial.subject
+    est = estimate_mass(grf, analysis.contacts)
+    if subj.mass_kg is not None:
+        if est is not None and abs(est[0] - subj.mass_kg) > 0.1 * subj.mass_kg:
+            analysis.warn(f"the given body mass {subj.mass_kg:.1f} kg differs from the {est[0]:.1f} kg the forces give over {est[1]} whole strides; check the mass or the plate calibration")
+        return float(subj.mass_kg)
+    if est is None or not 20.0 < est[0] < 250.0:
+        analysis.warn("body mass unknown and not estimable from the forces (needs two contacts of one foot): force metrics in body weights skipped; pass --mass-kg")
+        return None
+    subj.set("mass_kg", round(est[0], 2), f"estimated from the mean vertical force over {est[1]} whole strides")
+    analysis.warn(f"body mass not given: {est[0]:.1f} kg estimated from the forces over {est[1]} whole strides")
+    return est[0]
+
+
+def _stance_curves(grf: Grf, contacts: Any, bw: float) -> dict[str, Any]:
+    out: dict[str, Any] = {"x": "percent of stance, 0 = initial contact, 100 = toe-off", "units": "BW"}
+    for comp, k in (("vertical_bw", UP), ("fore_aft_bw", FORWARD), ("medio_lateral_bw", LEFT)):
+        for side in ("left", "right"):
+            c = contacts[contacts["side"] == side]
+            if len(c) == 0:
+                continue
+            cur = normalise(grf.time_s, grf.force_n[:, k] / bw, c["ic_s"].to_numpy(float), c["to_s"].to_numpy(float))
+            cur = cur[np.isfinite(cur).all(axis=1)]
+            if len(cur) == 0:
+                continue
+            out.setdefault(comp, {})[side] = {
+                "mean": [round(float(v), 4) for v in cur.mean(axis=0)],
+                "sd": [round(float(v), 4) for v in cur.std(axis=0, ddof=1)] if len(cur) > 1 else [None] * cur.shape[1],
+                "n_contacts": int(len(cur)),
+            }
+    return out
+
+
+def run(analysis: Analysis, options: AnalysisOptions) -> None:
+    """The stage (see module docstring). An unexpected failure on unusual data leaves this
+    stage's results out with a warning instead of failing the whole analysis."""
+    try:
+        _run(analysis, options)
+    except (ValueError, IndexError, KeyError, ZeroDivisionError, np.linalg.LinAlgError) as e:  # pragma: no cover - defensive
+        analysis.warn(f"kinetics left out: unexpected {type(e).__name__} ({e}); please report this recording")
+
+
+def _run(analysis: Analysis, options: AnalysisOptions) -> None:
+    trial = analysis.trial
+    if not trial.has_forces:
+        return
+    grf = total_force(analysis)
+    if grf is None:
+        return
+    mass = _mass(analysis, grf)
+    if mass is None:
+        return
+    speed = analysis.summary.get("speed_mps")
+    leg = trial.subject.leg_length_m
+    df = contact_metrics(grf, analysis.steps, mass, speed, leg)
+    if speed is None or leg is None:
+        analysis.warn("leg stiffness needs the running speed and the leg length (pass --speed-mps / --leg-length-m)")
+    bw = mass * G
+    analysis.sections["grf"] = _stance_curves(grf, analysis.contacts, bw)
+    methods: dict[str, Any] = {
+        "force_filter": f"Butterworth low-pass {LOADING_CUTOFF_HZ:g} Hz, 4th-order zero-lag, offsets zeroed in flight",
+        "body_weight_n": round(bw, 1),
+        "mass_source": trial.subject.sources.get("mass_kg"),
+        "loading": "stridelab.kinetics.loading: impact peak (Lieberman 2010), loading rate 20-80 % of the impact peak (Milner 2006) or, without one, of the force at 13 % of stance (Blackmore 2016)",
+        "stiffness": "measured (Cavagna 1975; McMahon & Cheng 1990; Farley & Gonzalez 1996) and sine-wave model (Morin et al. 2005)",
+    }
+    kin = analysis.cache.get("kinematics")
+    if kin is not None:
+        peaks = _inverse_dynamics(analysis, kin, mass, methods)
+        for k, v in peaks.items():
+            df[k] = v
+    add_step_columns(analysis, df, BILATERAL)
+    analysis.methods["kinetics"] = methods
+    n_ip = int(np.isfinite(df["impact_peak_bw"].to_numpy(float)).sum())
+    if len(df) and n_ip < len(df):
+        analysis.warn(f"{len(df) - n_ip} of {len(df)} contacts have no impact peak: their loading rate uses the force at 13 % of stance (vlr_window)")
+
+
+def _inverse_dynamics(analysis: Analysis, kin: Any, mass: float, methods: dict[str, Any]) -> dict[str, np.ndarray]:
+    trial = analysis.trial
+    cutoff = kin.cutoff_hz
+    feet = foot_grf(trial, analysis.contacts, cutoff)
+    on_markers = {s: g.resample(kin.time_s) for s, g in feet.items()}
+    jk = leg_kinetics(kin.body, on_markers, mass, trial.subject.sex)
+    for m in jk.messages:
+        analysis.warn(f"inverse dynamics: {m}")
+    if not jk.moments:
+        return {}
+    mc = build_cycles(kin.time_s, jk.moments, analysis.contacts)
+    pc = build_cycles(kin.time_s, jk.powers, analysis.contacts)
+    analysis.cache.update(moment_cycles=mc, power_cycles=pc, joint_kinetics=jk)
+    analysis.sections["moments"] = curves_json(mc, [n for n in MOMENTS if n in jk.moments], "3d")
+    analysis.sections["powers"] = curves_json(pc, [n for n in POWERS if n in jk.powers], "3d")
+    methods["inverse_dynamics"] = {
+        "method": "Newton-Euler, foot to thigh (stridelab.kinetics.inverse_dynamics)",
+        "segment_parameters": "de Leva 1996 (sex: " + (trial.subject.sex or "unknown, male and female averaged") + ")",
+        "filter": f"markers and forces Butterworth low-pass {cutoff:g} Hz (Kristianslund et al. 2012)" if cutoff else "none",
+        "moments": "internal, proximal on distal, resolved in the proximal segment frame, N·m/kg; the name gives the positive direction",
+        "powers": "moment . (distal - proximal angular velocity), W/kg, positive = generation",
+    }
+    t = kin.time_s
+    out: dict[str, np.ndarray] = {}
+    steps = analysis.steps
+    for name in PEAK_MOMENTS:
+        col = np.full(len(steps), np.nan)
+        for i, row in enumerate(steps.itertuples(index=False)):
+            x = jk.moments.get(name, {}).get(str(row.side))
+            if x is None:
+                continue
+            a, b = np.searchsorted(t, [row.ic_s, row.to_s])
+            seg = x[a : b + 1]
+            if np.isfinite(seg).sum() > 2:
+                col[i] = float(np.nanmax(seg))
+        out[f"{name}_moment_peak_nm_kg"] = col
+    return out
+
+
+__all__ = ["COLUMNS", "run", "total_force"]
