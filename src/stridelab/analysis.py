@@ -31,7 +31,7 @@ SCHEMA_VERSION = "1.0"
 #: Extra stages run after the spatiotemporal metrics, as "module:function"; each takes
 #: (analysis, options), may add step columns, JSON sections and warnings, and must not fail the
 #: analysis for what its data cannot support (it says so in a warning instead).
-EXTRA_STAGES: list[str] = []
+EXTRA_STAGES: list[str] = ["stridelab.video.stage:run"]
 
 
 @dataclass
@@ -127,6 +127,8 @@ class Analysis:
 def _detect_environment(trial: Trial, options: AnalysisOptions, events: ContactEvents) -> str:
     if options.environment in ("treadmill", "overground"):
         return options.environment
+    if trial.keypoints is not None and trial.markers is None and trial.environment != "unknown":
+        return trial.environment  # found from the keypoints by the reader
     mk = trial.markers
     if mk is not None:
         pc = pelvis_centre(mk)
