@@ -160,6 +160,8 @@ def contacts_from_sagittal(sk: SagittalKeypoints, min_contact_s: float = 0.06, m
             ic = float(np.interp(ic_f, np.arange(n), t))
             to = float(np.interp(to_f, np.arange(n), t))
             dur = to - ic
+            if not (np.isfinite(ic) and np.isfinite(to)):
+                continue
             if not (min_contact_s <= dur <= max_contact_s):
                 rejected.append({"side": side, "ic_s": round(ic, 4), "reason": f"contact of {dur * 1000:.0f} ms is implausible"})
                 continue

@@ -2,7 +2,11 @@
 
 Applied by every keypoint reader (:func:`clean_keypoints`), in this order:
 
-1. **Low confidence**: points below ``min_confidence`` are treated as missing.
+1. **Low confidence**: points below ``min_confidence`` are treated as missing. **One person**: a
+   single-person pose model jumps to someone else when it loses the runner; a jump of the hip
+   centre by more than one leg length between frames (impossible for a runner: 25 m/s at 30 fps),
+   or a gap of more than 0.5 s, splits the video, and only the longest stretch is analysed (with a
+   warning naming it).
 2. **Left/right swaps** (``method="viterbi_constant_velocity"``, our own; basis: label switches of
    the near and far leg are a known failure of pose models on side views of runners, Stenum J et al.
    2021, PLoS Comput Biol 17:e1008935, who corrected them by hand; we correct them as a two-label
@@ -48,6 +52,7 @@ class CleanupInfo:
     frames_filled: int = 0
     frames_without_runner: int = 0
     leg_length_px: float | None = None
+    analysed_s: tuple[float, float] | None = None
     smoothing: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -145,7 +150,10 @@ def hip_centre(names: list[str], xy: np.ndarray) -> np.ndarray | None:
     hips = [xy[:, names.index(h)] for h in ("l_hip", "r_hip") if h in names]
     if not hips:
         return xy[:, names.index("mid_hip")] if "mid_hip" in names else None
-    with np.errstate(all="ignore"):
+    import warnings
+
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
         return np.nanmean(np.stack(hips), axis=0)
 
 
@@ -161,6 +169,26 @@ def detect_environment(names: list[str], xy: np.ndarray, time_s: np.ndarray, leg
     return "overground" if abs(slope) / leg_px > 0.5 else "treadmill"
 
 
+def longest_one_person_stretch(names: list[str], xy: np.ndarray, time_s: np.ndarray, leg_px: float, max_gap_s: float = 0.5) -> tuple[int, int]:
+    """[start, stop) frames of the longest stretch without a person switch (module docstring, step 1)."""
+    hc = hip_centre(names, xy)
+    n = len(xy)
+    if hc is None:
+        return 0, n
+    ok = np.flatnonzero(np.isfinite(hc[:, 0]))
+    if ok.size < 2:
+        return 0, n
+    jump = np.linalg.norm(np.diff(hc[ok], axis=0), axis=1) > leg_px
+    gap = np.diff(time_s[ok]) > max_gap_s
+    cuts = np.flatnonzero(jump | gap)
+    starts = np.concatenate(([ok[0]], ok[cuts + 1]))
+    stops = np.concatenate((ok[cuts] + 1, [ok[-1] + 1]))
+    k = int(np.argmax(stops - starts))
+    if len(starts) == 1:
+        return 0, n
+    return int(starts[k]), int(stops[k])
+
+
 def clean_keypoints(kp: Keypoints2D, quality: QualityLog, min_confidence: float = 0.3, max_gap_s: float = 0.1) -> tuple[Keypoints2D, CleanupInfo]:
     """Clean keypoints for the running analysis (module docstring); warnings go to ``quality``."""
     info = CleanupInfo()
@@ -172,6 +200,19 @@ def clean_keypoints(kp: Keypoints2D, quality: QualityLog, min_confidence: float 
     info.frames_without_runner = int((~present).sum())
     leg_px = leg_length_px(kp.names, xy)
     info.leg_length_px = leg_px
+    if leg_px:
+        a, b = longest_one_person_stretch(kp.names, xy, kp.time_s, leg_px)
+        if (a, b) != (0, len(xy)):
+            quality.warn(
+                f"the pose model followed more than one person or lost the runner; analysing the longest stretch with one person, "
+                f"{kp.time_s[a]:.2f}-{kp.time_s[b - 1]:.2f} s",
+                kind="person_switch",
+            )
+            xy[:a] = np.nan
+            xy[b:] = np.nan
+            info.analysed_s = (float(kp.time_s[a]), float(kp.time_s[b - 1]))
+            leg_px = leg_length_px(kp.names, xy)
+            info.leg_length_px = leg_px
     if leg_px:
         cost = (0.05 * leg_px) ** 2
         xy, conf, sw = fix_swaps(xy, conf, _pairs(kp.names, LEG), cost)

@@ -31,12 +31,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from stridelab.errors import NotRunningError, NoValidResultError
 from stridelab.kinematics.planar import ANGLE_NAMES, cycle_normalise, foot_angle, side_angles
 from stridelab.video.sagittal import SagittalKeypoints, sagittal
 
 if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis, AnalysisOptions
 
+MIN_STEPS = 4
 THIGH_SHANK_PER_HEIGHT = 0.245 + 0.246
 TROCHANTER_PER_HEIGHT = 0.530
 
@@ -104,6 +106,7 @@ def run(analysis: Analysis, options: AnalysisOptions) -> None:
     from stridelab.events.video import ground_line
 
     sk = sagittal(trial)
+    warnings_ = plausibility(sk, analysis)
     v = trial.provenance.extra.get("video", {})
     subj = trial.subject
     m_px, how = scale_m_per_px(sk, subj.height_m if subj.sources.get("height_m") == "given" else None, subj.leg_length_m if subj.sources.get("leg_length_m") == "given" else None, v.get("m_per_px"))
@@ -171,7 +174,9 @@ def run(analysis: Analysis, options: AnalysisOptions) -> None:
             analysis.by_side.setdefault(side, {})[k] = float(np.nanmedian(xs)) if np.isfinite(xs).any() else None
     pats = [p for p in cols["foot_strike_pattern"] if p]
     analysis.summary["foot_strike_pattern"] = max(set(pats), key=pats.count) if pats else None
-    analysis.sections["angles"] = _curves(analysis, ang, t)
+    for w in warnings_:
+        analysis.warn(w)
+    analysis.sections["angles"] = _json_safe(_curves(analysis, ang, t))
     fps = sk.rate_hz
     analysis.sections["video"] = {
         "fps": fps,
@@ -185,6 +190,7 @@ def run(analysis: Analysis, options: AnalysisOptions) -> None:
         **{k: v.get(k) for k in ("frames_without_runner", "leg_swaps_fixed", "arm_swaps_fixed", "frames_filled", "smoothing", "pose_model", "source_video")},
         "variability": _variability(steps),
     }
+    analysis.sections["video"] = _json_safe(analysis.sections["video"])
     analysis.methods["video"] = {
         "events": analysis.events.info.get("method") if analysis.events.source == "video" else None,
         "angles": "stridelab.kinematics.planar (2-D sagittal, keypoints)",
@@ -216,6 +222,53 @@ def _curves(analysis: Analysis, ang: dict[str, dict[str, np.ndarray]], t: np.nda
             sd[name] = {"mean": [round(float(v), 2) for v in cur.mean(0)], "sd": [round(float(v), 2) for v in cur.std(0)], "n_cycles": int(good.sum())}
         out[side] = sd
     return out
+
+
+def plausibility(sk: SagittalKeypoints, analysis: Analysis) -> list[str]:
+    """Warnings when the video does not look like a runner filmed from the side.
+
+    Side view: the heel-to-toe distance, seen from the side, is about 0.3 leg lengths (foot length
+    0.152 H, Winter 2009); below 0.15 the camera looks at the runner from the front or back and 2-D
+    sagittal angles mean little. Running: at least 4 complete steps (else NoValidResultError) and a
+    cadence between 100 and 260 steps/min (else NotRunningError; a warning outside 130-230)."""
+    out = []
+    leg = sk.leg_length_px
+    ratios = []
+    for s in ("l_", "r_"):
+        if leg and sk.has(s + "heel", s + "toe"):
+            ratios.append(np.nanmedian(np.abs(sk[s + "toe"][:, 0] - sk[s + "heel"][:, 0])) / leg)
+    if ratios and float(np.mean(ratios)) < 0.15:
+        out.append(
+            f"the feet look short ({float(np.mean(ratios)):.2f} leg lengths heel to toe; about 0.3 from the side): the camera does not "
+            "see the runner from the side, so the sagittal angles and foot-strike measures are not meaningful"
+        )
+    n_steps = int(analysis.steps["next_ic_s"].notna().sum()) if len(analysis.steps) else 0
+    if n_steps < MIN_STEPS:
+        raise NoValidResultError(
+            f"only {n_steps} complete steps (a contact followed by the other foot's) were found in the video; a running analysis "
+            f"needs at least {MIN_STEPS}: film the runner from the side for 10 or more steps"
+        )
+    cad = analysis.summary.get("cadence_spm")
+    if cad is not None and np.isfinite(cad) and not (100.0 <= cad <= 260.0):
+        raise NotRunningError(f"the feet's contacts give {cad:.0f} steps/min, far outside running (130-230): this video does not show running")
+    if cad is not None and np.isfinite(cad) and not (130.0 <= cad <= 230.0):
+        out.append(f"cadence {cad:.0f} steps/min is unusual for running (130-230): check the video and the contacts")
+    return out
+
+
+def _json_safe(x: Any) -> Any:
+    """NaN and infinities become None, numpy scalars Python numbers, tuples lists (recursively)."""
+    if isinstance(x, dict):
+        return {k: _json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_json_safe(v) for v in x]
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        return float(x) if np.isfinite(x) else None
+    return x
 
 
 def _variability(steps: Any) -> dict[str, Any]:
