@@ -155,7 +155,7 @@ def main() -> None:
     proj = {a: [] for a in ANGLES}
     for fps in (30.0, 60.0, 120.0):
         errs, n_ref, ang_err = [], 0, {a: [] for a in ANGLES}
-        for speed, (trial, ref) in trials.items():
+        for trial, ref in trials.values():
             for cam in cams:
                 m, est, true, lab, _ = run_condition(trial, ref, cam, fps, rng)
                 n_ref += len(m)

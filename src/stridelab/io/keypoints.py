@@ -73,6 +73,12 @@ def keypoint_trial(
         raise InvalidInputError(f"{path.name}: no frame rate; pass --rate-hz")
     xy = xy[:, keep].astype(float)
     conf = conf[:, keep].astype(float)
+    seen = [n for j, n in enumerate(cnames) if n in legs and (np.isfinite(xy[:, j, 0]) & (np.nan_to_num(conf[:, j]) > 0)).sum() >= 10]
+    if len(seen) < 6:
+        raise InvalidInputError(
+            f"{path.name}: the hips, knees and ankles of both legs are in fewer than 10 frames (found in enough frames: "
+            f"{', '.join(seen) or 'none'}); is the runner in the video?"
+        )
     t = np.asarray(time_s, dtype=float)
     m = np.ones(t.size, dtype=bool)
     if opts.start_s is not None:

@@ -22,7 +22,7 @@ def read_video(path: str | Path, opts: ReadOptions | None = None) -> Trial:
 
     opts = opts or ReadOptions()
     path = Path(path)
-    res = run_pose(path)
+    res = run_pose(path, end_s=opts.end_s)
     rate = res.info.rate_hz
     # MediaPipe's depth says which leg is nearer the camera; kept for the swap check
     extra = {

@@ -136,10 +136,14 @@ def facing_direction(names: list[str], xy: np.ndarray) -> str | None:
     if not d and "nose" in names:
         ears = [xy[:, names.index(e), 0] for e in ("l_ear", "r_ear") if e in names]
         if ears:
-            d.append(xy[:, names.index("nose"), 0] - np.nanmean(np.stack(ears), axis=0))
+            with np.errstate(all="ignore"):
+                d.append(xy[:, names.index("nose"), 0] - np.mean(np.stack(ears), axis=0))
     if not d:
         return None
-    with np.errstate(all="ignore"):
+    import warnings
+
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
         m = float(np.nanmedian(np.concatenate(d)))
     if not np.isfinite(m) or m == 0:
         return None

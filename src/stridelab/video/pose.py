@@ -120,7 +120,7 @@ class PoseResult:
     pose_seconds: float
 
 
-def run_pose(path: Path, max_frames: int | None = None, min_detection_confidence: float = 0.5) -> PoseResult:
+def run_pose(path: Path, max_frames: int | None = None, min_detection_confidence: float = 0.5, end_s: float | None = None) -> PoseResult:
     """Run the bundled pose model over every frame (see module docstring)."""
     import time
 
@@ -132,7 +132,7 @@ def run_pose(path: Path, max_frames: int | None = None, min_detection_confidence
     busy = 0.0
     with mp_pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False, enable_segmentation=False, min_detection_confidence=min_detection_confidence, min_tracking_confidence=0.5) as pose:
         for i, t_ms, f in frames(path):
-            if max_frames is not None and i >= max_frames:
+            if (max_frames is not None and i >= max_frames) or (end_s is not None and i / info.rate_hz > end_s):
                 break
             rgb = cv2.cvtColor(f, cv2.COLOR_BGR2RGB)
             t0 = time.perf_counter()
