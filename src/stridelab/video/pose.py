@@ -17,6 +17,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,9 +42,17 @@ def require_cv2() -> Any:
 
 
 def require_mediapipe() -> Any:
+    """mediapipe and its pose solution, quietly (its C++ logs would break our one-line stderr)."""
+    import os
+    import warnings
+
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     try:
-        import mediapipe as mp
-        from mediapipe.python.solutions import pose as mp_pose
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import mediapipe as mp
+            from mediapipe.python.solutions import pose as mp_pose
     except ImportError:
         raise UsageError(INSTALL_HINT) from None
     return mp, mp_pose
@@ -110,6 +119,30 @@ def frames(path: Path, prefetch: int = 8, scale_to_height: int | None = None) ->
         cap.release()
 
 
+@contextmanager
+def quiet_stderr() -> Iterator[None]:
+    """Silence the C++ logging of TensorFlow Lite / MediaPipe (file descriptor 2) for the block."""
+    import os
+    import sys
+
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
+
+
 @dataclass
 class PoseResult:
     xy_px: np.ndarray
@@ -130,7 +163,10 @@ def run_pose(path: Path, max_frames: int | None = None, min_detection_confidence
     xs: list[np.ndarray] = []
     ts: list[float] = []
     busy = 0.0
-    with mp_pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False, enable_segmentation=False, min_detection_confidence=min_detection_confidence, min_tracking_confidence=0.5) as pose:
+    import warnings
+
+    with quiet_stderr(), warnings.catch_warnings(), mp_pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False, enable_segmentation=False, min_detection_confidence=min_detection_confidence, min_tracking_confidence=0.5) as pose:
+        warnings.simplefilter("ignore")  # protobuf deprecation notices from inside mediapipe
         for i, t_ms, f in frames(path):
             if (max_frames is not None and i >= max_frames) or (end_s is not None and i / info.rate_hz > end_s):
                 break
