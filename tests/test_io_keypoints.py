@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from video_synth import synthetic_keypoints
 
 from stridelab.errors import InvalidInputError
 from stridelab.io import detect_format, read_trial
 from stridelab.video.names import BODY25, COCO17, HALPE26, canonical_keypoint, looks_like_keypoints
+from video_synth import synthetic_keypoints
 
 CANON_TO_OPENPOSE = {"hip": "Hip", "knee": "Knee", "ankle": "Ankle", "heel": "Heel", "toe": "BigToe", "shoulder": "Shoulder"}
 
@@ -178,7 +178,6 @@ def test_sports2d_pixel_trc_and_pose2sim_metre_trc(fukuchi: Path, tmp_path: Path
     assert np.nanmedian(np.abs(tr.keypoints.xy_px[:, j, 1] - xy[:, names.index("r_ankle"), 1])) < 2.0  # back to y down
     # Pose2Sim: metres, Y up, running along -Z
     from stridelab.video.virtual_camera import resample, virtual_points
-
     from video_synth import mocap
 
     trial, _ = mocap(fukuchi)

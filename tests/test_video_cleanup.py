@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from video_synth import synthetic_keypoints
 
 from stridelab.model.trial import Keypoints2D, QualityLog
 from stridelab.video.cleanup import clean_keypoints, fix_swaps
 from stridelab.video.smooth import frequency_response, smooth_keypoints
+from video_synth import synthetic_keypoints
 
 
 def _clean(names, xy, conf, t, fps):

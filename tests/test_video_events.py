@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from video_synth import synthetic_keypoints
 
 from stridelab.events.video import contacts_from_sagittal
 from stridelab.model.trial import Keypoints2D, QualityLog
 from stridelab.video.cleanup import clean_keypoints
 from stridelab.video.sagittal import SagittalKeypoints, to_sagittal
+from video_synth import synthetic_keypoints
 
 
 def _events(fukuchi: Path, fps: float, errors: bool):

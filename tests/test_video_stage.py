@@ -8,12 +8,19 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from video_synth import synthetic_keypoints
 
 from stridelab.analysis import AnalysisOptions, analyze
 from stridelab.io.keypoints import keypoint_trial
 from stridelab.io.options import ReadOptions
-from stridelab.kinematics.planar import ankle_dorsiflexion, elbow_flexion, hip_flexion, knee_flexion, shank_angle, trunk_lean
+from stridelab.kinematics.planar import (
+    ankle_dorsiflexion,
+    elbow_flexion,
+    hip_flexion,
+    knee_flexion,
+    shank_angle,
+    trunk_lean,
+)
+from video_synth import synthetic_keypoints
 
 
 def test_planar_angle_signs() -> None:

@@ -11,7 +11,14 @@ import numpy as np
 import stridelab as sl
 from stridelab.events.dispatch import detect_contacts
 from stridelab.kinematics.virtual import prepare_markers
-from stridelab.video.virtual_camera import KEYPOINTS, Camera, pose_model_errors, resample, sample_times, virtual_points
+from stridelab.video.virtual_camera import (
+    KEYPOINTS,
+    Camera,
+    pose_model_errors,
+    resample,
+    sample_times,
+    virtual_points,
+)
 
 
 @lru_cache(maxsize=2)

@@ -11,7 +11,8 @@ Reported per frame rate: initial contact (IC) and toe-off (TO) errors against th
 projected points (same frames). Separately, the 2-D-versus-3-D difference: angles of the noise-free
 camera projection against the same angles in the runner's own sagittal plane (perspective and
 yaw), and the 2-D hip/knee/ankle mean curves against Visual3D's 3-D curves of the same trials
-(RBDS001processed.txt: pelvis-referenced hip, anatomical axes).
+(RBDS001processed.txt, the Z columns, flexion/dorsiflexion positive: pelvis-referenced hip with the
+static trial as neutral, anatomical axes).
 
 Run: .venv/bin/python validation/video_virtual_camera.py [--quick]
 """
@@ -131,7 +132,7 @@ def visual3d_comparison(trial, ref, speed):
     out = {}
     for side, pre in (("right", "R"), ("left", "L")):
         ics = ref[ref.side == side].ic_s.to_numpy()
-        for name, col, sign in (("hip_flexion", "hipAngX", 1), ("knee_flexion", "kneeAngX", -1), ("ankle_dorsiflexion", "ankleAngX", 1)):
+        for name, col, sign in (("hip_flexion", "hipAngZ", 1), ("knee_flexion", "kneeAngZ", 1), ("ankle_dorsiflexion", "ankleAngZ", 1)):
             curves = cycle_normalise(ang[side][name], mk.time_s, ics[:-1], ics[1:])
             mean2d = np.nanmean(curves, axis=0)
             v3d = sign * proc[f"{pre}{col}{speed}"].to_numpy()

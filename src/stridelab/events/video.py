@@ -5,11 +5,11 @@ initial contact from the vertical position of the foot's lowest point, as Leitch
 Posture 33:130 and Fellin RE et al. 2010, J Sci Med Sport 13:646 use heel and hallux markers;
 toe-off at peak knee extension, the toe-off rule with the smallest error, 5 ms, in Fellin et al. 2010):
 
-1. The ground line is the lower envelope of the heel and toe keypoints of both feet: the 5th
-   percentile of their height in bins of forward position, fitted with a straight line (it may be
-   tilted when the camera is rolled). Only when the feet travel over more than two leg lengths
-   (overground): on a treadmill the feet's heights change with their fore-aft position within the
-   step, which a fit would mistake for a tilt, so the line is level there. Each keypoint's own
+1. The ground appears as a straight line in the image, tilted when the camera is rolled or, in
+   perspective, not square to the running direction. Its slope is the pooled slope of each foot
+   keypoint's lowest quarter of frames (its stance, where it slides along the belt or stays put on
+   the ground), refitted three times with heights measured from the new line; one line per foot,
+   since in perspective the near and the far foot stand on different image lines. Each keypoint's own
    stance level (its 5th percentile above that line) is its zero, since keypoints sit at
    different heights above the sole and the far foot appears higher in a perspective image.
 2. A foot is on the ground while its lowest point (the lower of heel and toe) is within 3% of leg
@@ -18,8 +18,9 @@ toe-off at peak knee extension, the toe-off rule with the smallest error, 5 ms, 
    interpolation): the unloaded sole touches down about 1-2 cm above where it sits under full load,
    because the heel pad and the shoe's midsole compress (heel-pad deformation of about 1 cm in
    running, De Clercq D et al. 1994, J Biomech 27:1213).
-4. Toe-off is the peak knee extension (smallest knee flexion, parabolic sub-frame peak) within
-   0.1 s before to 0.06 s after the toe leaves the 3% band; without knee points, that toe crossing.
+4. Toe-off is the peak knee extension (smallest knee flexion; vertex of a parabola fitted over
+   +-40 ms around the smallest sample, which averages out keypoint jitter) within
+   0.1 s before to 0.12 s after the toe leaves the 3% band; without knee points, that toe crossing.
 5. Contacts shorter than 60 ms or longer than 1.0 s, and those at the ends of the video, are rejected.
 
 Needs the heel or ankle and the toe of each foot. At < 60 fps each event is uncertain by about a frame.
@@ -46,26 +47,33 @@ def available(trial: Trial) -> bool:
     return kp is not None and all(any(s + p in kp.names for p in ("heel", "ankle")) and s + "toe" in kp.names for s in ("l_", "r_"))
 
 
-def ground_line(points: list[np.ndarray], bins: int = 8, min_range: float = 0.0) -> tuple[float, float]:
-    """(intercept, slope) of the ground line up = a + b * forward (see module docstring, step 1)."""
-    p = np.concatenate([q for q in points if q is not None])
-    p = p[np.all(np.isfinite(p), axis=1)]
-    f, u = p[:, 0], p[:, 1]
-    lo, hi = np.percentile(f, [2, 98])
-    if hi - lo < min_range:
-        return float(np.percentile(u, 5)), 0.0
-    edges = np.linspace(lo, hi, bins + 1)
-    xs, ys = [], []
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
-        m = (f >= a) & (f <= b)
-        if m.sum() >= 10:
-            xs.append(0.5 * (a + b))
-            ys.append(np.percentile(u[m], 5))
-    if len(xs) < 3:
-        return float(np.percentile(u, 5)), 0.0
-    slope, icpt = np.polyfit(xs, ys, 1)
-    slope = float(np.clip(slope, -0.18, 0.18))  # at most ~10 degrees of camera roll
-    return float(np.median(np.array(ys) - slope * np.array(xs))), slope
+def ground_line(points: list[np.ndarray | None], iterations: int = 3, low_fraction: float = 25.0, max_slope: float = 0.18, min_range: float = 0.0) -> tuple[float, float]:
+    """(intercept, slope) of the ground line up = a + b * forward (see module docstring, step 1).
+
+    The slope is the pooled within-keypoint slope of each foot keypoint's lowest ``low_fraction``
+    percent of frames (in stance a foot point slides along the belt or stays put on the ground, so
+    these frames trace the ground); heights are recomputed with the new slope and the fit repeated.
+    The intercept is irrelevant (each keypoint gets its own zero) and is returned as 0."""
+    pts = [p for p in points if p is not None and np.isfinite(p).all(axis=1).sum() > 10]
+    if not pts:
+        return 0.0, 0.0
+    b = 0.0
+    for _ in range(iterations):
+        sxy = sxx = 0.0
+        for p in pts:
+            ok = np.isfinite(p).all(axis=1)
+            f, u = p[ok, 0], p[ok, 1]
+            h = u - b * f
+            low = h <= np.percentile(h, low_fraction)
+            if low.sum() < 5:
+                continue
+            df, du = f[low] - f[low].mean(), u[low] - u[low].mean()
+            sxy += float(np.sum(df * du))
+            sxx += float(np.sum(df * df))
+        if sxx <= 0:
+            break
+        b = float(np.clip(sxy / sxx, -max_slope, max_slope))
+    return 0.0, b
 
 
 def _height(p: np.ndarray | None, a: float, b: float) -> np.ndarray | None:
@@ -89,16 +97,25 @@ def _crossing_time(x: np.ndarray, i: int, thr: float) -> float:
     return i + (float(np.clip((thr - x0) / (x1 - x0), 0.0, 1.0)) if x1 != x0 else 0.5)
 
 
-def _min_subframe(x: np.ndarray, lo: int, hi: int) -> float | None:
+def _min_subframe(x: np.ndarray, lo: int, hi: int, half: int = 2) -> float | None:
+    """Sub-frame index of the minimum of ``x`` in [lo, hi): the vertex of a least-squares parabola
+    over +-``half`` samples around the lowest sample (robust to keypoint jitter); None at the edges."""
     lo, hi = max(lo, 1), min(hi, len(x) - 1)
     seg = x[lo:hi]
     if seg.size < 3 or not np.isfinite(seg).any():
         return None
     j = lo + int(np.nanargmin(seg))
-    if j <= lo or j >= hi - 1 or not np.isfinite(x[j - 1 : j + 2]).all():
+    if j <= lo or j >= hi - 1:
         return None  # at the window's edge: no extension peak inside
-    d = x[j - 1] - 2 * x[j] + x[j + 1]
-    return j + (float(np.clip(0.5 * (x[j - 1] - x[j + 1]) / d, -0.5, 0.5)) if d != 0 else 0.0)
+    k = np.arange(max(0, j - half), min(len(x), j + half + 1))
+    y = x[k]
+    ok = np.isfinite(y)
+    if ok.sum() < 3:
+        return float(j)
+    c2, c1, _ = np.polyfit(k[ok] - j, y[ok], 2)
+    if c2 <= 0:
+        return float(j)
+    return j + float(np.clip(-c1 / (2 * c2), -half, half))
 
 
 def detect_video_contacts(trial: Trial, min_contact_s: float = 0.06, max_contact_s: float = 1.0) -> ContactEvents:
@@ -114,13 +131,15 @@ def contacts_from_sagittal(sk: SagittalKeypoints, min_contact_s: float = 0.06, m
     for side, s in (("left", "l_"), ("right", "r_")):
         heel = sk.get(s + "heel") if sk.has(s + "heel") else sk.get(s + "ankle")
         feet[side] = (heel, sk.get(s + "toe"))
-    a, b = ground_line([p for pair in feet.values() for p in pair if p is not None], min_range=2.0 * leg)
     rows: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
     warnings: list[str] = []
-    info: dict[str, Any] = {"method": "foot_height_knee_extension", "ground_slope_deg": round(float(np.degrees(np.arctan(b))), 2), "thresholds_px": {}}
+    info: dict[str, Any] = {"method": "foot_height_knee_extension", "thresholds_px": {}}
     t = sk.time_s
     for side, (heel, toe) in feet.items():
+        # one line per foot: in perspective the near and the far foot stand on different image lines
+        a, b = ground_line([heel, toe])
+        info.setdefault("ground_slope_deg", {})[side] = round(float(np.degrees(np.arctan(b))), 2)
         hh, ht = _height(heel, a, b), _height(toe, a, b)
         if hh is None or ht is None:
             continue
@@ -154,7 +173,7 @@ def contacts_from_sagittal(sk: SagittalKeypoints, min_contact_s: float = 0.06, m
             ic_f = _crossing_time(low, int(i) + int(d_ic[0]), thr_ic) if d_ic.size else _crossing_time(low, int(i), thr)
             to_f = None
             if knee is not None:
-                to_f = _min_subframe(knee, j - int(round(0.1 * rate)), j + int(round(0.06 * rate)) + 1)
+                to_f = _min_subframe(knee, j - int(round(0.1 * rate)), j + int(round(0.12 * rate)) + 1, max(1, int(round(0.04 * rate))))
             if to_f is None or to_f <= ic_f:
                 to_f = _crossing_time(ht, j, thr)
             ic = float(np.interp(ic_f, np.arange(n), t))

@@ -95,15 +95,16 @@ def fix_swaps(xy: np.ndarray, conf: np.ndarray, pairs: list[tuple[int, int]], sw
                 new[s1, s2] = tot[j]
                 back[t, s1, s2] = j
         best = new
-    s1, s2 = np.unravel_index(int(np.argmin(best)), best.shape)
+    last = np.unravel_index(int(np.argmin(best)), best.shape)
     states = np.zeros(n, dtype=np.int8)
-    states[n - 1], states[n - 2] = s2, s1
+    states[n - 1], states[n - 2] = int(last[1]), int(last[0])
     for t in range(n - 1, 1, -1):
         states[t - 2] = back[t, states[t - 1], states[t]]
     sw = states.astype(bool)
     out, oc = xy.copy(), conf.copy()
-    out[np.ix_(sw, li + ri)] = xy[np.ix_(sw, ri + li)]
-    oc[np.ix_(sw, li + ri)] = conf[np.ix_(sw, ri + li)]
+    a_, b_ = np.array(li + ri), np.array(ri + li)
+    out[np.ix_(sw, a_)] = xy[np.ix_(sw, b_)]
+    oc[np.ix_(sw, a_)] = conf[np.ix_(sw, b_)]
     return out, oc, sw
 
 

@@ -32,7 +32,6 @@ def loess_weighted(y: np.ndarray, w: np.ndarray, half: int) -> tuple[np.ndarray,
 
     ``support`` is the kernel-weighted sum of confidences (0 where nothing supports the fit).
     Vectorised: every window sum is a convolution."""
-    n = y.shape[0]
     kern = _kernel(half)
     k = np.arange(-half, half + 1, dtype=float)
     w = np.where(np.isfinite(y), w, 0.0)
@@ -57,7 +56,6 @@ def loess_weighted(y: np.ndarray, w: np.ndarray, half: int) -> tuple[np.ndarray,
     # too few points for a quadratic: weighted mean
     mean_ok = (~ok) & (s[0] > 1e-6)
     fit[mean_ok] = t[0][mean_ok] / s[0][mean_ok]
-    assert fit.shape[0] == n
     return fit, s[0]
 
 

@@ -119,7 +119,7 @@ def run(analysis: Analysis, options: AnalysisOptions) -> None:
     legs_px = (sk.leg_length_px or np.nan) * TROCHANTER_PER_HEIGHT / THIGH_SHANK_PER_HEIGHT
     leg_m = subj.leg_length_m if (subj.leg_length_m and m_px) else None
     feet = [sk.get(n) for n in ("l_heel", "r_heel", "l_toe", "r_toe") if sk.has(n)]
-    slope = ground_line(feet, min_range=2.0 * (sk.leg_length_px or 1.0))[1] if feet else 0.0
+    slope = ground_line(feet)[1] if feet else 0.0
     steps = analysis.steps
     cols: dict[str, list[Any]] = {k: [] for k in ("knee_flexion_ic_deg", "hip_flexion_ic_deg", "ankle_dorsiflexion_ic_deg", "shank_angle_ic_deg", "foot_strike_angle_deg", "foot_strike_pattern", "overstride_m", "overstride_pct_leg", "trunk_lean_deg", "elbow_flexion_deg", "arm_swing_deg")}
     same_next: dict[int, float] = {}
@@ -146,7 +146,7 @@ def run(analysis: Analysis, options: AnalysisOptions) -> None:
         nxt = float(row["next_ic_s"]) if np.isfinite(row["next_ic_s"]) else float("nan")
         cols["trunk_lean_deg"].append(_mean_over(a.get("trunk_lean"), t, ic, nxt))
         cols["elbow_flexion_deg"].append(_mean_over(a.get("elbow_flexion"), t, ic, nxt))
-        cols["arm_swing_deg"].append(_range_over(a.get("shoulder_flexion"), t, ic, same_next.get(int(i), float("nan"))))  # type: ignore[arg-type]
+        cols["arm_swing_deg"].append(_range_over(a.get("shoulder_flexion"), t, ic, same_next.get(int(i), float("nan"))))
         if trial.environment == "overground" and m_px and np.isfinite(nxt):
             o = "r_" if s == "l_" else "l_"
             h1, h2 = sk.get(s + "heel"), sk.get(o + "heel")
