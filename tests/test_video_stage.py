@@ -98,3 +98,27 @@ def test_cli_keypoint_csv_end_to_end(fukuchi: Path, tmp_path: Path, capsys) -> N
     rc2 = main(["analyze", str(p), "--video-out", str(tmp_path / "a.webm"), "-q"])
     err = capsys.readouterr().err
     assert rc2 == 2 and err.count("\n") == 1 and "video" in err
+
+
+def test_arm_swing_and_elbow_from_a_synthetic_arm(fukuchi: Path, tmp_path: Path) -> None:
+    """SYNTHETIC arms on the real legs: upper arm 0.3 m swinging +-30 deg about the vertical at the
+    stride frequency, elbow held at 90 deg; expected arm swing 60 deg and elbow flexion 90 deg."""
+    names, xy, conf, t, ref, cam = synthetic_keypoints(fukuchi, fps=60, t0=1.0, t1=9.0, errors=False)
+    px = 0.3 / cam.m_per_px()
+    stride_s = float(np.median(np.diff(ref[ref.side == "left"].ic_s)))
+    extra_names, extra = [], []
+    for s_ in ("l_", "r_"):
+        phase = 0.0 if s_ == "l_" else np.pi
+        sh = xy[:, names.index(s_ + "shoulder")]
+        ang = np.radians(30) * np.sin(2 * np.pi * t / stride_s + phase)
+        el = sh + px * np.stack([np.sin(ang), np.cos(ang)], -1)  # image y down: the arm hangs down
+        wr = el + 0.8 * px * np.stack([np.cos(ang), -np.sin(ang)], -1)  # forearm forward, 90 deg
+        extra_names += [s_ + "elbow", s_ + "wrist"]
+        extra += [el, wr]
+    xy2 = np.concatenate([xy, np.stack(extra, 1)], axis=1)
+    conf2 = np.ones(xy2.shape[:2])
+    tr = keypoint_trial(names + extra_names, xy2, conf2, 60.0, t, tmp_path / "synthetic.csv", "synthetic", ReadOptions())
+    a = analyze(tr, AnalysisOptions(height_m=1.81))
+    assert abs(a.summary["elbow_flexion_deg"] - 90) < 3
+    assert abs(a.summary["arm_swing_deg"] - 60) < 6
+    assert "elbow_flexion" in a.sections["angles"]["left"]

@@ -19,13 +19,13 @@ from stridelab.model.trial import Trial
 #: format name -> "module:function" taking (path, ReadOptions) and returning a Trial.
 READERS: dict[str, str] = {
     "c3d": "stridelab.io.c3d_reader:read_c3d",
-    "trc": "stridelab.io.keypoints:read_trc_any",
+    "trc": "stridelab.io.keypoint_tables:read_trc_any",
     "mot": "stridelab.io.opensim:read_mot",
     "text": "stridelab.io.text:read_text",
     "video": "stridelab.io.video:read_video",
     "openpose": "stridelab.io.keypoints:read_openpose",
     "coco_keypoints": "stridelab.io.keypoints:read_coco",
-    "mediapipe_csv": "stridelab.io.keypoints:read_mediapipe_csv",
+    "mediapipe_csv": "stridelab.io.keypoint_tables:read_mediapipe_csv",
 }
 
 #: extension -> format, for extensions that say it all.
