@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Create .venv in the project root on first use and install stridelab into it (editable).
-# Usage: scripts/setup.sh [EXTRAS]   e.g. scripts/setup.sh test
+# Usage: scripts/setup.sh [EXTRAS]   e.g. scripts/setup.sh test,video (video adds mediapipe --no-deps)
 # Re-installs only when pyproject.toml or the extras change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,5 +22,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: installing stridelab${extras:+[$extras]} into .venv (first use takes a minute)" >&2
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras:+[$extras]}"
+  case ",$extras," in
+    *,video,*) # the pose model ships inside this wheel; its declared dependencies must not come along
+      .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps mediapipe==0.10.14 ;;
+  esac
   echo "$want" > "$stamp"
 fi

@@ -34,6 +34,7 @@ SCHEMA_VERSION = "1.0"
 EXTRA_STAGES: list[str] = [
     "stridelab.kinematics.stage:run",
     "stridelab.kinetics.stage:run",
+    "stridelab.video.stage:run",
     "stridelab.metrics.fatigue.stage:run",
 ]
 
@@ -132,6 +133,8 @@ class Analysis:
 def _detect_environment(trial: Trial, options: AnalysisOptions, events: ContactEvents) -> str:
     if options.environment in ("treadmill", "overground"):
         return options.environment
+    if trial.keypoints is not None and trial.markers is None and trial.environment != "unknown":
+        return trial.environment  # found from the keypoints by the reader
     mk = trial.markers
     if mk is not None:
         pc = pelvis_centre(mk)

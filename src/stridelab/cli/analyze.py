@@ -29,6 +29,7 @@ def analyze(
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON result here ('-' for stdout).")] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the per-step table here (CSV).")] = None,
     report_out: Annotated[Path | None, typer.Option("--report", help="Write the HTML report here.")] = None,
+    video_out: Annotated[Path | None, typer.Option("--video-out", help="Video input: write the annotated video here (WebM).")] = None,
     units: Annotated[str | None, typer.Option("--units", help="Marker length units if the file lacks them: mm | cm | m.")] = None,
     vertical_axis: Annotated[str | None, typer.Option("--vertical-axis", help="Declare the vertical file axis, e.g. +Z.")] = None,
     forward_axis: Annotated[str | None, typer.Option("--forward-axis", help="Declare the running direction, e.g. -X.")] = None,
@@ -94,6 +95,10 @@ def analyze(
         from stridelab.report import write_report
 
         write_report(result, report_out)
+    if video_out is not None:
+        from stridelab.video.annotate import write_annotated_video
+
+        write_annotated_video(result, video_out)
     if not quiet:
         _print_summary(doc, trial.name, report_out)
 

@@ -19,10 +19,14 @@ from stridelab.model.trial import Trial
 #: format name -> "module:function" taking (path, ReadOptions) and returning a Trial.
 READERS: dict[str, str] = {
     "c3d": "stridelab.io.c3d_reader:read_c3d",
-    "trc": "stridelab.io.opensim:read_trc",
+    "trc": "stridelab.io.keypoint_tables:read_trc_any",
     "mot": "stridelab.io.opensim:read_mot",
     "text": "stridelab.io.text:read_text",
     "fit": "stridelab.io.fit:read_fit",
+    "video": "stridelab.io.video:read_video",
+    "openpose": "stridelab.io.keypoints:read_openpose",
+    "coco_keypoints": "stridelab.io.keypoints:read_coco",
+    "mediapipe_csv": "stridelab.io.keypoint_tables:read_mediapipe_csv",
 }
 
 #: extension -> format, for extensions that say it all.
@@ -31,11 +35,23 @@ EXTENSIONS: dict[str, str] = {
     ".trc": "trc",
     ".mot": "mot",
     ".fit": "fit",
+    **{e: "video" for e in (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")},
 }
 
 #: Sniffers for ambiguous extensions (.csv, .txt, .tsv, .json, .gz): (format, function(path, first
 #: line) -> bool). The first that answers True wins; "text" is the fallback for delimited text.
 SNIFFERS: list[tuple[str, Callable[[Path, str], bool]]] = []
+
+
+def _sniff(name: str) -> Callable[[Path, str], bool]:
+    def sniff(path: Path, first: str) -> bool:
+        mod = importlib.import_module("stridelab.io.keypoints")
+        return bool(getattr(mod, name)(path, first))
+
+    return sniff
+
+
+SNIFFERS += [("openpose", _sniff("sniff_openpose")), ("coco_keypoints", _sniff("sniff_coco")), ("mediapipe_csv", _sniff("sniff_mediapipe_csv"))]
 
 _TEXTLIKE = {".txt", ".tsv", ".csv", ".dat"}
 
@@ -58,6 +74,8 @@ def detect_format(path: str | Path) -> str:
     p = Path(path)
     if not p.exists():
         raise InvalidInputError(f"file not found: {p}")
+    if p.is_dir() and any(p.glob("*_keypoints.json")):
+        return "openpose"
     if p.is_dir():
         raise InvalidInputError(f"{p} is a folder; give a recording file")
     ext = p.suffix.lower()

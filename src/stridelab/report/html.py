@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Section builders, in report order, as "module:function".
 SECTIONS: list[str] = [
     "stridelab.report.sections.overview:build",
+    "stridelab.report.sections.video:build",
     "stridelab.report.sections.timeline:build",
     "stridelab.report.sections.forces:build",
     "stridelab.report.sections.angles:build",

@@ -1,0 +1,194 @@
+"""Pose from video, offline: the MediaPipe Pose model bundled in the ``mediapipe`` 0.10.14 wheel.
+
+Method: BlazePose (Bazarevsky V et al. 2020, "BlazePose: On-device Real-time Body Pose tracking",
+arXiv:2006.10204) through ``mediapipe.solutions.pose`` with ``model_complexity=1`` (the bundled
+``pose_landmark_full`` model): 33 landmarks per frame with a visibility (our confidence). In video
+mode the model detects the person once and then tracks that one person from frame to frame (its
+region of interest follows the previous landmarks), re-detecting only when tracking is lost; frames
+without a person are counted and reported. The model's own landmark smoothing is off
+(``smooth_landmarks=False``): it lags fast foot motion, and our clean-up smooths without lag.
+
+Nothing is downloaded: the model files ship inside the wheel (``mediapipe/modules/pose_landmark``).
+Decoding runs in a second thread so it overlaps the model.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from stridelab.errors import InvalidInputError, UsageError
+
+INSTALL_HINT = (
+    "analysing a video needs the optional pose model: pip install 'stridelab[video]' && "
+    "pip install --no-deps mediapipe==0.10.14 (or scripts/setup.sh video)"
+)
+
+
+def require_cv2() -> Any:
+    """OpenCV, or a one-line :class:`UsageError` (exit 2: the input is fine, the installation lacks the extra)."""
+    try:
+        import cv2
+    except ImportError:
+        raise UsageError(INSTALL_HINT) from None
+    return cv2
+
+
+def require_mediapipe() -> Any:
+    """mediapipe and its pose solution, quietly (its C++ logs would break our one-line stderr)."""
+    import os
+    import warnings
+
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import mediapipe as mp
+            from mediapipe.python.solutions import pose as mp_pose
+    except ImportError:
+        raise UsageError(INSTALL_HINT) from None
+    return mp, mp_pose
+
+
+@dataclass
+class VideoInfo:
+    path: str
+    rate_hz: float
+    n_frames: int
+    width: int
+    height: int
+
+
+def probe(path: Path) -> VideoInfo:
+    cv2 = require_cv2()
+    cap = cv2.VideoCapture(str(path))
+    if not cap.isOpened():
+        raise InvalidInputError(f"{path.name}: cannot open the video (corrupt or an unsupported codec)")
+    info = VideoInfo(str(path), float(cap.get(cv2.CAP_PROP_FPS) or 0.0), int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0), int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
+    cap.release()
+    if not info.rate_hz > 0 or info.width <= 0:
+        raise InvalidInputError(f"{path.name}: the video has no frame rate or no frames")
+    return info
+
+
+def frames(path: Path, prefetch: int = 8, scale_to_height: int | None = None) -> Iterator[tuple[int, float, np.ndarray]]:
+    """(index, time_ms, BGR frame) in a background decoding thread."""
+    cv2 = require_cv2()
+    cap = cv2.VideoCapture(str(path))
+    q: queue.Queue[Any] = queue.Queue(maxsize=prefetch)
+    stop = threading.Event()
+
+    def work() -> None:
+        i = 0
+        while not stop.is_set():
+            ok, f = cap.read()
+            if not ok:
+                break
+            t = float(cap.get(cv2.CAP_PROP_POS_MSEC))
+            if scale_to_height and f.shape[0] > scale_to_height:
+                w = int(round(f.shape[1] * scale_to_height / f.shape[0]))
+                f = cv2.resize(f, (w, scale_to_height), interpolation=cv2.INTER_AREA)
+            q.put((i, t, f))
+            i += 1
+        q.put(None)
+
+    th = threading.Thread(target=work, daemon=True)
+    th.start()
+    try:
+        while True:
+            item = q.get()
+            if item is None:
+                break
+            yield item
+    finally:
+        stop.set()
+        while th.is_alive():
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                pass
+            th.join(0.01)
+        cap.release()
+
+
+@contextmanager
+def quiet_stderr() -> Iterator[None]:
+    """Silence the C++ logging of TensorFlow Lite / MediaPipe (file descriptor 2) for the block."""
+    import os
+    import sys
+
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
+
+
+@dataclass
+class PoseResult:
+    xy_px: np.ndarray
+    confidence: np.ndarray
+    depth: np.ndarray
+    time_s: np.ndarray
+    info: VideoInfo
+    pose_seconds: float
+
+
+def run_pose(path: Path, max_frames: int | None = None, min_detection_confidence: float = 0.5, end_s: float | None = None) -> PoseResult:
+    """Run the bundled pose model over every frame (see module docstring)."""
+    import time
+
+    cv2 = require_cv2()
+    _, mp_pose = require_mediapipe()
+    info = probe(path)
+    xs: list[np.ndarray] = []
+    ts: list[float] = []
+    busy = 0.0
+    import warnings
+
+    with quiet_stderr(), warnings.catch_warnings(), mp_pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False, enable_segmentation=False, min_detection_confidence=min_detection_confidence, min_tracking_confidence=0.5) as pose:
+        warnings.simplefilter("ignore")  # protobuf deprecation notices from inside mediapipe
+        for i, t_ms, f in frames(path):
+            if (max_frames is not None and i >= max_frames) or (end_s is not None and i / info.rate_hz > end_s):
+                break
+            rgb = cv2.cvtColor(f, cv2.COLOR_BGR2RGB)
+            t0 = time.perf_counter()
+            res = pose.process(rgb)
+            busy += time.perf_counter() - t0
+            arr = np.full((33, 4), np.nan)
+            if res.pose_landmarks is not None:
+                arr = np.array([(p.x, p.y, p.z, p.visibility) for p in res.pose_landmarks.landmark])
+            xs.append(arr)
+            ts.append(t_ms / 1000.0)
+    if not xs:
+        raise InvalidInputError(f"{path.name}: the video has no readable frames")
+    a = np.stack(xs)
+    h, w = a.shape[0], info
+    xy = a[..., :2] * np.array([w.width, w.height])
+    conf = np.nan_to_num(a[..., 3], nan=0.0)
+    t = np.asarray(ts)
+    n = len(t)
+    if not (np.all(np.diff(t) > 0) and abs((t[-1] - t[0]) - (n - 1) / info.rate_hz) < 2.0 / info.rate_hz):
+        t = np.arange(n) / info.rate_hz  # unreliable timestamps: nominal frame times
+    info.n_frames = n
+    del h
+    return PoseResult(xy, conf, a[..., 2], t, info, busy)
