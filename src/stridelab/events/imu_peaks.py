@@ -1,0 +1,71 @@
+"""Small numpy signal helpers for the IMU event detectors (no ``scipy.signal``: it costs 0.7 s to
+import on the command-line path)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def local_extrema(x: np.ndarray, min_distance: int, height: float | None = None) -> np.ndarray:
+    """Indices of local maxima of ``x`` at least ``min_distance`` samples apart (higher peaks win,
+    as ``scipy.signal.find_peaks(distance=...)``), optionally above ``height``. Sorted."""
+    x = np.asarray(x, dtype=float)
+    if x.size < 3:
+        return np.zeros(0, dtype=int)
+    xf = np.where(np.isfinite(x), x, -np.inf)
+    cand = np.flatnonzero((xf[1:-1] > xf[:-2]) & (xf[1:-1] >= xf[2:])) + 1
+    if height is not None:
+        cand = cand[xf[cand] > height]
+    if cand.size == 0 or min_distance <= 1:
+        return cand
+    order = cand[np.argsort(-xf[cand], kind="stable")]
+    taken = np.zeros(x.size, dtype=bool)
+    keep = []
+    for i in order:
+        lo, hi = max(0, i - min_distance + 1), min(x.size, i + min_distance)
+        if not taken[lo:hi].any():
+            keep.append(i)
+            taken[i] = True
+    return np.sort(np.asarray(keep, dtype=int))
+
+
+def first_crossing(x: np.ndarray, threshold: float, start: int, stop: int, rising: bool = True) -> float | None:
+    """Fractional index of the first crossing of ``threshold`` in x[start:stop], or None."""
+    start, stop = max(0, start), min(x.size, stop)
+    seg = x[start:stop]
+    if seg.size < 2:
+        return None
+    above = seg > threshold
+    d = np.flatnonzero(above[1:] & ~above[:-1]) if rising else np.flatnonzero(~above[1:] & above[:-1])
+    if d.size == 0:
+        return None
+    k = int(d[0])
+    x0, x1 = seg[k], seg[k + 1]
+    frac = (threshold - x0) / (x1 - x0) if x1 != x0 else 0.0
+    return start + k + float(frac)
+
+
+def refine_peak(x: np.ndarray, i: int) -> float:
+    """Sub-sample position of an extremum at index i by a parabola through its neighbours."""
+    if i <= 0 or i >= x.size - 1:
+        return float(i)
+    a, b, c = x[i - 1], x[i], x[i + 1]
+    den = a - 2 * b + c
+    if not np.isfinite(den) or den == 0:
+        return float(i)
+    return float(i + 0.5 * (a - c) / den)
+
+
+def argext(x: np.ndarray, start: int, stop: int, maximum: bool = True) -> int | None:
+    """Index of the maximum (or minimum) of x[start:stop], or None when empty / all NaN."""
+    start, stop = max(0, start), min(x.size, stop)
+    seg = x[start:stop]
+    if seg.size == 0 or not np.isfinite(seg).any():
+        return None
+    k = int(np.nanargmax(seg) if maximum else np.nanargmin(seg))
+    return start + k
+
+
+def derivative(x: np.ndarray, rate_hz: float) -> np.ndarray:
+    """Central-difference derivative along axis 0."""
+    return np.gradient(x, axis=0) * rate_hz
