@@ -31,7 +31,7 @@ SCHEMA_VERSION = "1.0"
 #: Extra stages run after the spatiotemporal metrics, as "module:function"; each takes
 #: (analysis, options), may add step columns, JSON sections and warnings, and must not fail the
 #: analysis for what its data cannot support (it says so in a warning instead).
-EXTRA_STAGES: list[str] = []
+EXTRA_STAGES: list[str] = ["stridelab.metrics.imu:imu_stage"]
 
 
 @dataclass
