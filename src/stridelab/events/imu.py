@@ -2,9 +2,10 @@
 
 Every sensor is first aligned to its segment (:mod:`stridelab.events.imu_align`). Then, per side,
 the best limb sensor gives that foot's contacts - foot (:mod:`stridelab.events.imu_foot`) before
-shank before ankle (:mod:`stridelab.events.imu_shank`) - and a trunk sensor (sacrum before hip;
-:mod:`stridelab.events.imu_sacrum`) gives both feet's contacts where no limb sensor does, its
-left/right assignment anchored on a limb sensor when there is one. Accelerometer-only sensors use
+shank before ankle (:mod:`stridelab.events.imu_shank`). Without limb sensors on both sides, a
+trunk sensor (sacrum before hip; :mod:`stridelab.events.imu_sacrum`) gives both feet's contacts
+(one method for both sides keeps contact-time balance fair), its left/right assignment anchored
+on the one limb sensor when there is one. Accelerometer-only sensors use
 the accelerometer variants. Each contact's ``source`` names the sensor and the method
 (``"imu:left_foot:kink"``).
 
@@ -92,7 +93,11 @@ def detect_imu_contacts(trial: Trial, methods: dict[str, str] | None = None) -> 
             sides_done.append(side)
     trunk = trunk_sensor(trial)
     if trunk is not None and len(sides_done) < 2:
-        rows += _trunk_rows(trial, trunk, rows, sides_done, methods.get(trunk), info, warnings)
+        # one method for both feet keeps the sides comparable (contact-time balance); a single
+        # limb sensor then only anchors which contacts are its side's
+        rows = _trunk_rows(trial, trunk, rows, sides_done, methods.get(trunk), info, warnings)
+        if sides_done:
+            info["sensors"][sides_done_loc(trial, sides_done[0])]["used_for"] = "left/right anchor of the trunk sensor's contacts"
     unused = [loc for loc in trial.imu if loc not in info["sensors"]]
     wrists = [loc for loc in unused if kind_of(loc) == "wrist"]
     if wrists:
@@ -107,6 +112,12 @@ def detect_imu_contacts(trial: Trial, methods: dict[str, str] | None = None) -> 
         warnings.append(f"only the {sides_done[0]} side has a sensor: no {other} contacts, so step metrics (flight time, step time) need a sensor on both feet or the sacrum")
     info["method"] = "imu: foot/shank sensors per side, sacrum for the rest (stridelab.events.imu)"
     return ContactEvents(contacts, "imu", info, list(dict.fromkeys(warnings)), rejected)
+
+
+def sides_done_loc(trial: Trial, side: str) -> str:
+    loc = limb_sensor(trial, side)
+    assert loc is not None
+    return loc
 
 
 def _trunk_rows(
@@ -137,11 +148,7 @@ def _trunk_rows(
     }
     if trunk == "hip":
         warnings.append("contacts of the hip sensor (a lower-back proxy) are less accurate than a sacrum sensor's")
-    return [
-        {"side": s, "ic_s": float(a), "to_s": float(b), "source": src}
-        for a, b, s in zip(ev.ic_s, ev.to_s, side, strict=True)
-        if s not in sides_done
-    ]
+    return [{"side": s, "ic_s": float(a), "to_s": float(b), "source": src} for a, b, s in zip(ev.ic_s, ev.to_s, side, strict=True)]
 
 
 def _screen(contacts: Any) -> tuple[Any, list[dict[str, Any]]]:

@@ -69,3 +69,16 @@ def argext(x: np.ndarray, start: int, stop: int, maximum: bool = True) -> int | 
 def derivative(x: np.ndarray, rate_hz: float) -> np.ndarray:
     """Central-difference derivative along axis 0."""
     return np.gradient(x, axis=0) * rate_hz
+
+
+def running_median(x: np.ndarray, win: int) -> np.ndarray:
+    """Centred running median along axis 0 over ``win`` samples (odd; edges use the nearest full
+    window). Removes short spikes (impacts) without moving edges, unlike a low-pass filter."""
+    x = np.asarray(x, dtype=float)
+    win = max(1, int(win) | 1)
+    if win == 1 or x.shape[0] < win:
+        return x.copy()
+    h = win // 2
+    pad = np.concatenate([np.repeat(x[:1], h, axis=0), x, np.repeat(x[-1:], h, axis=0)], axis=0)
+    view = np.lib.stride_tricks.sliding_window_view(pad, win, axis=0)
+    return np.asarray(np.median(view, axis=-1))

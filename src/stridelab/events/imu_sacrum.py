@@ -5,8 +5,10 @@
 the vertical *specific force* that an accelerometer at the centre of mass measures is ``F_z / m``:
 positive while a foot is on the ground, zero in the flight phase (free fall). The sacrum lies close
 to the centre of mass, so a step's contact is the interval during which the trunk's vertical
-specific force, low-passed at 10 Hz (4th-order zero-lag Butterworth; the cut-off used for sacral
-accelerations by Benson LC et al. 2019, Sensors 19:1483), stays above zero; the crossings are
+specific force stays above zero. The signal is first cleared of landing spikes by a 50 ms running
+median (a low-pass filter alone would spread an impact backwards into the flight phase), then
+low-passed at 10 Hz (4th-order zero-lag Butterworth; the cut-off used for sacral accelerations by
+Benson LC et al. 2019, Sensors 19:1483); the crossings are
 interpolated between samples. No threshold is tuned: zero is free fall. A recording without a
 flight phase at the sacrum (e.g. very slow running) gives no contacts, with a warning.
 
@@ -27,6 +29,7 @@ import numpy as np
 
 from stridelab.dsp import lowpass
 from stridelab.events.imu_align import AlignedImu
+from stridelab.events.imu_peaks import running_median
 from stridelab.model.axes import FORWARD, LEFT, UP
 
 SACRUM_METHODS = ("freefall",)
@@ -61,7 +64,10 @@ def sacrum_events(al: AlignedImu, method: str = "freefall", min_contact_s: float
     rate = al.rate_hz
     t = al.time_s
     acc = lowpass(np.nan_to_num(al.acc), rate, min(10.0, 0.4 * rate))
-    f_up = np.where(al.running, acc[:, UP], np.nan)
+    # impacts are removed by a 50 ms running median before the low-pass: a low-pass alone spreads
+    # a landing spike backwards in time and would start the contact before the foot lands
+    f_up = lowpass(running_median(np.nan_to_num(al.acc[:, UP]), int(0.05 * rate)), rate, min(10.0, 0.4 * rate))
+    f_up = np.where(al.running, f_up, np.nan)
     ups, dns = _crossings(np.nan_to_num(f_up, nan=-1.0), t)
     notes: list[str] = []
     ics, tos = [], []
