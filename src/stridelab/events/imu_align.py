@@ -216,7 +216,7 @@ def align(imu: ImuData) -> AlignedImu:
         axes_known = True
         if abs(sk) < 0.15:
             msgs.append(f"{loc}: the direction the runner faces is uncertain (skewness {abs(sk):.2f}); shank rotation signs may be flipped")
-    elif kind == "trunk":
+    elif kind == "trunk" and run.sum() > 2 * rate:
         up = _unit(np.nanmean(a_use, axis=0))
         a_lp = lowpass(np.nan_to_num(acc), rate, min(10.0, 0.45 * rate))
         vert = a_lp @ up
@@ -236,7 +236,9 @@ def align(imu: ImuData) -> AlignedImu:
         up = _unit(np.nanmean(a_use, axis=0))
         helper = np.array([1.0, 0.0, 0.0]) if abs(up[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
         r = _frame(up, np.cross(up, helper))
-        if kind != "wrist":
+        if kind == "trunk":
+            msgs.append(f"{loc}: too little running to find the forward direction")
+        elif kind != "wrist":
             msgs.append(f"{loc}: no gyroscope, so only the vertical axis is known (forward and sideways are not)")
     acc_seg = acc @ r.T
     gyr_seg = None if gyr is None else gyr @ r.T

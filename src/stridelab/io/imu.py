@@ -17,7 +17,8 @@
 * Units: ``acc_unit`` = ``g`` | ``m/s^2`` (also ``m/s2``, ``mps2``), ``gyr_unit`` = ``deg/s`` |
   ``rad/s``, declared as columns, as ``# key=value`` comment lines before the header (CSV), or as
   key-value metadata of the Parquet file. The data are checked against the declaration (the mean
-  specific force over a run is about 1 g; running gyroscopes peak at 2-35 rad/s); undeclared units
+  specific force over a recording is 0.8-1.25 g at the trunk and up to 2.8 g on a swinging limb,
+  which adds centripetal acceleration; running gyroscopes peak at 2-35 rad/s); undeclared units
   are inferred only when the data leave no doubt (with a warning), and refused otherwise.
 * Other ``key=value`` metadata (e.g. ``synthetic=true``) are kept in the trial's provenance.
 
@@ -88,7 +89,7 @@ def _load_long(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
         try:
             import pyarrow.parquet as pq
         except ImportError:
-            raise InvalidInputError(f"{path.name}: reading Parquet needs pyarrow (pip install 'stridelab[parquet]')") from None
+            raise InvalidInputError(f"{path.name}: reading Parquet needs pyarrow (pip install 'stridelab[wearables]')") from None
         try:
             table = pq.read_table(path)
         except Exception as e:  # noqa: BLE001 - corrupt file
@@ -118,16 +119,24 @@ def _unit(df: pd.DataFrame, meta: dict[str, str], key: str, table: dict[str, flo
     return next(k for k in table if k.lower() == declared.lower())
 
 
-def _check_acc(acc: np.ndarray, unit: str | None, src: str, quality: QualityLog) -> float:
+#: Plausible mean specific-force norm over a recording, in g, per kind of location: 1 g for the
+#: trunk; limb sensors add the mean centripetal acceleration of the swinging limb (up to ~2 g).
+_MEAN_G = {"trunk": (0.8, 1.25), "wrist": (0.6, 1.8), "limb": (0.5, 2.8)}
+
+
+def _kind(loc: str) -> str:
+    return "trunk" if loc in ("sacrum", "hip") else ("wrist" if loc.endswith("wrist") else "limb")
+
+
+def _check_acc(acc: np.ndarray, unit: str | None, src: str, quality: QualityLog, loc: str) -> float:
     """Scale to m/s² after checking the declared (or inferring an undeclared) unit."""
     ok = np.isfinite(acc).all(axis=1)
     if ok.sum() < 10:
         raise InvalidInputError(f"{src}: fewer than 10 valid accelerometer samples")
     mean_norm = float(np.linalg.norm(acc[ok].mean(axis=0)))
-    # the mean specific force is 1 g for the trunk; limb sensors add the mean centripetal
-    # acceleration of the swinging limb (up to about 2 g along a shank or foot)
-    looks_g = 0.3 < mean_norm < 2.8
-    looks_si = 3.5 < mean_norm < 30.0
+    lo, hi = _MEAN_G[_kind(loc)]
+    looks_g = lo < mean_norm < hi
+    looks_si = lo < mean_norm / G < hi
     if unit is None:
         if looks_g:
             quality.warn(f"{src}: acc_unit not declared; the data (mean specific force {mean_norm:.2f}) look like g, read as g")
@@ -136,8 +145,8 @@ def _check_acc(acc: np.ndarray, unit: str | None, src: str, quality: QualityLog)
             quality.warn(f"{src}: acc_unit not declared; the data (mean specific force {mean_norm:.2f}) look like m/s², read as m/s²")
             return 1.0
         raise InvalidInputError(
-            f"{src}: acc_unit is not declared and the data do not show it (mean specific force {mean_norm:.3g}, expected about 1 g or "
-            "9.8 m/s²); declare acc_unit=g or acc_unit=m/s^2"
+            f"{src}: acc_unit is not declared and the data do not show it (mean specific force {mean_norm:.3g}, expected {lo:g}-{hi:g} g "
+            "for this location); declare acc_unit=g or acc_unit=m/s^2"
         )
     scale = _ACC_UNITS[unit]
     if (scale == G and looks_si) or (scale == 1.0 and looks_g):
@@ -147,8 +156,8 @@ def _check_acc(acc: np.ndarray, unit: str | None, src: str, quality: QualityLog)
         )
     if not (looks_g if scale == G else looks_si):
         raise InvalidInputError(
-            f"{src}: the mean specific force is {mean_norm * scale:.2f} m/s² (gravity is 9.81); this is not an accelerometer worn while "
-            "running, or its unit is wrong"
+            f"{src}: the mean specific force is {mean_norm * scale / G:.2f} g (expected {lo:g}-{hi:g} g for this location); this is not an "
+            "accelerometer worn while running, or its unit is wrong"
         )
     return scale
 
@@ -217,7 +226,7 @@ def _sensor(
     opts: ReadOptions, quality: QualityLog, src: str,
 ) -> ImuData:  # fmt: skip
     label = f"{src} [{loc}]"
-    sa = _check_acc(acc, acc_unit, label, quality)
+    sa = _check_acc(acc, acc_unit, label, quality, loc)
     sg = _check_gyr(gyr, gyr_unit, label, quality) if gyr is not None else 1.0
     vals = acc * sa if gyr is None else np.concatenate([acc * sa, gyr * sg], axis=1)
     tt, v, rate = _uniform(t.astype(float), vals, label, quality)

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stridelab.events.imu import aligned, limb_sensor, trunk_sensor
+from stridelab.events.imu import aligned, trunk_sensor
 from stridelab.metrics.stiffness import morin2005
 from stridelab.metrics.summary import summarise
 
@@ -75,25 +75,25 @@ def imu_stage(analysis: Any, options: Any) -> None:
     warn = analysis.warn
     rates = [s.rate_hz for s in trial.imu.values()]
     for side in ("left", "right"):
-        loc = limb_sensor(trial, side)
-        if loc is None:
-            continue
-        al = aligned(trial.imu[loc])
-        if al.kind == "foot":
+        loc = f"{side}_foot"
+        if loc in trial.imu:
             from stridelab.metrics.imu_foot import foot_table
 
+            al = aligned(trial.imu[loc])
             if al.gyr is None:
                 warn(f"{loc}: no gyroscope, so stride length, speed and foot angles cannot be measured")
-                continue
-            _merge(steps, contacts, foot_table(al, contacts))
-            used[loc] = "stridelab.metrics.imu_foot (strapdown, zero-velocity update, Altman & Davis 2012 strike classes)"
-        else:
+            else:
+                _merge(steps, contacts, foot_table(al, contacts))
+                used[loc] = "stridelab.metrics.imu_foot (strapdown, zero-velocity update, Altman & Davis 2012 strike classes)"
+        loc2 = next((f"{side}_{p}" for p in ("shank", "ankle") if f"{side}_{p}" in trial.imu), None)
+        if loc2 is not None:
             from stridelab.metrics.imu_trunk import shank_table
 
+            al = aligned(trial.imu[loc2])
             _merge(steps, contacts, shank_table(al, contacts))
-            used[loc] = "stridelab.metrics.imu_trunk (peak resultant tibial acceleration)"
+            used[loc2] = "stridelab.metrics.imu_trunk (peak resultant tibial acceleration)"
             if al.rate_hz < 500:
-                warn(f"{loc}: sampled at {al.rate_hz:g} Hz; tibial shock needs about 500 Hz or more and is underestimated")
+                warn(f"{loc2}: sampled at {al.rate_hz:g} Hz; tibial shock needs about 500 Hz or more and is underestimated")
     trunk = trunk_sensor(trial)
     if trunk is not None:
         from stridelab.metrics.imu_trunk import trunk_table

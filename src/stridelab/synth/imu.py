@@ -12,8 +12,9 @@ Method (in the spirit of the "virtual sensor" literature, e.g. Dorschky et al. 2
 2. **Segment pose.** Each segment's markers (those shared with the static trial) give its pose in
    every frame by least squares (:func:`stridelab.kinematics.rigid.fit_rigid`, Söderkvist & Wedin
    1993). With a static trial, anatomical segment frames (FORWARD, LEFT, UP; :data:`SITES`) are
-   defined in the standing posture and carried along; without one, the lab axes at the first
-   complete frame serve as a technical frame.
+   defined in the standing posture and carried along (where the static trial lacks a segment's
+   landmarks, the standing posture's lab axes, with a message); without a static trial, the lab
+   axes at the first complete frame serve as a technical frame.
 3. **Sensor.** A sensor site fixed to the segment (``SITES``), with a mounting rotation relative to
    the segment frame: random about a random axis, up to ``mount_deg`` (180 = any orientation;
    seeded). Acceleration: second central difference of the site's trajectory; specific force
@@ -162,6 +163,17 @@ def _anatomy(location: str, st: MarkerData) -> tuple[np.ndarray, np.ndarray]:
     return r, site
 
 
+def _anatomy_or_standing(location: str, st: MarkerData, ref: np.ndarray, messages: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Anatomical frame and site, or - when the static trial lacks the landmarks - the lab axes of
+    the standing posture (the runner faces FORWARD, segments upright, the foot flat) with the site
+    at the cluster's centroid."""
+    try:
+        return _anatomy(location, st)
+    except NoValidResultError as e:
+        messages.append(f"{location}: {e}; the standing posture's lab axes are used as the segment frame and the site is the marker cluster's centre")
+        return np.eye(3), ref.mean(axis=0)
+
+
 def _technical(location: str, ref: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Without a static trial: lab axes at the reference frame, site at the cluster centroid."""
     return np.eye(3), ref.mean(axis=0)
@@ -221,7 +233,7 @@ def synthesize_imu(
         cur = filt[:, idx, :]
         if st is not None:
             ref = _median_pose(st, names)
-            r_seg0, site = _anatomy(loc, st)
+            r_seg0, site = _anatomy_or_standing(loc, st, ref, messages)
         else:
             complete = np.flatnonzero(np.isfinite(cur).all(axis=(1, 2)))
             if complete.size == 0:
