@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from stridelab.dsp import lowpass
+from stridelab.events.imu_peaks import refine_peak
 from stridelab.model.axes import FORWARD, LEFT, UP
 from stridelab.model.trial import ImuData
 
@@ -76,6 +77,14 @@ class AlignedImu:
     axes_known: bool
     confidence: dict[str, Any] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
+    cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def lowpassed_acc(self, cutoff_hz: float) -> np.ndarray:
+        """Specific force low-passed (4th-order zero-lag Butterworth), computed once per cut-off."""
+        key = f"acc_lp{cutoff_hz:g}"
+        if key not in self.cache:
+            self.cache[key] = lowpass(np.nan_to_num(self.acc), self.rate_hz, min(cutoff_hz, 0.4 * self.rate_hz))
+        return self.cache[key]
 
 
 def moving_mean(x: np.ndarray, win: int) -> np.ndarray:
@@ -102,14 +111,23 @@ def running_mask(acc: np.ndarray, rate_hz: float, kind: str) -> np.ndarray:
     return np.asarray((sd > thr) & np.isfinite(acc).all(axis=1))
 
 
+def rotate(x: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """``x @ r.T`` for (n, 3) samples, without BLAS (a threaded gemm on tall, thin arrays is slow)."""
+    return np.asarray(np.einsum("ij,nj->ni", r, x))
+
+
+def _dot(x: np.ndarray, v: np.ndarray) -> np.ndarray:
+    return np.asarray(np.einsum("nj,j->n", x, v))
+
+
 def _unit(v: np.ndarray) -> np.ndarray:
     return np.asarray(v / np.linalg.norm(v))
 
 
 def _principal(x: np.ndarray, up: np.ndarray) -> tuple[np.ndarray, float]:
     """Principal axis of x (n, 3) perpendicular to ``up`` and the share of variance it explains."""
-    xp = x - np.outer(x @ up, up)
-    cov = xp.T @ xp / max(1, xp.shape[0])
+    xp = x - np.outer(_dot(x, up), up)
+    cov = np.einsum("ni,nj->ij", xp, xp) / max(1, xp.shape[0])
     w, v = np.linalg.eigh(cov)
     return v[:, -1], float(w[-1] / max(w.sum(), 1e-12))
 
@@ -124,8 +142,13 @@ def _frame(up: np.ndarray, left: np.ndarray) -> np.ndarray:
 
 
 def stride_period(x: np.ndarray, rate_hz: float, lo_s: float = 0.5, hi_s: float = 1.2) -> float | None:
-    """Dominant period (s) of a signal within [lo_s, hi_s] from its autocorrelation."""
+    """Dominant period (s) of a signal within [lo_s, hi_s] from its autocorrelation (computed at
+    about 50 Hz after a moving average: a period needs no more)."""
     x = np.nan_to_num(x - np.nanmean(x))
+    step = max(1, int(rate_hz // 50))
+    if step > 1:
+        x = moving_mean(x, step)[::step]
+        rate_hz = rate_hz / step
     n = x.size
     if n < int(2 * hi_s * rate_hz):
         return None
@@ -135,7 +158,9 @@ def stride_period(x: np.ndarray, rate_hz: float, lo_s: float = 0.5, hi_s: float 
     if b <= a + 2 or ac[0] <= 0:
         return None
     k = a + int(np.argmax(ac[a:b]))
-    return k / rate_hz if ac[k] > 0.2 * ac[0] else None
+    if ac[k] <= 0.2 * ac[0]:
+        return None
+    return float(refine_peak(ac, k) / rate_hz)
 
 
 def _foot_sign(w_ml: np.ndarray, w_norm_lp: np.ndarray, running: np.ndarray, rate: float, period: float) -> tuple[float, float]:
@@ -187,8 +212,7 @@ def align(imu: ImuData) -> AlignedImu:
     a_use = acc[use]
     axes_known = False
     if kind == "foot" and gyr is not None:
-        w_lp = lowpass(np.nan_to_num(gyr), rate, min(4.0, 0.45 * rate))
-        wn = np.linalg.norm(w_lp, axis=1)
+        wn = moving_mean(np.linalg.norm(np.nan_to_num(gyr), axis=1), int(0.25 * rate))
         an = np.linalg.norm(acc, axis=1)
         cand = use & (np.abs(an - G) < 0.25 * G)
         if cand.sum() > 10:
@@ -197,10 +221,10 @@ def align(imu: ImuData) -> AlignedImu:
         else:
             quiet = use
         up = _unit(np.nanmean(acc[quiet], axis=0))
-        conf["up_spread_deg"] = round(float(np.degrees(np.nanmean(np.arccos(np.clip(_rows_unit(acc[quiet]) @ up, -1, 1))))), 1)
+        conf["up_spread_deg"] = round(float(np.degrees(np.nanmean(np.arccos(np.clip(_dot(_rows_unit(acc[quiet]), up), -1, 1))))), 1)
         ml, share = _principal(np.nan_to_num(gyr[use]), up)
-        period = stride_period((gyr @ ml)[use], rate) or 0.75
-        sign, vote = _foot_sign(gyr @ ml, wn, run, rate, period)
+        period = stride_period(_dot(gyr, ml)[use], rate) or 0.75
+        sign, vote = _foot_sign(_dot(gyr, ml), wn, run, rate, period)
         r = _frame(up, sign * ml)
         conf.update({"sagittal_share": round(share, 3), "sign_vote": round(vote, 2)})
         axes_known = True
@@ -209,7 +233,7 @@ def align(imu: ImuData) -> AlignedImu:
     elif kind == "shank" and gyr is not None:
         up = _unit(np.nanmean(a_use, axis=0))
         ml, share = _principal(np.nan_to_num(gyr[use]), up)
-        sk = _skew((gyr @ ml)[use])
+        sk = _skew(_dot(gyr, ml)[use])
         sign = -1.0 if sk > 0 else 1.0
         r = _frame(up, sign * ml)
         conf.update({"sagittal_share": round(share, 3), "skewness": round(abs(sk), 2)})
@@ -218,13 +242,13 @@ def align(imu: ImuData) -> AlignedImu:
             msgs.append(f"{loc}: the direction the runner faces is uncertain (skewness {abs(sk):.2f}); shank rotation signs may be flipped")
     elif kind == "trunk" and run.sum() > 2 * rate:
         up = _unit(np.nanmean(a_use, axis=0))
-        a_lp = lowpass(np.nan_to_num(acc), rate, min(10.0, 0.45 * rate))
-        vert = a_lp @ up
+        a_lp = lowpass(np.nan_to_num(acc), rate, min(10.0, 0.4 * rate))
+        vert = _dot(a_lp, up)
         dv = np.gradient(vert) * rate
         e1, _ = _principal(a_lp[use], up)
         e2 = np.cross(up, e1)
-        c1 = np.corrcoef((a_lp @ e1)[use], dv[use])[0, 1]
-        c2 = np.corrcoef((a_lp @ e2)[use], dv[use])[0, 1]
+        c1 = np.corrcoef(_dot(a_lp, e1)[use], dv[use])[0, 1]
+        c2 = np.corrcoef(_dot(a_lp, e2)[use], dv[use])[0, 1]
         fwd, c = (e1, c1) if abs(c1) >= abs(c2) else (e2, c2)
         fwd = -fwd if c > 0 else fwd
         r = _frame(up, np.cross(up, fwd))
@@ -240,9 +264,12 @@ def align(imu: ImuData) -> AlignedImu:
             msgs.append(f"{loc}: too little running to find the forward direction")
         elif kind != "wrist":
             msgs.append(f"{loc}: no gyroscope, so only the vertical axis is known (forward and sideways are not)")
-    acc_seg = acc @ r.T
-    gyr_seg = None if gyr is None else gyr @ r.T
-    return AlignedImu(loc, kind, side_of(loc), rate, imu.time_s, acc_seg, gyr_seg, run, r, axes_known, conf, msgs)
+    acc_seg = rotate(acc, r)
+    gyr_seg = None if gyr is None else rotate(gyr, r)
+    out = AlignedImu(loc, kind, side_of(loc), rate, imu.time_s, acc_seg, gyr_seg, run, r, axes_known, conf, msgs)
+    if kind == "trunk" and axes_known:
+        out.cache["acc_lp10"] = rotate(a_lp, r)
+    return out
 
 
 def _rows_unit(x: np.ndarray) -> np.ndarray:

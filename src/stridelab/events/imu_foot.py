@@ -43,12 +43,22 @@ import numpy as np
 
 from stridelab.dsp import lowpass
 from stridelab.events.imu_align import AlignedImu, stride_period
-from stridelab.events.imu_peaks import argext, derivative, first_crossing, local_extrema, refine_peak
+from stridelab.events.imu_peaks import (
+    Windows,
+    argext,
+    derivative,
+    local_extrema,
+    refine_peak,
+    refine_peaks,
+    times_at,
+)
 from stridelab.model.axes import LEFT
 
 FOOT_METHODS = ("kink", "falbriard2018", "accel")
 #: TO when the push-off toe-down rotation has decayed to this share of its peak (see docstring).
 TO_DECAY = 0.9
+#: IC: the first angular-jerk peak above this share of the largest in its window.
+KINK_SHARE = 0.5
 
 
 @dataclass
@@ -98,38 +108,44 @@ def foot_events(al: AlignedImu, method: str = "kink") -> LimbEvents:
     rate = al.rate_hz
     w = lowpass(np.nan_to_num(al.gyr[:, LEFT]), rate, min(20.0, 0.4 * rate))
     peaks, period = _swing_peaks(w, al.running, rate)
-    ics: list[float] = []
-    tos: list[float] = []
     notes: list[str] = []
-    jerk = derivative(derivative(w, rate), rate)
-    for a, b in zip(peaks[:-1], peaks[1:], strict=True):
-        if b - a > 1.6 * period * rate or not al.running[a:b].all():
-            continue
-        if method == "falbriard2018":
-            h = (a + b) // 2
-            i_ic, i_to = argext(w, a, h), argext(w, h, b)
-            if i_ic is None or i_to is None:
-                continue
-            ics.append(_t(al.time_s, refine_peak(w, i_ic)))
-            tos.append(_t(al.time_s, refine_peak(w, i_to)))
-            continue
-        push = argext(w, a + int(0.1 * period * rate), b)
-        if push is None or push <= a + 3:
-            continue
-        # contact comes once the late-swing toe-up rotation has mostly stopped
-        slow = np.flatnonzero(w[a:push] > 0.3 * w[a])
-        if slow.size == 0:
-            continue
-        i_ic = first_kink(jerk, a + int(slow[0]), push)
-        if i_ic is None:
-            continue
-        ics.append(_t(al.time_s, refine_peak(np.abs(jerk), i_ic)))
-        thr = TO_DECAY * w[push]
-        to_idx = first_crossing(w, thr, push, b, rising=False)
-        tos.append(_t(al.time_s, to_idx if to_idx is not None else refine_peak(w, push)))
+    a, b = peaks[:-1], peaks[1:]
+    idle = np.concatenate([[0], np.cumsum(~al.running)])
+    keep = (b - a <= 1.6 * period * rate) & (idle[b] - idle[a] == 0)
+    a, b = a[keep], b[keep]
     if method == "falbriard2018":
+        h = (a + b) // 2
+        i_ic, i_to = Windows(a, h).argmax(w), Windows(h, b).argmax(w)
+        ok = (i_ic >= 0) & (i_to >= 0)
         notes.append("falbriard2018: pitch-velocity minima in the halves of each mid-swing to mid-swing cycle")
-    return LimbEvents(np.asarray(ics), np.asarray(tos), method, notes, peaks)
+        return LimbEvents(times_at(al.time_s, refine_peaks(w, i_ic[ok])), times_at(al.time_s, refine_peaks(w, i_to[ok])), method, notes, peaks)
+    jerk = derivative(derivative(w, rate), rate)
+    abs_jerk = np.abs(jerk)
+    push = Windows(a + int(0.1 * period * rate), b).argmax(w)
+    ok = push > a + 3
+    a, b, push = a[ok], b[ok], push[ok]
+    # contact comes once the late-swing toe-up rotation has mostly stopped
+    win = Windows(a, push)
+    s0 = win.first_true(w[win.j] > 0.3 * w[a][win.seg])
+    ok = s0 >= 0
+    a, b, push, s0 = a[ok], b[ok], push[ok], s0[ok]
+    # IC: the first kink, i.e. the first local maximum of |jerk| above half its window maximum
+    locmax = np.zeros(abs_jerk.size, dtype=bool)
+    locmax[1:-1] = (abs_jerk[1:-1] > abs_jerk[:-2]) & (abs_jerk[1:-1] >= abs_jerk[2:])
+    kw = Windows(s0, push)
+    top = kw.max(abs_jerk)
+    i_ic = kw.first_true(locmax[kw.j] & (abs_jerk[kw.j] > KINK_SHARE * top[kw.seg]))
+    ok = i_ic >= 0
+    a, b, push, i_ic = a[ok], b[ok], push[ok], i_ic[ok]
+    # TO: the push-off rotation has decayed to TO_DECAY of its peak
+    thr = TO_DECAY * w[push]
+    tw = Windows(push, b)
+    k = tw.first_true(w[tw.j] < thr[tw.seg])
+    to_idx = refine_peaks(w, push)
+    hit = k > push
+    k1 = k[hit]
+    to_idx[hit] = (k1 - 1) + (thr[hit] - w[k1 - 1]) / (w[k1] - w[k1 - 1])
+    return LimbEvents(times_at(al.time_s, refine_peaks(abs_jerk, i_ic)), times_at(al.time_s, to_idx), method, notes, peaks)
 
 
 def _foot_accel(al: AlignedImu) -> LimbEvents:

@@ -82,3 +82,58 @@ def running_median(x: np.ndarray, win: int) -> np.ndarray:
     pad = np.concatenate([np.repeat(x[:1], h, axis=0), x, np.repeat(x[-1:], h, axis=0)], axis=0)
     view = np.lib.stride_tricks.sliding_window_view(pad, win, axis=0)
     return np.asarray(np.median(view, axis=-1))
+
+
+class Windows:
+    """Many contiguous windows [start, stop) of one signal, for per-window reductions without a
+    Python loop (``np.ufunc.reduceat`` over the concatenated samples). Empty windows give -1."""
+
+    def __init__(self, starts: np.ndarray, stops: np.ndarray) -> None:
+        self.starts = np.asarray(starts, dtype=int)
+        lens = np.maximum(np.asarray(stops, dtype=int) - self.starts, 0)
+        self.ok = lens > 0
+        self.lens = lens
+        live = np.flatnonzero(self.ok)
+        self.seg = np.repeat(live, lens[live])
+        firsts = np.concatenate([[0], np.cumsum(lens[live])[:-1]]).astype(int)
+        self.first = firsts
+        self.j = self.starts[self.seg] + (np.arange(self.seg.size) - np.repeat(firsts, lens[live]))
+        self.live = live
+
+    def max(self, x: np.ndarray) -> np.ndarray:
+        out = np.full(self.starts.size, -np.inf)
+        if self.live.size:
+            out[self.live] = np.maximum.reduceat(x[self.j], self.first)
+        return out
+
+    def first_true(self, mask: np.ndarray) -> np.ndarray:
+        """Per window, the signal index of the first sample where ``mask`` (one value per
+        concatenated sample) is True, or -1."""
+        out = np.full(self.starts.size, -1)
+        if self.live.size:
+            big = np.iinfo(np.int64).max
+            pos = np.where(mask, np.arange(mask.size), big)
+            k = np.minimum.reduceat(pos, self.first)
+            hit = k != big
+            out[self.live[hit]] = self.j[k[hit]]
+        return out
+
+    def argmax(self, x: np.ndarray) -> np.ndarray:
+        m = self.max(x)
+        return self.first_true(x[self.j] >= m[self.seg])
+
+
+def refine_peaks(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`refine_peak`."""
+    i = np.clip(idx, 1, x.size - 2)
+    a, b, c = x[i - 1], x[i], x[i + 1]
+    den = a - 2 * b + c
+    with np.errstate(invalid="ignore", divide="ignore"):
+        off = np.where((den != 0) & np.isfinite(den), 0.5 * (a - c) / den, 0.0)
+    return np.where((idx >= 1) & (idx <= x.size - 2), i + np.clip(off, -0.5, 0.5), idx.astype(float))
+
+
+def times_at(time_s: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Times at fractional sample indices (linear interpolation)."""
+    i = np.clip(np.floor(idx).astype(int), 0, time_s.size - 2)
+    return np.asarray(time_s[i] + (idx - i) * (time_s[i + 1] - time_s[i]))

@@ -63,7 +63,6 @@ def sacrum_events(al: AlignedImu, method: str = "freefall", min_contact_s: float
         raise ValueError(f"unknown trunk method {method!r}; use {', '.join(SACRUM_METHODS)}")
     rate = al.rate_hz
     t = al.time_s
-    acc = lowpass(np.nan_to_num(al.acc), rate, min(10.0, 0.4 * rate))
     # impacts are removed by a 50 ms running median before the low-pass: a low-pass alone spreads
     # a landing spike backwards in time and would start the contact before the foot lands
     f_up = lowpass(running_median(np.nan_to_num(al.acc[:, UP]), int(0.05 * rate)), rate, min(10.0, 0.4 * rate))
@@ -85,7 +84,7 @@ def sacrum_events(al: AlignedImu, method: str = "freefall", min_contact_s: float
     to = np.asarray(tos)
     if ic.size == 0 and al.running.any():
         notes.append(f"{al.location}: the vertical acceleration never shows a flight phase (free fall), so contacts cannot be timed from it")
-    score = _side_scores(al, acc, ic, to)
+    score = _side_scores(al, np.nan_to_num(al.acc), ic, to)
     side = _alternate(ic, score)
     return TrunkEvents(ic, to, side, score, method, notes)
 
@@ -102,7 +101,7 @@ def _side_scores(al: AlignedImu, acc: np.ndarray, ic: np.ndarray, to: np.ndarray
     a_l = (c[i1] - c[i0]) / n
     score = a_l / (np.std(a_l) + 1e-9)
     if al.gyr is not None:
-        g = lowpass(np.nan_to_num(al.gyr[:, FORWARD]), al.rate_hz, min(10.0, 0.4 * al.rate_hz))
+        g = np.nan_to_num(al.gyr[:, FORWARD])
         cg = np.concatenate([[0.0], np.cumsum(g)])
         roll = (cg[i1] - cg[i0]) / n
         score = score - roll / (np.std(roll) + 1e-9)

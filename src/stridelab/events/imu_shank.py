@@ -11,8 +11,8 @@ acceleration, so IC is the first local maximum of the sagittal angular jerk ``|d
 half its largest value) once the forward swing has slowed below 30 % of its peak (after the
 angular-jerk criterion of Bergamini E et al. 2012, J Biomech 45:1123). TO: when the foot is
 released, the knee flexes and the shank's backward rotation accelerates abruptly, a positive step
-in angular acceleration: TO is the maximum of ``d2w/dt2`` between the stance peak of ``w`` and the
-next late-swing peak. ``w`` is low-passed at 20 Hz (4th-order zero-lag Butterworth) first.
+in angular acceleration: TO is the maximum of ``d2w/dt2`` from 20 % to 50 % of the stride after IC
+(where toe-off falls at running duty factors). ``w`` is low-passed at 20 Hz (4th-order zero-lag Butterworth) first.
 
 ``method="purcell2006"`` (accelerometer only) - Purcell B, Channells J, James D, Barrett R (2006)
 Use of accelerometers in the detection of foot-ground contact time during running. Proc SPIE 6036,
@@ -47,6 +47,7 @@ def shank_events(al: AlignedImu, method: str = "kink") -> LimbEvents:
     w = lowpass(np.nan_to_num(al.gyr[:, LEFT]), rate, min(20.0, 0.4 * rate))
     peaks, period = _swing_peaks(w, al.running, rate)
     jerk = derivative(derivative(w, rate), rate)
+    abs_jerk = np.abs(jerk)
     ics: list[float] = []
     tos: list[float] = []
     for a, b in zip(peaks[:-1], peaks[1:], strict=True):
@@ -60,10 +61,10 @@ def shank_events(al: AlignedImu, method: str = "kink") -> LimbEvents:
         if stance_pk is None:
             continue
         i_ic = first_kink(jerk, s0, stance_pk + int(0.05 * period * rate))
-        i_to = argext(jerk, stance_pk + int(0.1 * period * rate), b - int(0.15 * period * rate))
+        i_to = argext(jerk, i_ic + int(0.2 * period * rate), min(b, i_ic + int(0.5 * period * rate))) if i_ic is not None else None
         if i_ic is None or i_to is None or i_to <= i_ic:
             continue
-        ics.append(_t(al.time_s, refine_peak(np.abs(jerk), i_ic)))
+        ics.append(_t(al.time_s, refine_peak(abs_jerk, i_ic)))
         tos.append(_t(al.time_s, refine_peak(jerk, i_to)))
     return LimbEvents(np.asarray(ics), np.asarray(tos), "kink", [], peaks)
 

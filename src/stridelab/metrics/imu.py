@@ -138,13 +138,11 @@ def _derived(analysis: Any, steps: pd.DataFrame, options: Any) -> None:
             analysis.methods["speed"] = analysis.speed_source
     speed_step = np.full(len(steps), np.nan)
     if "stride_speed_mps" in steps.columns:
-        v = steps["stride_speed_mps"].to_numpy(dtype=float)
-        ic = steps["ic_s"].to_numpy()
-        for i in range(len(steps)):
-            near = np.abs(ic - ic[i]) < 1.0
-            vv = v[near][np.isfinite(v[near])]
-            if vv.size:
-                speed_step[i] = float(np.median(vv))
+        # each step's speed: median of the stride speeds of the surrounding 2 s (both feet)
+        order = np.argsort(steps["ic_s"].to_numpy(), kind="stable")
+        v = pd.Series(steps["stride_speed_mps"].to_numpy(dtype=float)[order], index=pd.to_timedelta(steps["ic_s"].to_numpy()[order], unit="s"))
+        med = v.rolling("2s", center=True, min_periods=1).median().to_numpy()
+        speed_step[order] = med
     if given is not None:
         speed_step[:] = given
     st = steps["step_time_ms"].to_numpy(dtype=float) / 1000

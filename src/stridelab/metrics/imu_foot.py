@@ -4,10 +4,10 @@
 al. 2010, IEEE Trans Biomed Eng 57:2657; for running, Falbriard M et al. 2021 Sensors 21:1570):
 each stride runs from one mid-stance to the next, mid-stance being the quietest instant of the
 foot between 15 % and 75 % of contact (minimum of the angular-rate norm in rad/s plus the
-departure of the acceleration norm from 1 g per 5 m/s², both low-passed at 10 Hz), where the foot
+departure of the acceleration norm from 1 g per 5 m/s², both averaged over 50 ms), where the foot
 is still. At that instant the sensor's tilt comes from the specific force averaged over +-20 ms
 (gravity), and its heading puts the foot's FORWARD axis along x. The gyroscope is integrated
-(quaternions, :func:`stridelab.dsp.rotation.gyro_prefix_orientation`), the specific force is
+(quaternions, :func:`stridelab.dsp.rotation.segment_orientation`), the specific force is
 rotated into this level frame, gravity removed, and integrated to velocity; the velocity at the
 next mid-stance must be zero, so the drift is removed linearly over the stride (the usual
 zero-velocity correction); integrating again gives the foot's path. Stride length is the
@@ -34,9 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stridelab.dsp import lowpass
-from stridelab.dsp.rotation import gyro_prefix_orientation, quat_conj, quat_mul, quat_to_matrix
-from stridelab.events.imu_align import AlignedImu
+from stridelab.dsp.rotation import quat_rotate, quat_to_matrix, segment_orientation
+from stridelab.events.imu_align import AlignedImu, moving_mean
 from stridelab.model.axes import FORWARD, LEFT, UP
 
 G = 9.80665
@@ -63,16 +62,6 @@ def strike_pattern(angle_deg: float) -> str | None:
     return "rearfoot" if angle_deg > RFS_DEG else ("forefoot" if angle_deg < FFS_DEG else "midfoot")
 
 
-def _rot_to(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Smallest rotation taking unit vector a to unit vector b."""
-    v = np.cross(a, b)
-    c = float(a @ b)
-    if c < -0.999999:
-        return np.diag([1.0, -1.0, -1.0])
-    k = np.array([[0, -v[2], v[1]], [v[2], 0, -v[0]], [-v[1], v[0], 0]])
-    return np.asarray(np.eye(3) + k + k @ k / (1 + c))
-
-
 def foot_strides(al: AlignedImu, ic_s: np.ndarray, to_s: np.ndarray) -> FootStrides:
     """Stride and angle metrics for a foot sensor's contacts (module docstring)."""
     n = ic_s.size
@@ -84,55 +73,96 @@ def foot_strides(al: AlignedImu, ic_s: np.ndarray, to_s: np.ndarray) -> FootStri
     t = al.time_s
     gyr_s = al.gyr  # segment axes (already rotated by r_)
     acc_s = al.acc
-    # quietness: angular rate (rad/s) plus the departure of |acc| from 1 g (per 5 m/s²), 10 Hz
-    wn = np.linalg.norm(lowpass(np.nan_to_num(gyr_s), rate, min(10.0, 0.4 * rate)), axis=1)
-    an = np.linalg.norm(lowpass(np.nan_to_num(acc_s), rate, min(10.0, 0.4 * rate)), axis=1)
+    # quietness: angular rate (rad/s) plus the departure of |acc| from 1 g (per 5 m/s²), both
+    # averaged over 50 ms
+    win = max(1, int(0.05 * rate))
+    wn = moving_mean(np.linalg.norm(np.nan_to_num(gyr_s), axis=1), win)
+    an = moving_mean(np.linalg.norm(np.nan_to_num(acc_s), axis=1), win)
     cost = wn + np.abs(an - G) / 5.0
     i_ic = np.clip(np.searchsorted(t, ic_s), 0, t.size - 1)
     i_to = np.clip(np.searchsorted(t, to_s), 0, t.size - 1)
     mid = np.empty(n, dtype=int)
     for k, (a, b) in enumerate(zip(i_ic, i_to, strict=True)):
-        lo, hi = a + int(0.15 * (b - a)), a + int(0.75 * (b - a))
+        lo, hi = a + int(0.3 * (b - a)), a + int(0.6 * (b - a))
         mid[k] = lo + int(np.argmin(cost[lo:hi])) if hi > lo else a
     out.mid_stance_s = t[mid]
-    q = gyro_prefix_orientation(np.nan_to_num(gyr_s), rate)
-    half = max(1, int(0.02 * rate))
-    r_level = np.empty((n, 3, 3))
-    for k, m in enumerate(mid):
-        f = np.nanmean(acc_s[max(0, m - half) : m + half + 1], axis=0)
-        r0 = _rot_to(f / np.linalg.norm(f), np.array([0.0, 0.0, 1.0]))
-        fwd = r0[:, FORWARD]
-        yaw = -np.arctan2(fwd[1], fwd[0])
-        cz, sz = np.cos(yaw), np.sin(yaw)
-        r_level[k] = np.array([[cz, -sz, 0], [sz, cz, 0], [0, 0, 1]]) @ r0
-    for k in range(n):
-        a = mid[k]
-        rel_to_ic = quat_to_matrix(quat_mul(quat_conj(q[a]), q[i_ic[k]]))
-        r_ic = r_level[k] @ rel_to_ic
-        fwd_ic = r_ic[:, FORWARD]
-        out.foot_strike_angle_deg[k] = float(np.degrees(np.arcsin(np.clip(fwd_ic[UP], -1, 1))))
-        out.strike_pattern[k] = strike_pattern(out.foot_strike_angle_deg[k])
-        stop = i_ic[k] + int(0.7 * (i_to[k] - i_ic[k]))
-        if stop > i_ic[k] + 1:
-            roll = np.cumsum(gyr_s[i_ic[k] : stop, FORWARD]) / rate
-            sign = 1.0 if al.side == "left" else -1.0
-            out.pronation_excursion_deg[k] = float(np.degrees(np.max(sign * roll)))
-        if k + 1 < n:
-            b = mid[k + 1]
-            dt_stride = t[b] - t[a]
-            if not 0.4 < dt_stride < 1.6:
-                continue
-            rel = quat_to_matrix(quat_mul(quat_conj(q[a])[None, :], q[a : b + 1]))
-            r = np.einsum("ij,njk->nik", r_level[k], rel)
-            acc_lvl = np.einsum("nij,nj->ni", r, acc_s[a : b + 1]) - np.array([0.0, 0.0, G])
-            vel = np.concatenate([np.zeros((1, 3)), np.cumsum(0.5 * (acc_lvl[1:] + acc_lvl[:-1]), axis=0) / rate])
-            ramp = np.linspace(0.0, 1.0, vel.shape[0])[:, None]
-            vel = vel - ramp * vel[-1]
-            pos = np.concatenate([np.zeros((1, 3)), np.cumsum(0.5 * (vel[1:] + vel[:-1]), axis=0) / rate])
-            length = float(np.hypot(pos[-1, 0], pos[-1, 1]))
-            out.stride_length_m[k] = length
-            out.stride_speed_mps[k] = length / dt_stride
+    r_level = _level_at(acc_s, mid, max(1, int(0.02 * rate)))
+    # sole angle at IC: the foot's orientation at IC relative to mid-stance, in the level frame
+    q_ic, seg_ic, _ = segment_orientation(gyr_s, rate, i_ic, np.maximum(mid, i_ic))
+    last = np.concatenate([np.flatnonzero(np.diff(seg_ic)), [seg_ic.size - 1]])
+    rel_ic = np.swapaxes(quat_to_matrix(q_ic[last]), 1, 2)  # IC relative to mid-stance
+    fwd_ic = np.einsum("nij,njk->nik", r_level, rel_ic)[:, :, FORWARD]
+    # relative to the mid-stance pitch, which also cancels a pitch error of the sensor alignment
+    pitch_mid = np.arcsin(np.clip(r_level[:, UP, FORWARD], -1, 1))
+    out.foot_strike_angle_deg = np.degrees(np.arcsin(np.clip(fwd_ic[:, UP], -1, 1)) - pitch_mid)
+    out.strike_pattern = np.array([strike_pattern(a) for a in out.foot_strike_angle_deg], dtype=object)
+    # pronation: eversion rotation accumulated from IC, its maximum over the first 70 % of contact
+    sign = 1.0 if al.side == "left" else -1.0
+    roll = sign * np.concatenate([[0.0], np.cumsum(np.nan_to_num(gyr_s[:, FORWARD]))]) / rate
+    stop = i_ic + (0.7 * (i_to - i_ic)).astype(int)
+    okp = stop > i_ic + 1
+    if okp.any():
+        bounds = np.stack([i_ic[okp] + 1, stop[okp] + 1], axis=1).ravel()
+        mx = np.maximum.reduceat(roll, bounds)[::2]
+        out.pronation_excursion_deg[okp] = np.degrees(mx - roll[i_ic[okp]])
+    _zupt(out, gyr_s, r_level, acc_s, mid, t, rate)
     return out
+
+
+def _level_at(acc: np.ndarray, mid: np.ndarray, half: int) -> np.ndarray:
+    """Level-frame orientation (n, 3, 3) at each mid-stance: tilt from gravity, FORWARD along x."""
+    c = np.concatenate([np.zeros((1, 3)), np.cumsum(np.nan_to_num(acc), axis=0)])
+    lo, hi = np.clip(mid - half, 0, acc.shape[0]), np.clip(mid + half + 1, 0, acc.shape[0])
+    f = (c[hi] - c[lo]) / (hi - lo)[:, None]
+    a = f / np.linalg.norm(f, axis=1, keepdims=True)
+    z = np.array([0.0, 0.0, 1.0])
+    v = np.cross(a, z)
+    cosang = a @ z
+    k = np.zeros((a.shape[0], 3, 3))
+    k[:, 0, 1], k[:, 0, 2], k[:, 1, 2] = -v[:, 2], v[:, 1], -v[:, 0]
+    k[:, 1, 0], k[:, 2, 0], k[:, 2, 1] = v[:, 2], -v[:, 1], v[:, 0]
+    r0 = np.eye(3) + k + (k @ k) / np.maximum(1 + cosang, 1e-6)[:, None, None]
+    yaw = -np.arctan2(r0[:, 1, FORWARD], r0[:, 0, FORWARD])
+    cz, sz = np.cos(yaw), np.sin(yaw)
+    rz = np.zeros_like(r0)
+    rz[:, 0, 0], rz[:, 0, 1], rz[:, 1, 0], rz[:, 1, 1], rz[:, 2, 2] = cz, -sz, sz, cz, 1.0
+    return np.asarray(rz @ r0)
+
+
+def _zupt(out: FootStrides, gyr: np.ndarray, r_level: np.ndarray, acc: np.ndarray, mid: np.ndarray, t: np.ndarray, rate: float) -> None:
+    """Stride length and speed for every stride mid[k] -> mid[k+1], all strides at once."""
+    if mid.size < 2:
+        return
+    a, b = mid[:-1], mid[1:]
+    dt = t[b] - t[a]
+    ok = (dt > 0.4) & (dt < 1.6) & (b > a)
+    ks = np.flatnonzero(ok)
+    if ks.size == 0:
+        return
+    q, seg, j = segment_orientation(gyr, rate, a[ks], b[ks])
+    lens = b[ks] - a[ks] + 1
+    start = np.concatenate([[0], np.cumsum(lens)[:-1]])
+    # rotate by the quaternion (body at sample -> body at mid-stance), then by the level frame
+    acc_mid = quat_rotate(q, np.nan_to_num(acc[j]))
+    acc_lvl = np.einsum("nij,nj->ni", r_level[ks][seg], acc_mid) - np.array([0.0, 0.0, G])
+    first = np.zeros(seg.size, dtype=bool)
+    first[start] = True
+    last = np.concatenate([start[1:] - 1, [seg.size - 1]])
+    frac = (np.arange(seg.size) - start[seg]) / (lens[seg] - 1)
+
+    def seg_integral(x: np.ndarray) -> np.ndarray:
+        inc = np.zeros_like(x)
+        inc[1:] = 0.5 * (x[1:] + x[:-1]) / rate
+        inc[first] = 0.0
+        cs = np.cumsum(inc, axis=0)
+        return np.asarray(cs - cs[start][seg])
+
+    vel = seg_integral(acc_lvl)
+    vel = vel - frac[:, None] * vel[last][seg]
+    pos = seg_integral(vel)
+    length = np.hypot(pos[last, 0], pos[last, 1])
+    out.stride_length_m[ks] = length
+    out.stride_speed_mps[ks] = length / dt[ks]
 
 
 def foot_table(al: AlignedImu, contacts: pd.DataFrame) -> pd.DataFrame:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from stridelab.dsp import lowpass
 from stridelab.events.imu_align import AlignedImu
 from stridelab.model.axes import FORWARD, UP
 
@@ -32,12 +31,27 @@ def _window(t: np.ndarray, a: float, b: float) -> tuple[int, int]:
     return int(np.searchsorted(t, a)), int(np.searchsorted(t, b))
 
 
+def _segments(starts: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Concatenated sample indices of [start, stop) segments: (index, segment id, first row)."""
+    lens = np.maximum(stops - starts, 0)
+    seg = np.repeat(np.arange(starts.size), lens)
+    first = np.concatenate([[0], np.cumsum(lens)[:-1]])
+    j = starts[seg] + (np.arange(seg.size) - first[seg])
+    return j, seg, first
+
+
+def _seg_cumsum(x: np.ndarray, seg: np.ndarray, first: np.ndarray) -> np.ndarray:
+    cs = np.cumsum(x)
+    base = np.concatenate([[0.0], cs])[first]
+    return np.asarray(cs - base[seg])
+
+
 def trunk_table(al: AlignedImu, contacts: pd.DataFrame) -> pd.DataFrame:
     """Per-contact trunk metrics (all contacts, both sides), indexed like ``contacts``."""
     t = al.time_s
     rate = al.rate_hz
     acc = np.nan_to_num(al.acc)
-    acc_lp = lowpass(acc, rate, min(10.0, 0.4 * rate))
+    acc_lp = al.lowpassed_acc(10.0)
     c = contacts.sort_values("ic_s")
     ic = c["ic_s"].to_numpy()
     to = c["to_s"].to_numpy()
@@ -45,23 +59,32 @@ def trunk_table(al: AlignedImu, contacts: pd.DataFrame) -> pd.DataFrame:
     vo = np.full(n, np.nan)
     brake = np.full(n, np.nan)
     impact = np.full(n, np.nan)
-    dts = np.diff(ic)
-    med = float(np.median(dts)) if dts.size else np.inf
-    for k in range(n):
-        a, b = _window(t, ic[k], ic[k] + 0.5 * (to[k] - ic[k]))
-        if b > a:
-            brake[k] = float(np.min(acc_lp[a:b, FORWARD])) / G
-            impact[k] = (float(np.max(acc[a:b, UP])) - G) / G
-        if k + 1 < n and dts[k] < 1.6 * med:
-            a, b = _window(t, ic[k], ic[k + 1])
-            if b - a < 10 or not al.running[a:b].all():
-                continue
-            az = acc_lp[a:b, UP] - G
-            vel = np.cumsum(az) / rate
-            vel -= vel.mean()
-            z = np.cumsum(vel) / rate
-            z -= np.linspace(z[0], z[-1], z.size)
-            vo[k] = float(np.ptp(z)) * 100
+    if n == 0:
+        return pd.DataFrame({"vertical_oscillation_cm": vo, "braking_peak_g": brake, "sacrum_impact_g": impact}, index=c.index)
+    i0 = np.searchsorted(t, ic)
+    i1 = np.searchsorted(t, ic + 0.5 * (to - ic))
+    ok = i1 > i0
+    if ok.any():
+        j, seg, first = _segments(i0[ok], i1[ok])
+        brake[ok] = np.minimum.reduceat(acc_lp[j, FORWARD], first) / G
+        impact[ok] = (np.maximum.reduceat(acc[j, UP], first) - G) / G
+    if n > 1:
+        dts = np.diff(ic)
+        a, b = i0[:-1], i0[1:]
+        run = np.concatenate([[0], np.cumsum(~al.running)])
+        good = (dts < 1.6 * float(np.median(dts))) & (b - a >= 10) & (run[b] - run[a] == 0)
+        ks = np.flatnonzero(good)
+        if ks.size:
+            j, seg, first = _segments(a[ks], b[ks])
+            lens = (b - a)[ks]
+            az = acc_lp[j, UP] - G
+            vel = _seg_cumsum(az, seg, first) / rate
+            vel -= (np.add.reduceat(vel, first) / lens)[seg]
+            z = _seg_cumsum(vel, seg, first) / rate
+            last = first + lens - 1
+            frac = (np.arange(seg.size) - first[seg]) / np.maximum(lens - 1, 1)[seg]
+            z -= z[first][seg] + frac * (z[last] - z[first])[seg]
+            vo[ks] = (np.maximum.reduceat(z, first) - np.minimum.reduceat(z, first)) * 100
     out = pd.DataFrame({"vertical_oscillation_cm": vo, "braking_peak_g": brake, "sacrum_impact_g": impact}, index=c.index)
     return out.reindex(contacts.index)
 
