@@ -31,6 +31,7 @@ from stridelab.io import read_trial
 from stridelab.io.imu import write_imu_long
 from stridelab.metrics.imu_foot import foot_strides
 from stridelab.metrics.imu_trunk import trunk_table
+from stridelab.model.axes import FORWARD, LEFT
 from stridelab.synth.imu import synthesize_imu
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mocap" / "fukuchi2017"
@@ -69,6 +70,8 @@ def main() -> int:
     speed_err: dict[str, list[float]] = {}
     angle_err: list[float] = []
     vo_err: list[float] = []
+    axis_deg: list[float] = []
+    sign_ok: list[bool] = []
     tmp = Path(tempfile.mkdtemp())
     for label, (path, forces, belt) in TRIALS.items():
         trial = read_trial(path, forces=forces, static=DATA / "RBDS001static.c3d")
@@ -80,6 +83,10 @@ def main() -> int:
             truth = v.contacts
             for loc in LOCATIONS:
                 al = align(back.imu[loc])
+                axis = FORWARD if loc == "sacrum" else LEFT
+                cos = float(al.r_[axis] @ v.mount_[loc].T[:, axis])
+                axis_deg.append(float(np.degrees(np.arccos(np.clip(abs(cos), 0, 1)))))
+                sign_ok.append(cos > 0)
                 side = loc.split("_")[0]
                 if loc == "sacrum":
                     ev = sacrum_events(al)
@@ -92,13 +99,13 @@ def main() -> int:
                     vo_err += list((tt["vertical_oscillation_cm"] - ref_vo).dropna())
                     tsub = truth
                 elif "foot" in loc:
-                    runs = {m: _ev(foot_events(al, m)) for m in ("kink", "falbriard2018")}
+                    runs = {m: _ev(foot_events(al, m)) for m in ("kink", "falbriard2018", "accel")}
                     tsub = truth[truth["side"] == side]
                     fs = foot_strides(al, runs["kink"][0], runs["kink"][1])
                     speed_err.setdefault(label, []).extend(list(fs.stride_speed_mps[np.isfinite(fs.stride_speed_mps)] - belt))
                     angle_err.extend(_angle_errors(v, loc, runs["kink"][0], fs.foot_strike_angle_deg))
                 else:
-                    runs = {"kink": _ev(shank_events(al, "kink"))}
+                    runs = {m: _ev(shank_events(al, m)) for m in ("kink", "purcell2006")}
                     tsub = truth[truth["side"] == side]
                 kind = "foot" if "foot" in loc else ("sacrum" if loc == "sacrum" else loc.split("_")[1])
                 for m, (ic, to) in runs.items():
@@ -118,7 +125,11 @@ def main() -> int:
             print(f"  {lab:<13} all: {stats(d[col])}")
             for tl, g in d.groupby("trial"):
                 print(f"  {'':<13} {tl}: {stats(g[col])}")
-    print(f"\nsacrum left/right assignment (lee2010 + roll rate): {100 * np.mean(side_ok):.1f}% of contacts correct")
+    print(
+        f"\nalignment (sagittal axis of limbs, forward axis of the sacrum): median error {np.median(axis_deg):.1f} deg "
+        f"(max {np.max(axis_deg):.1f}), sign right in {int(np.sum(sign_ok))}/{len(sign_ok)} placements"
+    )
+    print(f"sacrum left/right assignment (lee2010 + roll rate): {100 * np.mean(side_ok):.1f}% of contacts correct")
     for tl, e in speed_err.items():
         a = np.asarray(e)
         print(f"foot stride speed vs belt ({tl}): {a.mean():+.3f} m/s (SD {a.std():.3f}), {100 * a.mean() / TRIALS[tl][2]:+.1f}%")
