@@ -86,8 +86,8 @@ def detect_imu_contacts(trial: Trial, methods: dict[str, str] | None = None) -> 
             continue
         al = aligned(trial.imu[loc])
         r, m, notes = _limb_rows(al, methods.get(loc))
-        warnings += al.messages + notes
-        info["sensors"][loc] = {"method": m, "n_contacts": len(r), "alignment": al.confidence, "gyroscope": al.gyr is not None}
+        warnings += al.messages
+        info["sensors"][loc] = {"method": m, "n_contacts": len(r), "alignment": al.confidence, "gyroscope": al.gyr is not None, "notes": notes}
         if r:
             rows += r
             sides_done.append(side)
@@ -128,16 +128,18 @@ def _trunk_rows(
 
     al = aligned(trial.imu[trunk])
     ev = sacrum_events(al, method or "freefall")
-    warnings += al.messages + ev.notes
     side = ev.side.copy()
     anchored = False
+    messages = list(al.messages)
     if sides_done and ev.ic_s.size:
+        messages = [m for m in messages if "left/right" not in m]
         limb_ic = np.array([r["ic_s"] for r in limb_rows])
         step = float(np.median(np.diff(ev.ic_s))) if ev.ic_s.size > 1 else 0.35
         near = np.array([np.min(np.abs(limb_ic - t)) < 0.5 * step for t in ev.ic_s])
         known = sides_done[0]
         side = np.where(near, known, "left" if known == "right" else "right").astype(object)
         anchored = True
+    warnings += messages + ev.notes
     src = f"imu:{trunk}:{ev.method}"
     info["sensors"][trunk] = {
         "method": ev.method,
@@ -146,8 +148,6 @@ def _trunk_rows(
         "alignment": al.confidence,
         "gyroscope": al.gyr is not None,
     }
-    if trunk == "hip":
-        warnings.append("contacts of the hip sensor (a lower-back proxy) are less accurate than a sacrum sensor's")
     return [{"side": s, "ic_s": float(a), "to_s": float(b), "source": src} for a, b, s in zip(ev.ic_s, ev.to_s, side, strict=True)]
 
 
