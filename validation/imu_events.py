@@ -71,6 +71,7 @@ def main() -> int:
     angle_err: list[float] = []
     vo_err: list[float] = []
     axis_deg: list[float] = []
+    pron_err: list[float] = []
     sign_ok: list[bool] = []
     tmp = Path(tempfile.mkdtemp())
     for label, (path, forces, belt) in TRIALS.items():
@@ -104,6 +105,7 @@ def main() -> int:
                     fs = foot_strides(al, runs["kink"][0], runs["kink"][1])
                     speed_err.setdefault(label, []).extend(list(fs.stride_speed_mps[np.isfinite(fs.stride_speed_mps)] - belt))
                     angle_err.extend(_angle_errors(v, loc, runs["kink"][0], fs.foot_strike_angle_deg))
+                    pron_err.extend(_pronation_errors(v, loc, runs["kink"][0], fs.pronation_excursion_deg))
                 else:
                     runs = {m: _ev(shank_events(al, m)) for m in ("kink", "purcell2006")}
                     tsub = truth[truth["side"] == side]
@@ -135,6 +137,8 @@ def main() -> int:
         print(f"foot stride speed vs belt ({tl}): {a.mean():+.3f} m/s (SD {a.std():.3f}), {100 * a.mean() / TRIALS[tl][2]:+.1f}%")
     a = np.asarray(angle_err)
     print(f"foot sole angle at IC vs marker foot angle: {a.mean():+.1f} deg (SD {a.std():.1f})")
+    a = np.asarray(pron_err)
+    print(f"foot pronation (eversion) excursion vs marker foot: {a.mean():+.1f} deg (SD {a.std():.1f})")
     a = np.asarray(vo_err)
     print(f"sacrum vertical oscillation vs pelvis markers: {a.mean():+.2f} cm (SD {a.std():.2f})")
     return 0
@@ -174,6 +178,29 @@ def _angle_errors(v: object, loc: str, ic: np.ndarray, est: np.ndarray) -> list[
         i0 = int(np.searchsorted(t, tt["ic_s"].iloc[0]))
         i1 = int(np.searchsorted(t, tt["ic_s"].iloc[0] + 0.45 * (tt["to_s"].iloc[0] - tt["ic_s"].iloc[0])))
         out.append(float(est[k] - (pitch[i0] - pitch[i1])))
+    return out
+
+
+def _pronation_errors(v: object, loc: str, ic: np.ndarray, est: np.ndarray) -> list[float]:
+    """Estimated eversion excursion minus the marker foot's: its rotation about its own FORWARD
+    axis from the force-plate IC, maximum over the first 70 % of contact (eversion positive)."""
+    from stridelab.dsp.rotation import matrix_rotvec
+
+    r = v.segment_r_[loc]  # type: ignore[attr-defined]
+    t = v.sensors[loc].time_s  # type: ignore[attr-defined]
+    truth = v.contacts  # type: ignore[attr-defined]
+    side = loc.split("_")[0]
+    sign = 1.0 if side == "left" else -1.0
+    out = []
+    for k, x in enumerate(ic):
+        tt = truth[(truth["side"] == side) & (np.abs(truth["ic_s"] - x) < 0.05)]
+        if tt.empty or not np.isfinite(est[k]):
+            continue
+        a = int(np.searchsorted(t, tt["ic_s"].iloc[0]))
+        b = int(np.searchsorted(t, tt["ic_s"].iloc[0] + 0.7 * (tt["to_s"].iloc[0] - tt["ic_s"].iloc[0])))
+        rel = np.einsum("ji,njk->nik", r[a], r[a:b])
+        roll = sign * np.degrees(matrix_rotvec(rel)[:, 0])
+        out.append(float(est[k] - np.max(roll)))
     return out
 
 
