@@ -103,8 +103,10 @@ def detect_imu_contacts(trial: Trial, methods: dict[str, str] | None = None) -> 
     if wrists:
         warnings.append(f"{', '.join(wrists)}: wrist sensors do not time foot contacts; not used for events")
     if not rows:
+        why = next((w for w in warnings if "flight phase" in w or "no running" in w), None)
         raise NoValidResultError(
-            "no foot contact found from the IMUs; they need a foot, shank/ankle or sacrum/hip sensor recorded while running"
+            "no foot contact found from the IMUs"
+            + (f" ({why})" if why else "; they need a foot, shank/ankle or sacrum/hip sensor recorded while running")
         )
     contacts, rejected = _screen(contact_table(rows))
     if len(sides_done) == 1 and trunk is None:
