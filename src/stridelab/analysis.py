@@ -34,6 +34,7 @@ SCHEMA_VERSION = "1.0"
 EXTRA_STAGES: list[str] = [
     "stridelab.kinematics.stage:run",
     "stridelab.kinetics.stage:run",
+    "stridelab.metrics.imu:imu_stage",
     "stridelab.video.stage:run",
     "stridelab.metrics.fatigue.stage:run",
 ]

@@ -52,6 +52,7 @@ def _markers(trial: Trial) -> ContactEvents:
 EVENT_SOURCES: dict[str, tuple[Callable[[Trial], bool], Callable[[Trial], ContactEvents] | str]] = {
     "forces": (lambda t: t.has_forces, _forces),
     "markers": (lambda t: t.has_markers, _markers),
+    "imu": (lambda t: bool(t.imu), "stridelab.events.imu:detect_imu_contacts"),
     "video": (lambda t: t.keypoints is not None, "stridelab.events.video:detect_video_contacts"),
 }
 

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from stridelab.errors import InvalidInputError
+from stridelab.io.imu_sniff import sniff_actigraph
+from stridelab.io.imu_sniff import sniff_long as sniff_imu_long
 from stridelab.io.options import ReadOptions
 from stridelab.model.trial import Trial
 
@@ -27,6 +29,8 @@ READERS: dict[str, str] = {
     "openpose": "stridelab.io.keypoints:read_openpose",
     "coco_keypoints": "stridelab.io.keypoints:read_coco",
     "mediapipe_csv": "stridelab.io.keypoint_tables:read_mediapipe_csv",
+    "imu": "stridelab.io.imu:read_imu_long",
+    "actigraph": "stridelab.io.imu:read_actigraph",
 }
 
 #: extension -> format, for extensions that say it all.
@@ -40,7 +44,7 @@ EXTENSIONS: dict[str, str] = {
 
 #: Sniffers for ambiguous extensions (.csv, .txt, .tsv, .json, .gz): (format, function(path, first
 #: line) -> bool). The first that answers True wins; "text" is the fallback for delimited text.
-SNIFFERS: list[tuple[str, Callable[[Path, str], bool]]] = []
+SNIFFERS: list[tuple[str, Callable[[Path, str], bool]]] = [("imu", sniff_imu_long), ("actigraph", sniff_actigraph)]
 
 
 def _sniff(name: str) -> Callable[[Path, str], bool]:

@@ -1,0 +1,1 @@
+"""Synthetic data generators (always labelled synthetic in their output)."""

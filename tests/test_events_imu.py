@@ -1,0 +1,117 @@
+"""IMU contact events and wearable metrics: virtual IMUs (synthetic signals) from the real Fukuchi
+treadmill trial against its real force plate, and the real ActiGraph run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import stridelab as sl
+from stridelab.errors import NoValidResultError
+from stridelab.events.imu import detect_imu_contacts
+from stridelab.events.imu_align import align
+from stridelab.metrics.stiffness import morin2005
+from stridelab.model.axes import LEFT
+from stridelab.model.trial import ImuData, Trial
+from stridelab.synth.imu import synthesize_imu, to_trial
+
+
+@pytest.fixture(scope="module")
+def virtual(fukuchi: Path):  # type: ignore[no-untyped-def]
+    """12 s of virtual sensors (noise, any mounting) with the force plate's contacts as truth."""
+    tr = sl.read(fukuchi / "RBDS001runT35.c3d", static=fukuchi / "RBDS001static.c3d", start_s=0.0, end_s=12.0)
+    locs = ("left_foot", "right_foot", "left_shank", "right_shank", "sacrum")
+    return synthesize_imu(tr, locs, noise=1.0, mount_deg=180.0, seed=11, rate_hz=200.0)
+
+
+def _errors(found: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for r in truth.itertuples():
+        m = found[(found["side"] == r.side) & ((found["ic_s"] - r.ic_s).abs() < 0.1)]
+        if len(m):
+            rows.append({"ic": (m["ic_s"].iloc[0] - r.ic_s) * 1000, "to": (m["to_s"].iloc[0] - r.to_s) * 1000})
+    return pd.DataFrame(rows)
+
+
+def test_alignment_finds_the_sagittal_axis_and_its_sign(virtual) -> None:  # type: ignore[no-untyped-def]
+    for loc in ("left_foot", "right_foot", "left_shank", "right_shank"):
+        al = align(virtual.sensors[loc])
+        true_left = virtual.mount_[loc].T[:, LEFT]  # segment LEFT in sensor axes
+        angle = np.degrees(np.arccos(np.clip(al.r_[LEFT] @ true_left, -1, 1)))
+        assert angle < 25, (loc, angle)
+
+
+def test_foot_events_against_force_plate(virtual) -> None:  # type: ignore[no-untyped-def]
+    tr = Trial(imu={k: v for k, v in virtual.sensors.items() if k.endswith("foot")})
+    ev = detect_imu_contacts(tr)
+    assert set(ev.contacts["source"]) == {"imu:left_foot:kink", "imu:right_foot:kink"}
+    e = _errors(ev.contacts, virtual.contacts)
+    assert len(e) >= len(virtual.contacts) - 3
+    assert e["ic"].abs().mean() < 8 and e["to"].abs().mean() < 8
+    ct = e["to"] - e["ic"]
+    assert abs(ct.mean()) + 1.96 * ct.std() < 25
+
+
+def test_sacrum_alone_times_contacts_and_sides(virtual) -> None:  # type: ignore[no-untyped-def]
+    ev = detect_imu_contacts(Trial(imu={"sacrum": virtual.sensors["sacrum"]}))
+    assert set(ev.contacts["source"]) == {"imu:sacrum:freefall"}
+    e = _errors(ev.contacts, virtual.contacts)
+    assert len(e) >= len(virtual.contacts) - 3  # matched on side too: the sides are right
+    ct = e["to"] - e["ic"]
+    assert np.sqrt(np.mean(ct**2)) < 25
+
+
+def test_analysis_fills_the_contract(virtual) -> None:  # type: ignore[no-untyped-def]
+    tr = to_trial(virtual)
+    res = sl.analyze(tr, sl.AnalysisOptions(mass_kg=62, height_m=1.81))
+    doc = res.to_json()
+    ref_cadence = 60 / np.median(np.diff(virtual.contacts["ic_s"]))
+    assert doc["summary"]["cadence_spm"] == pytest.approx(ref_cadence, abs=2)
+    assert doc["summary"]["speed_mps"] == pytest.approx(3.5, rel=0.05)
+    assert 1.0 < doc["summary"]["step_length_m"] < 1.4
+    assert 5 < doc["summary"]["vertical_oscillation_cm"] < 13
+    assert doc["summary"]["strike_pattern"] in ("rearfoot", "midfoot", "forefoot")
+    assert 5 < doc["summary"]["leg_stiffness_kn_m"] < 20 and doc["summary"]["vertical_stiffness_kn_m"] > doc["summary"]["leg_stiffness_kn_m"]
+    assert doc["imu"]["synthetic"] is True and doc["imu"]["sensors"]["sacrum"]["gyroscope"] is True
+    assert {"stride_speed_mps", "foot_strike_angle_deg", "pronation_excursion_deg", "braking_peak_g", "tibial_shock_g"} <= set(doc["steps"][0])
+
+
+def test_accelerometer_only_sensors_on_the_real_run(shared_data: Path) -> None:
+    tr = sl.read(shared_data / "wearable" / "accel" / "acc_running.csv.gz", start_s=60, end_s=120)
+    ev = detect_imu_contacts(tr)
+    c = ev.contacts
+    assert set(c["source"]) == {"imu:hip:freefall"} and set(c["side"]) == {"left", "right"}
+    stride = np.median(np.diff(c.loc[c["side"] == "left", "ic_s"]))
+    assert 140 < 120 / stride < 190  # steps per minute
+    from stridelab.events.imu import aligned
+    from stridelab.events.imu_shank import shank_events
+
+    ank = shank_events(aligned(tr.imu["left_ankle"]))
+    assert ank.method == "purcell2006"
+    assert 120 / np.median(np.diff(ank.ic_s)) == pytest.approx(120 / stride, abs=3)
+    res = sl.analyze(tr)
+    assert any("no gyroscope" in w for w in res.warnings)
+    assert res.summary["speed_mps"] is None and any("speed and step length need" in w for w in res.warnings)
+
+
+def test_wrist_only_and_no_running(shared_data: Path) -> None:
+    t = np.arange(0, 20, 0.01)
+    still = ImuData("left_wrist", 100.0, t, np.tile([0.0, 0.0, 9.81], (t.size, 1)))
+    with pytest.raises(NoValidResultError, match="no foot contact"):
+        detect_imu_contacts(Trial(imu={"left_wrist": still}))
+    # a sacrum sensor on a standing runner (real first seconds of a quiet period are not needed:
+    # gravity alone) has no running and no contacts
+    with pytest.raises(NoValidResultError):
+        detect_imu_contacts(Trial(imu={"sacrum": ImuData("sacrum", 100.0, t, np.tile([0.0, 0.0, 9.81], (t.size, 1)))}))
+
+
+def test_morin_model_conserves_momentum() -> None:
+    tc, tf, m = np.array([0.2, 0.25, 0.3]), np.array([0.12, 0.1, 0.05]), 70.0
+    r = morin2005(tc, tf, m, 0.95, np.array([4.0, 3.5, 3.0]))
+    # the half-sine force's impulse over contact equals body weight times the step time
+    assert np.allclose(2 * r["fmax_n"] * tc / np.pi, m * 9.80665 * (tc + tf))
+    assert np.all(r["k_vert_kn_m"] > r["k_leg_kn_m"]) and np.all(r["dl_m"] > r["dy_m"])
+    assert np.isnan(morin2005(0.2, -0.01, m)["fmax_n"])
