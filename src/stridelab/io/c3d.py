@@ -49,7 +49,8 @@ def parse_c3d_inprocess(path: str) -> dict[str, Any]:
     units_s = str(units[0]).strip() if isinstance(units, (list, tuple)) and units else ""
     first_frame0 = int(c["header"]["points"]["first_frame"])  # ezc3d: 0-based (header - 1)
     positions = np.transpose(pts[:3], (2, 1, 0)).copy()  # (n_frames, n_markers, 3)
-    residual = pts[3].T if pts.shape[0] > 3 else None
+    if pts.shape[0] > 3:
+        positions[pts[3].T < 0] = np.nan  # C3D marks invalid samples with a negative residual
 
     analog = p.get("ANALOG", {})
     arate_v = _param(analog, "RATE", [0.0])
@@ -80,7 +81,7 @@ def parse_c3d_inprocess(path: str) -> dict[str, Any]:
     return {
         "labels": labels,
         "positions": positions,
-        "residual": residual,
+        "residual": None,  # already applied: invalid samples are NaN in "positions"
         "rate_hz": rate,
         "units": units_s,
         "first_frame0": first_frame0,
@@ -95,14 +96,61 @@ def parse_c3d_inprocess(path: str) -> dict[str, Any]:
     }
 
 
+#: Linux: F_SETPIPE_SZ; a 1 MiB pipe moves a trial's arrays in a few writes instead of ~100.
+_F_SETPIPE_SZ = 1031
+
+
+class _Buf:
+    """Placeholder for an array sent as raw bytes after the header (no pickling copy)."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape: tuple[int, ...], dtype: str) -> None:
+        self.shape = shape
+        self.dtype = dtype
+
+
+def _split(obj: Any, out: list[np.ndarray]) -> Any:
+    """Replace the arrays in a nested dict/list by placeholders, collecting them in ``out``."""
+    if isinstance(obj, np.ndarray) and obj.dtype != object:
+        a = np.ascontiguousarray(obj)
+        out.append(a)
+        return _Buf(a.shape, a.dtype.str)
+    if isinstance(obj, dict):
+        return {k: _split(v, out) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_split(v, out) for v in obj]
+    return obj
+
+
+def _join(obj: Any, conn: Any) -> Any:
+    """Inverse of :func:`_split`, reading each array's bytes from ``conn`` in order."""
+    if isinstance(obj, _Buf):
+        a = np.empty(obj.shape, dtype=np.dtype(obj.dtype))
+        n = conn.recv_bytes_into(memoryview(a).cast("B")) if a.nbytes else conn.recv_bytes_into(bytearray(1))
+        if n != a.nbytes:
+            raise EOFError("short array")
+        return a
+    if isinstance(obj, dict):
+        return {k: _join(v, conn) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_join(v, conn) for v in obj]
+    return obj
+
+
 def _child(path: str, conn: Any) -> None:  # pragma: no cover - runs in the child
     try:
-        conn.send(("ok", parse_c3d_inprocess(path)))
+        arrays: list[np.ndarray] = []
+        header = _split(parse_c3d_inprocess(path), arrays)
     except BaseException as e:  # noqa: BLE001 - anything the parser throws is reported
         try:
             conn.send(("error", f"{type(e).__name__}: {e}"))
         except Exception:
             pass
+    else:
+        conn.send(("ok", header))
+        for a in arrays:
+            conn.send_bytes(memoryview(a).cast("B") if a.nbytes else b"")
     finally:
         conn.close()
 
@@ -121,6 +169,12 @@ def parse_c3d(path: str | Path, timeout_s: float = PARSE_TIMEOUT_S) -> dict[str,
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     ctx: Any = mp.get_context(method)
     parent, child = ctx.Pipe(duplex=False)
+    try:
+        import fcntl
+
+        fcntl.fcntl(child.fileno(), _F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, OSError):  # not Linux, or a lower pipe-max-size: the default pipe works too
+        pass
     proc = ctx.Process(target=_child, args=(path, child), daemon=True)
     proc.start()
     child.close()
@@ -131,7 +185,9 @@ def parse_c3d(path: str | Path, timeout_s: float = PARSE_TIMEOUT_S) -> dict[str,
             if parent.poll(0.05):
                 try:
                     msg = parent.recv()
-                except EOFError:
+                    if msg[0] == "ok":
+                        msg = ("ok", _join(msg[1], parent))
+                except (EOFError, OSError):
                     msg = None
                 break
             if not proc.is_alive() and not parent.poll(0):
