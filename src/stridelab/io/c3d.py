@@ -127,7 +127,7 @@ def _join(obj: Any, conn: Any) -> Any:
     """Inverse of :func:`_split`, reading each array's bytes from ``conn`` in order."""
     if isinstance(obj, _Buf):
         a = np.empty(obj.shape, dtype=np.dtype(obj.dtype))
-        n = conn.recv_bytes_into(memoryview(a).cast("B")) if a.nbytes else conn.recv_bytes_into(bytearray(1))
+        n = conn.recv_bytes_into(a.data.cast("B")) if a.nbytes else conn.recv_bytes_into(bytearray(1))
         if n != a.nbytes:
             raise EOFError("short array")
         return a
@@ -150,7 +150,7 @@ def _child(path: str, conn: Any) -> None:  # pragma: no cover - runs in the chil
     else:
         conn.send(("ok", header))
         for a in arrays:
-            conn.send_bytes(memoryview(a).cast("B") if a.nbytes else b"")
+            conn.send_bytes(a.data.cast("B") if a.nbytes else b"")
     finally:
         conn.close()
 
