@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import struct
 import sys
 import time
 from pathlib import Path
@@ -22,8 +23,16 @@ import numpy as np
 
 from stridelab.errors import InvalidInputError
 
-#: Seconds the child may take before it is considered hung.
-PARSE_TIMEOUT_S = 120.0
+#: Seconds the child may take before it is considered hung: a base plus a per-megabyte allowance
+#: (a quiet machine parses about 20 MB/s, so this leaves a wide margin for a busy one).
+PARSE_TIMEOUT_S = 30.0
+PARSE_TIMEOUT_S_PER_MB = 1.0
+
+#: Address space the child may add to what it inherits: a corrupt file can make the parser
+#: allocate without bound (a fuzzed trial grew past 6 GB); past this, reading fails cleanly.
+#: A valid file needs about 20 times its size.
+PARSE_MEMORY_MIN_BYTES = 2 << 30
+PARSE_MEMORY_PER_FILE_BYTE = 100
 
 
 def _param(group: dict[str, Any], name: str, default: Any = None) -> Any:
@@ -138,10 +147,52 @@ def _join(obj: Any, conn: Any) -> Any:
     return obj
 
 
-def _child(path: str, conn: Any) -> None:  # pragma: no cover - runs in the child
+def announced_frames(path: str | Path) -> int | None:
+    """Frame count that the raw C3D header announces (words 4 and 5: first and last frame), or
+    None when the header cannot tell (more than 65534 frames overflow its 16-bit fields).
+
+    ezc3d reads a truncated file up to its last complete frame and rewrites its own copy of the
+    header to match, so truncation is found by comparing with the raw header.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(512)
+        if len(head) < 512 or head[0] < 2:
+            return None
+        fh.seek((head[0] - 1) * 512)
+        pblock = fh.read(4)
+    order = ">" if len(pblock) == 4 and pblock[3] == 86 else "<"  # 84 Intel, 85 DEC, 86 MIPS
+    first, last = struct.unpack(order + "HH", head[6:10])
+    if first < 1 or last < first or last >= 65535:
+        return None
+    return last - first + 1
+
+
+def _limit_memory(extra_bytes: int) -> None:  # pragma: no cover - runs in the child
     try:
+        import resource
+
+        page = os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/self/statm") as fh:
+            current = int(fh.read().split()[0]) * page
+        limit = current + extra_bytes
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        if soft == resource.RLIM_INFINITY or soft > limit:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError):  # not Linux: no limit
+        pass
+
+
+def _child(path: str, conn: Any, memory_bytes: int) -> None:  # pragma: no cover - runs in the child
+    try:
+        _limit_memory(memory_bytes)
         arrays: list[np.ndarray] = []
         header = _split(parse_c3d_inprocess(path), arrays)
+    except InvalidInputError as e:
+        conn.send(("invalid", e.message))
+    except MemoryError:
+        conn.send(("memory", None))
     except BaseException as e:  # noqa: BLE001 - anything the parser throws is reported
         try:
             conn.send(("error", f"{type(e).__name__}: {e}"))
@@ -155,11 +206,16 @@ def _child(path: str, conn: Any) -> None:  # pragma: no cover - runs in the chil
         conn.close()
 
 
-def parse_c3d(path: str | Path, timeout_s: float = PARSE_TIMEOUT_S) -> dict[str, Any]:
-    """Parse a C3D file in a child process; raise InvalidInputError if the parser fails or crashes."""
+def parse_c3d(path: str | Path, timeout_s: float | None = None) -> dict[str, Any]:
+    """Parse a C3D file in a child process; raise InvalidInputError if the parser fails, crashes,
+    hangs (``timeout_s``, by default scaled with the file size) or runs out of its memory allowance."""
     path = str(path)
     if not os.path.isfile(path):
         raise InvalidInputError(f"file not found: {path}")
+    size = os.path.getsize(path)
+    if timeout_s is None:
+        timeout_s = PARSE_TIMEOUT_S + PARSE_TIMEOUT_S_PER_MB * size / 1e6
+    memory = max(PARSE_MEMORY_MIN_BYTES, PARSE_MEMORY_PER_FILE_BYTE * size)
     with open(path, "rb") as fh:
         head = fh.read(512)
     if len(head) < 512 or head[1] != 0x50:
@@ -175,7 +231,7 @@ def parse_c3d(path: str | Path, timeout_s: float = PARSE_TIMEOUT_S) -> dict[str,
         fcntl.fcntl(child.fileno(), _F_SETPIPE_SZ, 1 << 20)
     except (ImportError, OSError):  # not Linux, or a lower pipe-max-size: the default pipe works too
         pass
-    proc = ctx.Process(target=_child, args=(path, child), daemon=True)
+    proc = ctx.Process(target=_child, args=(path, child, memory), daemon=True)
     proc.start()
     child.close()
     msg: tuple[str, Any] | None = None
@@ -199,6 +255,9 @@ def parse_c3d(path: str | Path, timeout_s: float = PARSE_TIMEOUT_S) -> dict[str,
             )
     finally:
         proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(timeout=5)
         parent.close()
     if msg is None:
         code = proc.exitcode
@@ -208,6 +267,26 @@ def parse_c3d(path: str | Path, timeout_s: float = PARSE_TIMEOUT_S) -> dict[str,
             "export it again from the lab software"
         )
     status, payload = msg
+    if status == "invalid":
+        raise InvalidInputError(str(payload))
+    if status == "error" and "bad_alloc" in str(payload):
+        status = "memory"
+    if status == "memory":
+        raise InvalidInputError(
+            f"{Path(path).name}: the C3D parser needed more than {memory / 2**30:.0f} GiB for a "
+            f"{size / 1e6:.1f} MB file; the file is corrupt, export it again from the lab software"
+        )
     if status != "ok":
-        raise InvalidInputError(f"{Path(path).name}: cannot read this C3D file ({payload}); check that it is not truncated")
-    return dict(payload)
+        said = str(payload).split(". If you want")[0].split("\n")[0]
+        raise InvalidInputError(
+            f"{Path(path).name}: not a valid C3D file (the parser says: {said}); export it again from the lab software"
+        )
+    out = dict(payload)
+    n_frames = int(out["positions"].shape[0])
+    announced = announced_frames(path)
+    if announced is not None and n_frames < announced:
+        raise InvalidInputError(
+            f"{Path(path).name}: the file is truncated: its header announces {announced} frames but it holds "
+            f"{n_frames}; copy or export it again from the lab software"
+        )
+    return out
