@@ -92,7 +92,7 @@ def analyze(
         else:
             _write(json_out, text)
     if csv_out is not None:
-        _write(csv_out, result.steps.to_csv(index=False, float_format="%.6g"))
+        _write(csv_out, result.steps.to_csv(index=False, float_format="%.9g"))
     if report_out is not None:
         from stridelab.report import write_report
 
