@@ -147,6 +147,14 @@ def _join(obj: Any, conn: Any) -> Any:
     return obj
 
 
+def _is_big_endian(path: str | Path, param_block: int) -> bool:
+    """C3D processor type (4th byte of the parameter section): 84 Intel, 85 DEC, 86 MIPS (big-endian)."""
+    with open(path, "rb") as fh:
+        fh.seek((param_block - 1) * 512)
+        b = fh.read(4)
+    return len(b) == 4 and b[3] == 86
+
+
 def announced_frames(path: str | Path) -> int | None:
     """Frame count that the raw C3D header announces (words 4 and 5: first and last frame), or
     None when the header cannot tell (more than 65534 frames overflow its 16-bit fields).
@@ -158,9 +166,7 @@ def announced_frames(path: str | Path) -> int | None:
         head = fh.read(512)
         if len(head) < 512 or head[0] < 2:
             return None
-        fh.seek((head[0] - 1) * 512)
-        pblock = fh.read(4)
-    order = ">" if len(pblock) == 4 and pblock[3] == 86 else "<"  # 84 Intel, 85 DEC, 86 MIPS
+    order = ">" if _is_big_endian(path, head[0]) else "<"
     first, last = struct.unpack(order + "HH", head[6:10])
     if first < 1 or last < first or last >= 65535:
         return None
@@ -184,8 +190,23 @@ def _limit_memory(extra_bytes: int) -> None:  # pragma: no cover - runs in the c
         pass
 
 
+def _quiet() -> None:  # pragma: no cover - runs in the child
+    """The parser's own prints and a crash dump (faulthandler) would break the one-line contract."""
+    try:
+        import faulthandler
+
+        faulthandler.disable()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
 def _child(path: str, conn: Any, memory_bytes: int) -> None:  # pragma: no cover - runs in the child
     try:
+        _quiet()
         _limit_memory(memory_bytes)
         arrays: list[np.ndarray] = []
         header = _split(parse_c3d_inprocess(path), arrays)
@@ -221,6 +242,12 @@ def parse_c3d(path: str | Path, timeout_s: float | None = None) -> dict[str, Any
     if len(head) < 512 or head[1] != 0x50:
         raise InvalidInputError(
             f"{Path(path).name}: not a C3D file (bad header); export the trial again from the lab software"
+        )
+    data_start = int.from_bytes(head[16:18], "big" if head[0] >= 2 and _is_big_endian(path, head[0]) else "little")
+    if data_start >= 2 and size < (data_start - 1) * 512:
+        raise InvalidInputError(
+            f"{Path(path).name}: the file is truncated: it ends at byte {size}, before its data start "
+            f"(byte {(data_start - 1) * 512}); copy or export it again from the lab software"
         )
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     ctx: Any = mp.get_context(method)
