@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _cli_inputs import synthetic_gait, write_force_text, write_mot
 
+from _cli_inputs import synthetic_gait, write_force_text, write_mot
 from stridelab._version import __version__
 from stridelab.cli.main import main
 
