@@ -91,10 +91,11 @@ def build(analysis: Analysis) -> Section | None:
         ax.set_xlabel("% of contact (initial contact → toe-off)")
         ax.set_xlim(0, 100)
         peaks = arr.max(axis=1)
+        sd = f" ± {float(np.std(peaks, ddof=1)):.0f}" if len(peaks) > 1 else ""
         rows.append([
             f'<span class="{side}">{side}</span>',
             str(len(arr)),
-            f"{fmt(float(np.mean(peaks)), '{:.0f}')} ± {fmt(float(np.std(peaks, ddof=1)) if len(peaks) > 1 else None, '{:.0f}')}",
+            f"{float(np.mean(peaks)):.0f}{sd}",
             f"{fmt(float(np.mean(peaks)) / (mass * G), '{:.2f}')}" if mass else "–",
             f"{fmt(float(np.argmax(arr.mean(axis=0))) / (N_POINTS - 1) * 100, '{:.0f}')}",
         ])
@@ -123,8 +124,9 @@ def build(analysis: Analysis) -> Section | None:
     ax.set_xlabel("time (s)")
     ax.set_ylabel(f"vertical force ({unit})")
     sens = analysis.events.info.get("sensitivity_50n")
+    span = float(min(t[m][-1], t0 + RAW_WINDOW_S) - max(t[m][0], t0)) if m.any() else 0.0
     cap = (
-        f"{RAW_WINDOW_S:.0f} s of the recorded vertical force ({escape(label)}), low-pass filtered at 50 Hz. A contact starts "
+        f"{span:.1f} s of the recorded vertical force ({escape(label)}), low-pass filtered at 50 Hz. A contact starts "
         f"(▲) when the force rises above {thr:g} N (dashed line) and ends (▼) when it falls below; shading shows the foot."
     )
     if sens:

@@ -55,6 +55,10 @@ def _sides(key: str, bs: dict[str, Any], f: str) -> str:
     )
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def facts(analysis: Analysis) -> str:
     """One plain sentence on what was recorded and how contacts were found."""
     tr = analysis.trial
@@ -69,7 +73,7 @@ def facts(analysis: Analysis) -> str:
     sp = f" at {speed:.2f} m/s ({pace_text(speed)})" if speed else ""
     src = f" ({escape(analysis.speed_source)})" if speed and analysis.speed_source else ""
     return (
-        f'<p class="facts">Running {env}{sp}{src}. {len(c)} foot contacts and {n_steps} complete steps between '
+        f'<p class="facts">Running {env}{sp}{src}. {_plural(len(c), "foot contact")} and {_plural(n_steps, "complete step")} between '
         f"{t0:.1f} s and {t1:.1f} s of the recording; contacts found from {how}. "
         "Values are medians over steps, so a single odd step does not move them.</p>"
     )
@@ -82,15 +86,17 @@ def highlights(analysis: Analysis) -> list[str]:
     n_steps = int(analysis.steps["next_ic_s"].notna().sum()) if len(analysis.steps) else 0
     parts = []
     if s.get("cadence_spm") is not None:
-        parts.append(f"took <b>{s['cadence_spm']:.0f} steps per minute</b>")
+        parts.append(f"the runner took <b>{s['cadence_spm']:.0f} steps per minute</b>")
     if s.get("gct_ms") is not None:
         parts.append(f"each foot stayed on the ground for <b>{s['gct_ms']:.0f} ms</b>")
     if s.get("flight_ms") is not None:
         parts.append(f"both feet were off the ground for <b>{s['flight_ms']:.0f} ms</b> between steps")
     if parts:
-        at = f"At {speed:.2f} m/s the runner " if speed else "The runner "
         body = parts[0] if len(parts) == 1 else parts[0] + "; " + ", and ".join(parts[1:])
-        out.append(f"{at}{body} (medians of {n_steps} steps).")
+        sentence = (f"At {speed:.2f} m/s " if speed else "") + body
+        sentence = sentence[0].upper() + sentence[1:]
+        basis = f"medians of {n_steps} steps" if n_steps else _plural(len(analysis.contacts), "contact")
+        out.append(f"{sentence} ({basis}).")
     for label, key, unit, f, _ in CARDS:
         v = s.get(key)
         if v is None:

@@ -67,14 +67,19 @@ def build(analysis: Analysis) -> Section | None:
             r = refs[0] if refs else None
             where = ""
             if r is not None:
+                word = {"within": "within", "below": "smaller than", "above": "larger than"}[position_word(sa, r.low, r.high)]
                 where = (
-                    f"; its symmetry angle of {sa:.1f}% is {position_word(sa, r.low, r.high)} the values reported for "
+                    f"; the symmetry angle of {sa:.1f}% is {word} the values reported for "
                     f"{escape(r.population)} ({r.low:g}–{r.high:g}%) {cite(r.source)}"
                 )
-            highlights.append(
-                f"Left and right: the {longer} foot stayed on the ground {abs(lv - rv):.0f} ms longer on average "
-                f"(left {lv:.0f} ms, right {rv:.0f} ms){where}."
-            )
+            if abs(lv - rv) < 0.5:
+                what = f"Left and right contact times were the same ({lv:.0f} ms)"
+            else:
+                what = (
+                    f"Left and right: the {longer} foot stayed on the ground {abs(lv - rv):.0f} ms longer on average "
+                    f"(left {lv:.0f} ms, right {rv:.0f} ms)"
+                )
+            highlights.append(what + where + ".")
     if not rows:
         return None
     st = analysis.steps
