@@ -322,3 +322,9 @@ def test_failed_write_after_the_analysis(example_dir: Path, capsys: pytest.Captu
     """A write that fails only when attempted (here /proc, which refuses new files) is one line, exit 3."""
     code, _, err = run(["analyze", example_dir / "RBDS001runT35.c3d", "--end-s", "3", "--json", "/proc/stridelab-test/r.json"], capsys)
     assert_error(code, err, 3, "cannot write", "choose another output path")
+
+
+def test_events_from_a_source_the_recording_lacks(shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The Running Injury Clinic trial has markers only."""
+    code, _, err = run(["analyze", shared_data / "mocap" / "ric2024" / "20140515T133244_run.c3d", "--events-from", "forces"], capsys)
+    assert_error(code, err, 3, "no forces")

@@ -82,6 +82,7 @@ def test_provenance(example_run: dict[str, Any]) -> None:
     assert prov["input"]["sha256"] == hashlib.sha256(example_run["trial"].read_bytes()).hexdigest()
     assert prov["input"]["static"]["sha256"] == hashlib.sha256(example_run["static"].read_bytes()).hexdigest()
     assert prov["input"]["format"] == "c3d" and prov["input"]["units"] == "mm"
+    assert prov["parameters"] == {"events_from": "forces", "mass_kg": 62.0, "height_m": 1.81}
     ev = prov["methods"]["events"]
     assert ev["source"] == "forces" and ev["method"] == "threshold" and ev["threshold_n"] == 20.0
     assert "sensitivity_50n" in ev and "Butterworth" in ev["filter"]

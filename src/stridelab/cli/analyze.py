@@ -84,6 +84,13 @@ def analyze(
     )
     result = run_analysis(tr, aopts)
     doc = result.to_json()
+    given = {
+        "events_from": events_from, "speed_mps": speed_mps, "mass_kg": mass_kg, "height_m": height_m,
+        "leg_length_m": leg_length_m, "start_s": start_s, "end_s": end_s, "units": units, "vertical_axis": vertical_axis,
+        "forward_axis": forward_axis, "rate_hz": rate_hz, "forces_rate_hz": forces_rate_hz, "environment": environment,
+        "markerset": str(markerset) if markerset else None, "location": location,
+    }
+    doc["provenance"]["parameters"] = {k: v for k, v in given.items() if v is not None}
     if json_out is not None:
         text = json.dumps(doc, indent=1, allow_nan=False)
         if str(json_out) == "-":
