@@ -220,11 +220,11 @@ def _cop_at(trial: Trial, a: float, b: float) -> np.ndarray | None:
     acc = np.zeros(3)
     w = 0.0
     for p in trial.forceplates:
-        m = (p.time_s >= a) & (p.time_s <= b)
-        if not m.any():
+        lo, hi = np.searchsorted(p.time_s, a, "left"), np.searchsorted(p.time_s, b, "right")  # times are sorted
+        if hi <= lo:
             continue
-        fz = p.force_n[m, UP]
-        cop = p.cop_m[m]
+        fz = p.force_n[lo:hi, UP]
+        cop = p.cop_m[lo:hi]
         ok = np.isfinite(cop).all(axis=1) & (fz > 20)
         if ok.any():
             acc += (cop[ok] * fz[ok, None]).sum(axis=0)
@@ -240,27 +240,37 @@ def _assign_sides(contacts: pd.DataFrame, trial: Trial, warnings: list[str]) -> 
     mk = trial.markers
     feet = {s: foot_markers(mk, s) for s in ("left", "right")} if mk is not None else {}
     if mk is not None and feet.get("left") and feet.get("right"):
-        contacts["cop_foot_distance_m"] = np.nan
-        left = np.nanmean(np.stack([mk[n] for n in feet["left"]], axis=1), axis=1)
-        right = np.nanmean(np.stack([mk[n] for n in feet["right"]], axis=1), axis=1)
+        with np.errstate(all="ignore"):
+            left = np.nanmean(np.stack([mk[n] for n in feet["left"]], axis=1), axis=1)
+            right = np.nanmean(np.stack([mk[n] for n in feet["right"]], axis=1), axis=1)
         far = 0
+        t = mk.time_s  # sorted: index ranges by binary search instead of masks over the whole trial
+        ics, tos = contacts["ic_s"].to_numpy(dtype=float), contacts["to_s"].to_numpy(dtype=float)
+        sides = contacts["side"].to_numpy(dtype=object).copy()
+        dist = np.full(len(contacts), np.nan)
         for i in np.flatnonzero(todo.to_numpy()):
-            ic, to = contacts.at[i, "ic_s"], contacts.at[i, "to_s"]
+            ic, to = ics[i], tos[i]
             a, b = ic + 0.25 * (to - ic), ic + 0.75 * (to - ic)
-            m = (mk.time_s >= a) & (mk.time_s <= b)
-            if not m.any():
-                m = np.abs(mk.time_s - 0.5 * (ic + to)) == np.min(np.abs(mk.time_s - 0.5 * (ic + to)))
-            hl, hr = np.nanmean(left[m, UP]), np.nanmean(right[m, UP])
+            lo, hi = int(np.searchsorted(t, a, "left")), int(np.searchsorted(t, b, "right"))
+            m: slice | np.ndarray = slice(lo, hi)
+            if hi <= lo:
+                gap = np.abs(t - 0.5 * (ic + to))
+                m = gap == np.min(gap)
+            with np.errstate(all="ignore"):
+                hl, hr = np.nanmean(left[m, UP]), np.nanmean(right[m, UP])
             if not (np.isfinite(hl) and np.isfinite(hr)):
                 continue
             side = "left" if hl < hr else "right"
-            contacts.at[i, "side"] = side
+            sides[i] = side
             cop = _cop_at(trial, a, b)
             if cop is not None:
                 foot = left if side == "left" else right
-                d = float(np.linalg.norm(np.nanmean(foot[m], axis=0)[[FORWARD, LEFT]] - cop[[FORWARD, LEFT]]))
-                contacts.at[i, "cop_foot_distance_m"] = d
+                with np.errstate(all="ignore"):
+                    d = float(np.linalg.norm(np.nanmean(foot[m], axis=0)[[FORWARD, LEFT]] - cop[[FORWARD, LEFT]]))
+                dist[i] = d
                 far += d > 0.35
+        contacts["side"] = sides
+        contacts["cop_foot_distance_m"] = dist
         if far:
             warnings.append(f"{far} contact(s) have their centre of pressure more than 35 cm from the stance foot; check the plate calibration and marker labels")
         contacts.loc[:, "side_from"] = "lower foot at mid-contact"
