@@ -78,10 +78,10 @@ def fill_gaps(positions: np.ndarray, names: list[str], rate_hz: float, max_gap_s
     out = positions.copy()
     n = out.shape[0]
     max_len = int(round(max_gap_s * rate_hz))
-    for j, name in enumerate(names):
-        valid = np.all(np.isfinite(out[:, j, :]), axis=1)
-        if valid.all():
-            continue
+    valid_all = np.isfinite(out).all(axis=2)  # (n_frames, n_markers), one pass for every marker
+    for j in np.flatnonzero(~valid_all.all(axis=0)):
+        name = names[j]
+        valid = valid_all[:, j]
         if not valid.any():
             quality.note("marker_empty", marker=name)
             continue
