@@ -97,16 +97,35 @@ def highlights(analysis: Analysis) -> list[str]:
         sentence = sentence[0].upper() + sentence[1:]
         basis = f"medians of {n_steps} steps" if n_steps else _plural(len(analysis.contacts), "contact")
         out.append(f"{sentence} ({basis}).")
+    # one comparison per metric, preferring the group compared on the most metrics (fewer, fuller sentences)
+    applicable = {key: ranges_for(key, speed) for _, key, *_ in CARDS if s.get(key) is not None}
+    weight: dict[str, int] = {}
+    for rs in applicable.values():
+        for src in {r.source for r in rs}:
+            weight[src] = weight.get(src, 0) + 1
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for label, key, unit, f, _ in CARDS:
         v = s.get(key)
-        if v is None:
+        rs = applicable.get(key, [])
+        if v is None or not rs:
             continue
-        for r in ranges_for(key, speed):
-            out.append(
-                f"{escape(label)} of {fmt(v, f)} {escape(unit)} is {position_word(v, r.low, r.high)} the range of "
-                f"{escape(r.short or r.population)} ({fmt(r.low, f)}–{fmt(r.high, f)} {escape(unit)}) {cite(r.source)}."
+        for r in [max(rs, key=lambda x: weight[x.source])]:
+            value = f"{fmt(v, f)} {unit}".strip()
+            groups.setdefault((r.source, r.short or r.population), []).append(
+                (f"{label.lower()} {value}", position_word(v, r.low, r.high))
             )
-            break
+    for (source, who), items in groups.items():
+        by_word: dict[str, list[str]] = {}
+        for what, word in items:
+            by_word.setdefault(word, []).append(what)
+        clauses = []
+        for word in ("within", "above", "below"):
+            if word in by_word:
+                xs = by_word[word]
+                joined = xs[0] if len(xs) == 1 else ", ".join(xs[:-1]) + " and " + xs[-1]
+                verb = "is" if len(xs) == 1 else "are"
+                clauses.append(f"{escape(joined)} {verb} {word} their range")
+        out.append(f"Beside {escape(who)} {cite(source)}: " + "; ".join(clauses) + ".")
     return out
 
 

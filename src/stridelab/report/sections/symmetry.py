@@ -69,7 +69,7 @@ def build(analysis: Analysis) -> Section | None:
             if r is not None:
                 word = {"within": "within", "below": "smaller than", "above": "larger than"}[position_word(sa, r.low, r.high)]
                 where = (
-                    f"; the symmetry angle of {sa:.1f}% is {word} the values reported for "
+                    f"; the symmetry angle of {sa:.2f}% is {word} the values reported for "
                     f"{escape(r.population)} ({r.low:g}–{r.high:g}%) {cite(r.source)}"
                 )
             if abs(lv - rv) < 0.5:
