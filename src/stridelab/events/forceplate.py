@@ -157,9 +157,16 @@ def detect_force_contacts(
     for plates, side in groups:
         t = _common_time(plates)
         fz_sum = np.zeros_like(t)
+        missing = np.zeros(t.shape, dtype=bool)  # samples where a plate's force is absent (NaN)
         for p in plates:
             fz, offset, found, filtered = _prepare(p, cutoff_hz)
             fz_sum = fz_sum + np.nan_to_num(_on(t, p, fz))
+            bad = ~np.isfinite(p.force_n[:, UP])
+            if bad.any():
+                missing |= np.nan_to_num(_on(t, p, bad.astype(float)), nan=0.0) > 0
+                warnings.append(
+                    f"{p.name}: {int(bad.sum())} force samples are missing (NaN); contacts during or next to them are left out"
+                )
             info["plates"][p.name] = {"offset_n": round(offset, 2), "unloaded_found": found, "filtered": filtered, "rate_hz": p.rate_hz}
             if not filtered:
                 warnings.append(f"{p.name}: sampled at {p.rate_hz:g} Hz, too slow for the {cutoff_hz:g} Hz filter; events from the unfiltered force")
@@ -178,10 +185,13 @@ def detect_force_contacts(
             )
         sens = _intervals(fz_sum, t, sensitivity_threshold_n)
         t0, t1 = float(t[0]), float(t[-1])
+        pad = max(1, int(round(0.02 * plates[0].rate_hz)))  # the filter spreads a gap over ~20 ms
         for ic, to, i0, i1 in ivals:
             reason = None
             if i0 <= 1 or i1 >= len(t) - 2:
                 reason = "partial contact at the start or end of the recording"
+            elif missing.any() and missing[max(0, i0 - pad) : i1 + pad + 1].any():
+                reason = "force samples missing (NaN) during or next to this contact: its start or end is unknown"
             elif to - ic < min_contact_s:
                 reason = f"shorter than {min_contact_s * 1000:.0f} ms (a spike, not a foot contact)"
             if reason:
