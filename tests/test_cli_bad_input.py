@@ -328,3 +328,28 @@ def test_events_from_a_source_the_recording_lacks(shared_data: Path, capsys: pyt
     """The Running Injury Clinic trial has markers only."""
     code, _, err = run(["analyze", shared_data / "mocap" / "ric2024" / "20140515T133244_run.c3d", "--events-from", "forces"], capsys)
     assert_error(code, err, 3, "no forces")
+
+
+def test_force_dropouts_leave_out_the_contacts_they_touch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """SYNTHETIC running forces with two 30 ms dropouts (NaN): one over a true initial contact (it would
+    move the contact's start by 24 ms), one in mid-stance (it would split a contact in two). Those
+    contacts are left out with the reason, the others are untouched, nothing is invented."""
+    f = synthetic_gait("run")
+    t = f.time_s
+    for a, b in ((1.49, 1.52), (2.99, 3.02)):
+        m = (t >= a) & (t < b)
+        f.right[m] = np.nan
+        f.left[m] = np.nan
+    code, _, err = run(["analyze", write_mot(tmp_path / "dropout_synthetic.mot", f), "--json", tmp_path / "r.json", "-q"], capsys)
+    assert code == 0, err
+    doc = json.loads((tmp_path / "r.json").read_text())
+    got = [(c["ic_s"], c["to_s"]) for c in doc["contacts"]]
+    assert not any(ic < 1.76 and to > 1.49 for ic, to in got)  # the contact 1.50-1.75 s is gone
+    assert not any(ic < 3.15 and to > 2.90 for ic, to in got)  # so is 2.90-3.15 s (no halves)
+    true = [(ic, to) for _, ic, to in f.contacts if not (1.4 < ic < 1.6 or 2.8 < ic < 3.0)][1:-1]
+    for ic, to in true:
+        assert any(abs(g[0] - ic) < 0.005 and abs(g[1] - to) < 0.005 for g in got)
+    reasons = [r["reason"] for r in doc["quality"]["rejected_contacts"]]
+    assert sum("missing (NaN)" in r for r in reasons) >= 2
+    assert any("missing (NaN)" in w for w in doc["warnings"])
+    assert all(s["gct_ms"] is None or 240 < s["gct_ms"] < 260 for s in doc["steps"])
