@@ -89,7 +89,7 @@ def test_parser_crash_in_the_child_is_an_error(example_dir: Path, monkeypatch: p
         os.kill(os.getpid(), signal.SIGSEGV)
         return {}
 
-    monkeypatch.setattr(c3d, "parse_c3d_inprocess", segfault)
+    monkeypatch.setattr(c3d, "_parse", segfault)
     code, _, err = run(["analyze", example_dir / "RBDS001runT35.c3d"], capsys)
     assert_error(code, err, 3, "crashed (signal 11)", "export it again")
 
@@ -101,7 +101,7 @@ def test_parser_that_hangs_is_stopped(example_dir: Path, monkeypatch: pytest.Mon
         time.sleep(60)
         return {}
 
-    monkeypatch.setattr(c3d, "parse_c3d_inprocess", hang)
+    monkeypatch.setattr(c3d, "_parse", hang)
     monkeypatch.setattr(c3d, "PARSE_TIMEOUT_S", 1.0)
     monkeypatch.setattr(c3d, "PARSE_TIMEOUT_S_PER_MB", 0.0)
     t0 = time.monotonic()
