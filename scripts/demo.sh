@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up on first use, then analyse the bundled real example (runner RBDS001, treadmill 3.5 m/s):
-# prints the summary table and writes out/demo/report.html and out/demo/result.json.
+# prints the summary table and writes out/demo/report.html, out/demo/result.json and out/demo/steps.csv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -9,4 +9,4 @@ mkdir -p out/demo
   --static examples/fukuchi2017/RBDS001static.c3d \
   --mass-kg 62 --height-m 1.81 \
   --json out/demo/result.json --csv out/demo/steps.csv --report out/demo/report.html
-echo "open out/demo/report.html in a browser"
+echo "open $(pwd)/out/demo/report.html in a browser (it works offline)"

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test,video
-.venv/bin/ruff check src tests benchmarks
+lint=()
+for d in src tests benchmarks validation; do [ -d "$d" ] && lint+=("$d"); done
+.venv/bin/ruff check "${lint[@]}"
 .venv/bin/mypy
 .venv/bin/python -m pytest "$@"

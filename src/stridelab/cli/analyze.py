@@ -44,15 +44,18 @@ def analyze(
         raise UsageError(f"--events-from must be auto, forces, markers, imu or video (got {events_from!r})")
     if environment not in (None, "treadmill", "overground"):
         raise UsageError("--environment must be treadmill or overground")
-    for name, v in (("--speed-mps", speed_mps), ("--mass-kg", mass_kg), ("--height-m", height_m), ("--leg-length-m", leg_length_m)):
-        if v is not None and not v > 0:
-            raise UsageError(f"{name} must be positive")
+    from stridelab.cli.checks import check_number, check_outputs, check_window
+
+    for name, v in (("--speed-mps", speed_mps), ("--mass-kg", mass_kg), ("--height-m", height_m), ("--leg-length-m", leg_length_m), ("--rate-hz", rate_hz), ("--forces-rate-hz", forces_rate_hz)):
+        check_number(name, v)
+    check_window(start_s, end_s)
     if units is not None and units.lower() not in ("mm", "cm", "m"):
         raise UsageError("--units must be mm, cm or m")
     existing(trial, "recording")
     existing(forces, "force file")
     existing(static, "static trial")
     existing(markerset, "marker mapping file")
+    check_outputs({"--json": json_out, "--csv": csv_out, "--report": report_out}, [trial, forces, static, markerset])
 
     from stridelab.analysis import AnalysisOptions
     from stridelab.analysis import analyze as run_analysis
@@ -82,6 +85,13 @@ def analyze(
     )
     result = run_analysis(tr, aopts)
     doc = result.to_json()
+    given = {
+        "events_from": events_from, "speed_mps": speed_mps, "mass_kg": mass_kg, "height_m": height_m,
+        "leg_length_m": leg_length_m, "start_s": start_s, "end_s": end_s, "units": units, "vertical_axis": vertical_axis,
+        "forward_axis": forward_axis, "rate_hz": rate_hz, "forces_rate_hz": forces_rate_hz, "environment": environment,
+        "markerset": str(markerset) if markerset else None, "location": location,
+    }
+    doc["provenance"]["parameters"] = {k: v for k, v in given.items() if v is not None}
     if json_out is not None:
         text = json.dumps(doc, indent=1, allow_nan=False)
         if str(json_out) == "-":
@@ -90,7 +100,7 @@ def analyze(
         else:
             _write(json_out, text)
     if csv_out is not None:
-        _write(csv_out, result.steps.to_csv(index=False, float_format="%.6g"))
+        _write(csv_out, result.steps.to_csv(index=False, float_format="%.9g"))
     if report_out is not None:
         from stridelab.report import write_report
 
@@ -110,7 +120,7 @@ def _write(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as e:
-        raise InvalidInputError(f"cannot write {path}: {e.strerror}") from None
+        raise InvalidInputError(f"cannot write {path} ({e.strerror}); choose another output path") from None
 
 
 _ROWS = (

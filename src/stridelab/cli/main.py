@@ -59,15 +59,21 @@ def handle_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@app.callback()
-def _root(
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
-) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         from stridelab._version import __version__
 
         typer.echo(__version__)
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", callback=_print_version, is_eager=True)
+    ] = False,
+) -> None:
+    pass
 
 
 def _register() -> None:
@@ -79,8 +85,20 @@ def _register() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``stridelab`` script."""
     _register()
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        app(args=argv, prog_name="stridelab", standalone_mode=True)
+        rv = app(args=args, prog_name="stridelab", standalone_mode=False)
+    except typer.Abort:
+        typer.echo("stridelab: error: interrupted", err=True)
+        return 130
+    except typer.TyperException as e:  # wrong usage: one line, exit code 2 (help text when asked for none)
+        if type(e).__name__ == "NoArgsIsHelpError":
+            typer.echo(e.format_message(), err=True)
+            return 2
+        cmd = next((a for a in args if not a.startswith("-")), "")
+        msg = " ".join(e.format_message().split()).rstrip(".")
+        typer.echo(f"stridelab: error: {msg}; see 'stridelab {cmd + ' ' if cmd else ''}--help'", err=True)
+        return int(getattr(e, "exit_code", 2) or 2)
     except SystemExit as e:
         return int(e.code or 0) if not isinstance(e.code, str) else 2
     except Exception as e:  # noqa: BLE001 - never a traceback for the user
@@ -88,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         typer.echo(f"stridelab: error: internal error ({type(e).__name__}: {e}); this is a bug, please report it", err=True)
         return 1
-    return 0
+    return rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
 
 
 def path_arg(help_: str) -> Any:

@@ -162,9 +162,16 @@ def detect_force_contacts(
     for plates, side in groups:
         t = _common_time(plates)
         fz_sum = np.zeros_like(t)
+        missing = np.zeros(t.shape, dtype=bool)  # samples where a plate's force is absent (NaN)
         for p in plates:
             fz, offset, found, filtered = _prepare(p, cutoff_hz)
             fz_sum = fz_sum + np.nan_to_num(_on(t, p, fz))
+            bad = ~np.isfinite(p.force_n[:, UP])
+            if bad.any():
+                missing |= np.nan_to_num(_on(t, p, bad.astype(float)), nan=0.0) > 0
+                warnings.append(
+                    f"{p.name}: {int(bad.sum())} force samples are missing (NaN); contacts during or next to them are left out"
+                )
             info["plates"][p.name] = {"offset_n": round(offset, 2), "unloaded_found": found, "filtered": filtered, "rate_hz": p.rate_hz}
             if not filtered:
                 warnings.append(f"{p.name}: sampled at {p.rate_hz:g} Hz, too slow for the {cutoff_hz:g} Hz filter; events from the unfiltered force")
@@ -183,10 +190,13 @@ def detect_force_contacts(
             )
         sens = _intervals(fz_sum, t, sensitivity_threshold_n)
         t0, t1 = float(t[0]), float(t[-1])
+        pad = max(1, int(round(0.02 * plates[0].rate_hz)))  # the filter spreads a gap over ~20 ms
         for ic, to, i0, i1 in ivals:
             reason = None
             if i0 <= 1 or i1 >= len(t) - 2:
                 reason = "partial contact at the start or end of the recording"
+            elif missing.any() and missing[max(0, i0 - pad) : i1 + pad + 1].any():
+                reason = "force samples missing (NaN) during or next to this contact: its start or end is unknown"
             elif to - ic < min_contact_s:
                 reason = f"shorter than {min_contact_s * 1000:.0f} ms (a spike, not a foot contact)"
             if reason:
@@ -225,11 +235,11 @@ def _cop_at(trial: Trial, a: float, b: float) -> np.ndarray | None:
     acc = np.zeros(3)
     w = 0.0
     for p in trial.forceplates:
-        m = (p.time_s >= a) & (p.time_s <= b)
-        if not m.any():
+        lo, hi = np.searchsorted(p.time_s, a, "left"), np.searchsorted(p.time_s, b, "right")  # times are sorted
+        if hi <= lo:
             continue
-        fz = p.force_n[m, UP]
-        cop = p.cop_m[m]
+        fz = p.force_n[lo:hi, UP]
+        cop = p.cop_m[lo:hi]
         ok = np.isfinite(cop).all(axis=1) & (fz > 20)
         if ok.any():
             acc += (cop[ok] * fz[ok, None]).sum(axis=0)
@@ -245,27 +255,37 @@ def _assign_sides(contacts: pd.DataFrame, trial: Trial, warnings: list[str]) -> 
     mk = trial.markers
     feet = {s: foot_markers(mk, s) for s in ("left", "right")} if mk is not None else {}
     if mk is not None and feet.get("left") and feet.get("right"):
-        contacts["cop_foot_distance_m"] = np.nan
-        left = np.nanmean(np.stack([mk[n] for n in feet["left"]], axis=1), axis=1)
-        right = np.nanmean(np.stack([mk[n] for n in feet["right"]], axis=1), axis=1)
+        with np.errstate(all="ignore"):
+            left = np.nanmean(np.stack([mk[n] for n in feet["left"]], axis=1), axis=1)
+            right = np.nanmean(np.stack([mk[n] for n in feet["right"]], axis=1), axis=1)
         far = 0
+        t = mk.time_s  # sorted: index ranges by binary search instead of masks over the whole trial
+        ics, tos = contacts["ic_s"].to_numpy(dtype=float), contacts["to_s"].to_numpy(dtype=float)
+        sides = contacts["side"].to_numpy(dtype=object).copy()
+        dist = np.full(len(contacts), np.nan)
         for i in np.flatnonzero(todo.to_numpy()):
-            ic, to = contacts.at[i, "ic_s"], contacts.at[i, "to_s"]
+            ic, to = ics[i], tos[i]
             a, b = ic + 0.25 * (to - ic), ic + 0.75 * (to - ic)
-            m = (mk.time_s >= a) & (mk.time_s <= b)
-            if not m.any():
-                m = np.abs(mk.time_s - 0.5 * (ic + to)) == np.min(np.abs(mk.time_s - 0.5 * (ic + to)))
-            hl, hr = np.nanmean(left[m, UP]), np.nanmean(right[m, UP])
+            lo, hi = int(np.searchsorted(t, a, "left")), int(np.searchsorted(t, b, "right"))
+            m: slice | np.ndarray = slice(lo, hi)
+            if hi <= lo:
+                gap = np.abs(t - 0.5 * (ic + to))
+                m = gap == np.min(gap)
+            with np.errstate(all="ignore"):
+                hl, hr = np.nanmean(left[m, UP]), np.nanmean(right[m, UP])
             if not (np.isfinite(hl) and np.isfinite(hr)):
                 continue
             side = "left" if hl < hr else "right"
-            contacts.at[i, "side"] = side
+            sides[i] = side
             cop = _cop_at(trial, a, b)
             if cop is not None:
                 foot = left if side == "left" else right
-                d = float(np.linalg.norm(np.nanmean(foot[m], axis=0)[[FORWARD, LEFT]] - cop[[FORWARD, LEFT]]))
-                contacts.at[i, "cop_foot_distance_m"] = d
+                with np.errstate(all="ignore"):
+                    d = float(np.linalg.norm(np.nanmean(foot[m], axis=0)[[FORWARD, LEFT]] - cop[[FORWARD, LEFT]]))
+                dist[i] = d
                 far += d > 0.35
+        contacts["side"] = sides
+        contacts["cop_foot_distance_m"] = dist
         if far:
             warnings.append(f"{far} contact(s) have their centre of pressure more than 35 cm from the stance foot; check the plate calibration and marker labels")
         contacts.loc[:, "side_from"] = "lower foot at mid-contact"

@@ -7,6 +7,7 @@ Every motion-capture reader (C3D, TRC/MOT, text exports) produces a :class:`RawM
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,12 +71,24 @@ class RawMocap:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+_SHA_CACHE: dict[tuple[str, int, int], str] = {}
+
+
 def sha256_of(path: str | Path) -> str:
+    """SHA-256 of a file, remembered per (path, size, modification time) so that a reader may hash the
+    file while its parser child runs and the trial assembly then reuses the digest."""
+    st = os.stat(path)
+    key = (os.path.realpath(path), st.st_size, st.st_mtime_ns)
+    if key in _SHA_CACHE:
+        return _SHA_CACHE[key]
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
-    return h.hexdigest()
+    if len(_SHA_CACHE) > 64:
+        _SHA_CACHE.clear()
+    _SHA_CACHE[key] = h.hexdigest()
+    return _SHA_CACHE[key]
 
 
 def _mark_missing(positions: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import struct
 import sys
 import time
 from pathlib import Path
@@ -22,8 +23,16 @@ import numpy as np
 
 from stridelab.errors import InvalidInputError
 
-#: Seconds the child may take before it is considered hung.
-PARSE_TIMEOUT_S = 120.0
+#: Seconds the child may take before it is considered hung: a base plus a per-megabyte allowance
+#: (a quiet machine parses about 20 MB/s, so this leaves a wide margin for a busy one).
+PARSE_TIMEOUT_S = 30.0
+PARSE_TIMEOUT_S_PER_MB = 1.0
+
+#: Address space the child may add to what it inherits: a corrupt file can make the parser
+#: allocate without bound (a fuzzed trial grew past 6 GB); past this, reading fails cleanly.
+#: A valid file needs about 20 times its size.
+PARSE_MEMORY_MIN_BYTES = 2 << 30
+PARSE_MEMORY_PER_FILE_BYTE = 100
 
 
 def _param(group: dict[str, Any], name: str, default: Any = None) -> Any:
@@ -35,6 +44,11 @@ def _param(group: dict[str, Any], name: str, default: Any = None) -> Any:
 
 def parse_c3d_inprocess(path: str) -> dict[str, Any]:
     """Parse a C3D into plain arrays (in file units and axes). Runs in the child process."""
+    return _parse(path)[0]
+
+
+def _parse(path: str) -> tuple[dict[str, Any], Any]:
+    """The arrays, and the parser's object (the child exits without spending ~15 ms freeing it)."""
     import ezc3d
 
     c = ezc3d.c3d(path, extract_forceplat_data=True)
@@ -49,7 +63,8 @@ def parse_c3d_inprocess(path: str) -> dict[str, Any]:
     units_s = str(units[0]).strip() if isinstance(units, (list, tuple)) and units else ""
     first_frame0 = int(c["header"]["points"]["first_frame"])  # ezc3d: 0-based (header - 1)
     positions = np.transpose(pts[:3], (2, 1, 0)).copy()  # (n_frames, n_markers, 3)
-    residual = pts[3].T if pts.shape[0] > 3 else None
+    if pts.shape[0] > 3:
+        positions[pts[3].T < 0] = np.nan  # C3D marks invalid samples with a negative residual
 
     analog = p.get("ANALOG", {})
     arate_v = _param(analog, "RATE", [0.0])
@@ -77,10 +92,10 @@ def parse_c3d_inprocess(path: str) -> dict[str, Any]:
     analog_units = [str(s).strip() for s in (_param(analog, "UNITS", []) or [])]
     analogs = np.asarray(c["data"]["analogs"], dtype=float)
     analogs = analogs[0].T.copy() if analogs.ndim == 3 and analogs.size else np.zeros((0, 0))
-    return {
+    out = {
         "labels": labels,
         "positions": positions,
-        "residual": residual,
+        "residual": None,  # already applied: invalid samples are NaN in "positions"
         "rate_hz": rate,
         "units": units_s,
         "first_frame0": first_frame0,
@@ -93,37 +108,171 @@ def parse_c3d_inprocess(path: str) -> dict[str, Any]:
         "subject_names": subject_names,
         "manufacturer": str(_param(p.get("MANUFACTURER", {}), "COMPANY", [""]) or [""]),
     }
+    return out, c
 
 
-def _child(path: str, conn: Any) -> None:  # pragma: no cover - runs in the child
+#: Linux: F_SETPIPE_SZ; a 1 MiB pipe moves a trial's arrays in a few writes instead of ~100.
+_F_SETPIPE_SZ = 1031
+
+
+class _Buf:
+    """Placeholder for an array sent as raw bytes after the header (no pickling copy)."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape: tuple[int, ...], dtype: str) -> None:
+        self.shape = shape
+        self.dtype = dtype
+
+
+def _split(obj: Any, out: list[np.ndarray]) -> Any:
+    """Replace the arrays in a nested dict/list by placeholders, collecting them in ``out``."""
+    if isinstance(obj, np.ndarray) and obj.dtype != object:
+        a = np.ascontiguousarray(obj)
+        out.append(a)
+        return _Buf(a.shape, a.dtype.str)
+    if isinstance(obj, dict):
+        return {k: _split(v, out) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_split(v, out) for v in obj]
+    return obj
+
+
+def _join(obj: Any, conn: Any) -> Any:
+    """Inverse of :func:`_split`, reading each array's bytes from ``conn`` in order."""
+    if isinstance(obj, _Buf):
+        a = np.empty(obj.shape, dtype=np.dtype(obj.dtype))
+        n = conn.recv_bytes_into(a.data.cast("B")) if a.nbytes else conn.recv_bytes_into(bytearray(1))
+        if n != a.nbytes:
+            raise EOFError("short array")
+        return a
+    if isinstance(obj, dict):
+        return {k: _join(v, conn) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_join(v, conn) for v in obj]
+    return obj
+
+
+def _is_big_endian(path: str | Path, param_block: int) -> bool:
+    """C3D processor type (4th byte of the parameter section): 84 Intel, 85 DEC, 86 MIPS (big-endian)."""
+    with open(path, "rb") as fh:
+        fh.seek((param_block - 1) * 512)
+        b = fh.read(4)
+    return len(b) == 4 and b[3] == 86
+
+
+def announced_frames(path: str | Path) -> int | None:
+    """Frame count that the raw C3D header announces (words 4 and 5: first and last frame), or
+    None when the header cannot tell (more than 65534 frames overflow its 16-bit fields).
+
+    ezc3d reads a truncated file up to its last complete frame and rewrites its own copy of the
+    header to match, so truncation is found by comparing with the raw header.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(512)
+        if len(head) < 512 or head[0] < 2:
+            return None
+    order = ">" if _is_big_endian(path, head[0]) else "<"
+    first, last = struct.unpack(order + "HH", head[6:10])
+    if first < 1 or last < first or last >= 65535:
+        return None
+    return last - first + 1
+
+
+def _limit_memory(extra_bytes: int) -> None:  # pragma: no cover - runs in the child
     try:
-        conn.send(("ok", parse_c3d_inprocess(path)))
+        import resource
+
+        page = os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/self/statm") as fh:
+            current = int(fh.read().split()[0]) * page
+        limit = current + extra_bytes
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        if soft == resource.RLIM_INFINITY or soft > limit:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError):  # not Linux: no limit
+        pass
+
+
+def _quiet() -> None:  # pragma: no cover - runs in the child
+    """The parser's own prints and a crash dump (faulthandler) would break the one-line contract."""
+    try:
+        import faulthandler
+
+        faulthandler.disable()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
+def _child(path: str, conn: Any, memory_bytes: int) -> None:  # pragma: no cover - runs in the child
+    try:
+        _quiet()
+        _limit_memory(memory_bytes)
+        arrays: list[np.ndarray] = []
+        payload, keep = _parse(path)
+        header = _split(payload, arrays)
+    except InvalidInputError as e:
+        conn.send(("invalid", e.message))
+    except MemoryError:
+        conn.send(("memory", None))
     except BaseException as e:  # noqa: BLE001 - anything the parser throws is reported
         try:
             conn.send(("error", f"{type(e).__name__}: {e}"))
         except Exception:
             pass
+    else:
+        conn.send(("ok", header))
+        for a in arrays:
+            conn.send_bytes(a.data.cast("B") if a.nbytes else b"")
+        conn.close()
+        os._exit(0)  # all sent: skip freeing the parsed file (and any other teardown)
     finally:
         conn.close()
 
 
-def parse_c3d(path: str | Path, timeout_s: float = PARSE_TIMEOUT_S) -> dict[str, Any]:
-    """Parse a C3D file in a child process; raise InvalidInputError if the parser fails or crashes."""
+def parse_c3d(path: str | Path, timeout_s: float | None = None) -> dict[str, Any]:
+    """Parse a C3D file in a child process; raise InvalidInputError if the parser fails, crashes,
+    hangs (``timeout_s``, by default scaled with the file size) or runs out of its memory allowance."""
     path = str(path)
     if not os.path.isfile(path):
         raise InvalidInputError(f"file not found: {path}")
+    size = os.path.getsize(path)
+    if timeout_s is None:
+        timeout_s = PARSE_TIMEOUT_S + PARSE_TIMEOUT_S_PER_MB * size / 1e6
+    memory = max(PARSE_MEMORY_MIN_BYTES, PARSE_MEMORY_PER_FILE_BYTE * size)
     with open(path, "rb") as fh:
         head = fh.read(512)
     if len(head) < 512 or head[1] != 0x50:
         raise InvalidInputError(
             f"{Path(path).name}: not a C3D file (bad header); export the trial again from the lab software"
         )
+    data_start = int.from_bytes(head[16:18], "big" if head[0] >= 2 and _is_big_endian(path, head[0]) else "little")
+    if data_start >= 2 and size < (data_start - 1) * 512:
+        raise InvalidInputError(
+            f"{Path(path).name}: the file is truncated: it ends at byte {size}, before its data start "
+            f"(byte {(data_start - 1) * 512}); copy or export it again from the lab software"
+        )
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     ctx: Any = mp.get_context(method)
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(path, child), daemon=True)
+    try:
+        import fcntl
+
+        fcntl.fcntl(child.fileno(), _F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, OSError):  # not Linux, or a lower pipe-max-size: the default pipe works too
+        pass
+    proc = ctx.Process(target=_child, args=(path, child, memory), daemon=True)
     proc.start()
     child.close()
+    from stridelab.io.assemble import sha256_of
+
+    sha256_of(path)  # while the child parses (the trial assembly reuses the digest)
     msg: tuple[str, Any] | None = None
     deadline = time.monotonic() + timeout_s
     try:
@@ -131,7 +280,9 @@ def parse_c3d(path: str | Path, timeout_s: float = PARSE_TIMEOUT_S) -> dict[str,
             if parent.poll(0.05):
                 try:
                     msg = parent.recv()
-                except EOFError:
+                    if msg[0] == "ok":
+                        msg = ("ok", _join(msg[1], parent))
+                except (EOFError, OSError):
                     msg = None
                 break
             if not proc.is_alive() and not parent.poll(0):
@@ -143,6 +294,9 @@ def parse_c3d(path: str | Path, timeout_s: float = PARSE_TIMEOUT_S) -> dict[str,
             )
     finally:
         proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(timeout=5)
         parent.close()
     if msg is None:
         code = proc.exitcode
@@ -152,6 +306,26 @@ def parse_c3d(path: str | Path, timeout_s: float = PARSE_TIMEOUT_S) -> dict[str,
             "export it again from the lab software"
         )
     status, payload = msg
+    if status == "invalid":
+        raise InvalidInputError(str(payload))
+    if status == "error" and "bad_alloc" in str(payload):
+        status = "memory"
+    if status == "memory":
+        raise InvalidInputError(
+            f"{Path(path).name}: the C3D parser needed more than {memory / 2**30:.0f} GiB for a "
+            f"{size / 1e6:.1f} MB file; the file is corrupt, export it again from the lab software"
+        )
     if status != "ok":
-        raise InvalidInputError(f"{Path(path).name}: cannot read this C3D file ({payload}); check that it is not truncated")
-    return dict(payload)
+        said = str(payload).split(". If you want")[0].split("\n")[0]
+        raise InvalidInputError(
+            f"{Path(path).name}: not a valid C3D file (the parser says: {said}); export it again from the lab software"
+        )
+    out = dict(payload)
+    n_frames = int(out["positions"].shape[0])
+    announced = announced_frames(path)
+    if announced is not None and n_frames < announced:
+        raise InvalidInputError(
+            f"{Path(path).name}: the file is truncated: its header announces {announced} frames but it holds "
+            f"{n_frames}; copy or export it again from the lab software"
+        )
+    return out

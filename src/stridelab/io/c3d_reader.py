@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from stridelab.errors import InvalidInputError
+from stridelab.errors import InvalidInputError, UsageError
 from stridelab.io.assemble import RawMocap, RawPlate, build_trial
 from stridelab.io.c3d import parse_c3d
 from stridelab.io.options import ReadOptions
@@ -76,4 +76,9 @@ def raw_from_c3d(path: str | Path) -> RawMocap:
 def read_c3d(path: str | Path, opts: ReadOptions | None = None) -> Trial:
     """Read markers and force platforms from a C3D file."""
     opts = opts or ReadOptions()
+    if opts.forces is not None:
+        raise UsageError(
+            f"--forces {Path(opts.forces).name}: a C3D file carries its own force plates; drop --forces "
+            "(a separate force file goes with a TRC or text marker file)"
+        )
     return build_trial(raw_from_c3d(path), opts, path)

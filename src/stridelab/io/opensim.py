@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from stridelab.errors import InvalidInputError
+from stridelab.errors import InvalidInputError, UsageError
 from stridelab.io.assemble import RawMocap, RawPlate, build_trial, sha256_of
 from stridelab.io.options import ReadOptions
 from stridelab.model.trial import QualityLog, Trial
@@ -160,6 +160,8 @@ def read_mot(path: str | Path, opts: ReadOptions | None = None) -> Trial:
     """Read a MOT force file alone (a forces-only trial)."""
     opts = opts or ReadOptions()
     path = Path(path)
+    if opts.forces is not None:
+        raise UsageError(f"--forces {Path(opts.forces).name}: {path.name} is itself a force file; give the marker file (TRC) as the trial")
     plates = raw_plates_from_mot(path)
     raw = RawMocap([], np.zeros((plates[0].time_s.size, 0, 3)), plates[0].rate_hz, plates[0].time_s, "m", path.name, "mot", plates)
     return build_trial(raw, opts, path)

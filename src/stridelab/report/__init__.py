@@ -25,7 +25,7 @@ def write_report(analysis: Analysis, path: str | Path) -> Path:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(html, encoding="utf-8")
     except OSError as e:
-        raise InvalidInputError(f"cannot write the report to {p}: {e.strerror}") from None
+        raise InvalidInputError(f"cannot write the report to {p} ({e.strerror}); choose another output path") from None
     return p
 
 

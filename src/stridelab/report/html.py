@@ -1,9 +1,17 @@
-"""Assemble the report from its sections with a Jinja2 template."""
+"""Assemble the report from its sections with a Jinja2 template.
+
+Extension point: :data:`SECTIONS` lists section builders as ``"module:function"``; each takes the
+:class:`~stridelab.analysis.Analysis` and returns a :class:`Section` or None (when its data are
+absent). Builders may cite literature with :func:`stridelab.report.references.cite`, add plain
+sentences to the report's "At a glance" box with ``Section.highlights``, and use the blocks of
+:mod:`stridelab.report.blocks`. Sections marked ``tail`` (data quality) stay at the end whatever
+the list order, so a new section can simply be appended; the list of references closes the report.
+"""
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -15,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
 SECTIONS: list[str] = [
     "stridelab.report.sections.overview:build",
     "stridelab.report.sections.video:build",
+    "stridelab.report.sections.symmetry:build",
     "stridelab.report.sections.timeline:build",
     "stridelab.report.sections.forces:build",
     "stridelab.report.sections.angles:build",
@@ -29,32 +38,53 @@ SECTIONS: list[str] = [
 
 @dataclass
 class Section:
-    """One part of the report: a title, an anchor and trusted HTML (builders escape their data)."""
+    """One part of the report: a title, trusted HTML (builders escape their data) and an anchor.
+
+    ``highlights`` are short plain-language sentences (trusted HTML) shown in the report's "At a
+    glance" box; ``tail`` sections are placed after all others.
+    """
 
     title: str
     html: str
     anchor: str
+    highlights: list[str] = field(default_factory=list)
+    tail: bool = False
+
+
+def build_sections(analysis: Analysis) -> list[Section]:
+    """Run every builder of :data:`SECTIONS`; tail sections last, then the references."""
+    from stridelab.report.sections.about import build as build_about
+
+    built = []
+    for spec in SECTIONS:
+        mod, func = spec.split(":")
+        sec = getattr(importlib.import_module(mod), func)(analysis)
+        if sec is not None:
+            built.append(sec)
+    ordered = [s for s in built if not s.tail] + [s for s in built if s.tail]
+    ordered.append(build_about(analysis))
+    return ordered
 
 
 def render(analysis: Analysis) -> str:
     import jinja2
 
     from stridelab._version import __version__
+    from stridelab.report.references import start_citations
 
-    sections = []
-    for spec in SECTIONS:
-        mod, func = spec.split(":")
-        sec = getattr(importlib.import_module(mod), func)(analysis)
-        if sec is not None:
-            sections.append(sec)
+    start_citations()
+    sections = build_sections(analysis)
+    highlights = [h for s in sections for h in s.highlights]
     tpl_text = resources.files("stridelab.report").joinpath("templates/report.html.j2").read_text(encoding="utf-8")
     css = resources.files("stridelab.report").joinpath("templates/report.css").read_text(encoding="utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     tpl = env.from_string(tpl_text)
     prov = analysis.trial.provenance
+    name = prov.path.replace("\\", "/").split("/")[-1] if prov.path else "trial"
     return tpl.render(
-        title=f"Running analysis: {prov.path.split('/')[-1] if prov.path else 'trial'}",
+        title=f"Running report: {name}",
         sections=sections,
+        highlights=highlights,
         css=css,
         version=__version__,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

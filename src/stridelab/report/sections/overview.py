@@ -1,54 +1,161 @@
-"""Metric cards: the summary values with left/right and their variability."""
+"""Summary: what was recorded, then one card per metric with left/right, spread and the published
+ranges that apply at this speed (:mod:`stridelab.report.reference_ranges`)."""
 
 from __future__ import annotations
 
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from stridelab.report.blocks import card, fmt, pace_text, padded_domain, position_word, range_bar
 from stridelab.report.html import Section
+from stridelab.report.reference_ranges import ranges_for
+from stridelab.report.references import cite
 
 if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis
 
-CARDS: tuple[tuple[str, str, str, str], ...] = (
-    ("Cadence", "cadence_spm", "steps/min", "{:.0f}"),
-    ("Ground contact time", "gct_ms", "ms", "{:.0f}"),
-    ("Flight time", "flight_ms", "ms", "{:.0f}"),
-    ("Duty factor", "duty_factor", "", "{:.2f}"),
-    ("Step length", "step_length_m", "m", "{:.2f}"),
-    ("Speed", "speed_mps", "m/s", "{:.2f}"),
-    ("Vertical oscillation", "vertical_oscillation_cm", "cm", "{:.1f}"),
-    ("Vertical ratio", "vertical_ratio_pct", "%", "{:.1f}"),
-    ("Contact-time balance, left", "gct_balance_left_pct", "%", "{:.1f}"),
+#: (label, summary key, unit, format, one-line plain definition)
+CARDS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("Cadence", "cadence_spm", "steps/min", "{:.0f}", "Steps per minute, both feet counted."),
+    ("Ground contact time", "gct_ms", "ms", "{:.0f}", "How long each foot stays on the ground per step."),
+    ("Flight time", "flight_ms", "ms", "{:.0f}", "Time with both feet off the ground between steps."),
+    ("Duty factor", "duty_factor", "", "{:.2f}", "Share of each stride that a foot spends on the ground."),
+    ("Step length", "step_length_m", "m", "{:.2f}", "Distance covered from one foot's contact to the other's."),
+    ("Speed", "speed_mps", "m/s", "{:.2f}", "Running speed used for step length."),
+    ("Vertical oscillation", "vertical_oscillation_cm", "cm", "{:.1f}", "Up-and-down travel of the pelvis in each step."),
+    ("Vertical ratio", "vertical_ratio_pct", "%", "{:.1f}", "Vertical oscillation as a share of step length."),
+    ("Contact-time balance, left", "gct_balance_left_pct", "%", "{:.1f}", "Left foot's share of the total contact time; 50% is even."),
 )
 
 
-def fmt(v: Any, f: str) -> str:
-    return "–" if v is None else f.format(v)
+def _ref_block(key: str, value: float, speed: float | None, f: str, unit: str) -> str:
+    refs = ranges_for(key, speed)
+    if not refs:
+        return ""
+    rows = []
+    domain = padded_domain([value] + [x for r in refs for x in (r.low, r.high)])
+    for r in refs:
+        bar = range_bar(value, [(r.low, r.high)], width=150, height=12, domain=domain)
+        rows.append(
+            f'<div title="{escape(r.population)}; {escape(r.speed_text)}; {escape(r.statistic)}">{bar}'
+            f"{escape(r.short or r.population)}: {fmt(r.low, f)}–{fmt(r.high, f)} {cite(r.source)}</div>"
+        )
+    return (
+        '<div class="ref">Published ranges (' + escape(unit or "value") + "; grey: the group, black: this runner):"
+        + "".join(rows) + "</div>"
+    )
+
+
+def _sides(key: str, bs: dict[str, Any], f: str) -> str:
+    lv, rv = bs.get("left", {}).get(key), bs.get("right", {}).get(key)
+    if lv is None and rv is None:
+        return ""
+    return (
+        f'<div class="sides"><span class="left">Left {fmt(lv, f)}</span> · <span class="right">Right {fmt(rv, f)}</span></div>'
+    )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def facts(analysis: Analysis) -> str:
+    """One plain sentence on what was recorded and how contacts were found."""
+    tr = analysis.trial
+    c = analysis.contacts
+    n_steps = int(analysis.steps["next_ic_s"].notna().sum()) if len(analysis.steps) else 0
+    speed = analysis.summary.get("speed_mps")
+    env = {"treadmill": "on a treadmill", "overground": "overground"}.get(tr.environment, "")
+    t0, t1 = (float(c["ic_s"].min()), float(c["to_s"].max())) if len(c) else (0.0, 0.0)
+    how = {"forces": "the force plate (vertical force above 20 N)", "markers": "the foot markers"}.get(
+        analysis.events.source, escape(analysis.events.source)
+    )
+    sp = f" at {speed:.2f} m/s ({pace_text(speed)})" if speed else ""
+    src = f" ({escape(analysis.speed_source)})" if speed and analysis.speed_source else ""
+    return (
+        f'<p class="facts">Running {env}{sp}{src}. {_plural(len(c), "foot contact")} and {_plural(n_steps, "complete step")} between '
+        f"{t0:.1f} s and {t1:.1f} s of the recording; contacts found from {how}. "
+        "Values are medians over steps, so a single odd step does not move them.</p>"
+    )
+
+
+def highlights(analysis: Analysis) -> list[str]:
+    s = analysis.summary
+    speed = s.get("speed_mps")
+    out = []
+    n_steps = int(analysis.steps["next_ic_s"].notna().sum()) if len(analysis.steps) else 0
+    parts = []
+    if s.get("cadence_spm") is not None:
+        parts.append(f"the runner took <b>{s['cadence_spm']:.0f} steps per minute</b>")
+    if s.get("gct_ms") is not None:
+        parts.append(f"each foot stayed on the ground for <b>{s['gct_ms']:.0f} ms</b>")
+    if s.get("flight_ms") is not None:
+        parts.append(f"both feet were off the ground for <b>{s['flight_ms']:.0f} ms</b> between steps")
+    if parts:
+        body = parts[0] if len(parts) == 1 else parts[0] + "; " + ", and ".join(parts[1:])
+        sentence = (f"At {speed:.2f} m/s " if speed else "") + body
+        sentence = sentence[0].upper() + sentence[1:]
+        basis = f"medians of {n_steps} steps" if n_steps else _plural(len(analysis.contacts), "contact")
+        out.append(f"{sentence} ({basis}).")
+    # one comparison per metric, preferring the group compared on the most metrics (fewer, fuller sentences)
+    applicable = {key: ranges_for(key, speed) for _, key, *_ in CARDS if s.get(key) is not None}
+    weight: dict[str, int] = {}
+    for rs in applicable.values():
+        for src in {r.source for r in rs}:
+            weight[src] = weight.get(src, 0) + 1
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for label, key, unit, f, _ in CARDS:
+        v = s.get(key)
+        rs = applicable.get(key, [])
+        if v is None or not rs:
+            continue
+        for r in [max(rs, key=lambda x: weight[x.source])]:
+            value = f"{fmt(v, f)} {unit}".strip()
+            groups.setdefault((r.source, r.short or r.population), []).append(
+                (f"{label.lower()} {value}", position_word(v, r.low, r.high))
+            )
+    for (source, who), items in groups.items():
+        by_word: dict[str, list[str]] = {}
+        for what, word in items:
+            by_word.setdefault(word, []).append(what)
+        clauses = []
+        for word in ("within", "above", "below"):
+            if word in by_word:
+                xs = by_word[word]
+                joined = xs[0] if len(xs) == 1 else ", ".join(xs[:-1]) + " and " + xs[-1]
+                verb = "is" if len(xs) == 1 else "are"
+                clauses.append(f"{escape(joined)} {verb} {word} their range")
+        out.append(f"Beside {escape(who)} {cite(source)}: " + "; ".join(clauses) + ".")
+    return out
 
 
 def build(analysis: Analysis) -> Section | None:
     s, bs, iqr = analysis.summary, analysis.by_side, analysis.summary_iqr
+    speed = s.get("speed_mps")
     cards = []
-    for label, key, unit, f in CARDS:
+    missing = []
+    for label, key, unit, f, help_text in CARDS:
         v = s.get(key)
         if v is None:
+            missing.append(label.lower())
             continue
-        sides = ""
-        if key in bs.get("left", {}) and (bs["left"].get(key) is not None or bs["right"].get(key) is not None):
-            sides = (
-                f'<div class="sides"><span class="left">L {fmt(bs["left"].get(key), f)}</span> · '
-                f'<span class="right">R {fmt(bs["right"].get(key), f)}</span></div>'
-            )
-        spread = f'<div class="ref">IQR {fmt(iqr.get(key), f)} {escape(unit)}</div>' if iqr.get(key) is not None else ""
-        cards.append(
-            f'<div class="card"><div class="label">{escape(label)}</div>'
-            f'<div class="value">{fmt(v, f)}<span class="unit">{escape(unit)}</span></div>{sides}{spread}</div>'
+        spread = ""
+        if iqr.get(key) is not None:
+            spread = f'<div class="spread">Step-to-step spread (IQR): {fmt(iqr[key], f)} {escape(unit)}</div>'
+        body = _sides(key, bs, f) + spread + (_ref_block(key, v, speed, f, unit) if key != "speed_mps" else "")
+        cards.append(card(label, fmt(v, f), unit, body, help_text))
+    notes = []
+    if missing:
+        notes.append(
+            f'<p class="meta">Not available from this recording: {escape(", ".join(missing))} '
+            "(the data-quality section says why). Nothing is estimated to fill the gap.</p>"
         )
-    tr = analysis.trial
-    n_steps = int(analysis.steps["next_ic_s"].notna().sum()) if len(analysis.steps) else 0
-    intro = (
-        f"<p>{len(analysis.contacts)} foot contacts and {n_steps} steps, {escape(tr.environment)}, contacts from "
-        f"<b>{escape(analysis.events.source)}</b>. Values are medians over steps.</p>"
-    )
-    return Section("Summary", intro + '<div class="cards">' + "".join(cards) + "</div>", "summary")
+    unref = [label.lower() for label, key, *_ in CARDS if key != "speed_mps" and s.get(key) is not None and not ranges_for(key, speed)]
+    if unref:
+        at = f"{speed:.1f} m/s" if speed else "an unknown speed"
+        notes.append(
+            f'<p class="meta">No published range in our sources was measured at {escape(at)} for {escape(", ".join(unref))}; '
+            "none is shown rather than one from another speed. The ranges we hold, with their speeds, are listed at the end.</p>"
+        )
+    html = facts(analysis) + '<div class="cards">' + "".join(cards) + "</div>" + "".join(notes)
+    return Section("Summary", html, "summary", highlights=highlights(analysis))

@@ -1,4 +1,5 @@
-"""Step-to-step variability: contact time and step time of every step, per side."""
+"""Step-to-step variability: contact time and step time of every step over the recording, per side,
+with their standard deviation and coefficient of variation."""
 
 from __future__ import annotations
 
@@ -6,36 +7,66 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from stridelab.report.figures import SIDE_COLOURS, new_figure, to_svg
+from stridelab.report.blocks import fmt, note, table
+from stridelab.report.figures import SIDE_COLOURS, figure, new_figure, to_svg
 from stridelab.report.html import Section
 
 if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis
 
+#: Fewer steps per side than this give no variability (a SD of 5 values says little).
+MIN_STEPS = 5
 
-def _cv(x: np.ndarray) -> float:
+
+def spread(x: np.ndarray) -> tuple[float | None, float | None, int]:
+    """(SD, CV % = SD / mean x 100, n) of the finite values; None when fewer than MIN_STEPS."""
     x = x[np.isfinite(x)]
-    return float(np.std(x, ddof=1) / np.mean(x) * 100) if x.size > 2 else float("nan")
+    if x.size < MIN_STEPS:
+        return None, None, int(x.size)
+    sd = float(np.std(x, ddof=1))
+    return sd, sd / float(np.mean(x)) * 100.0, int(x.size)
 
 
 def build(analysis: Analysis) -> Section | None:
     st = analysis.steps
-    if len(st) < 3:
+    if len(st) < 2 * MIN_STEPS:
         return None
-    fig, axes = new_figure(8.0, 2.4, ncols=2)
+    fig, axes = new_figure(8.6, 2.5, ncols=2)
     rows = []
+    cvs: dict[str, list[float]] = {"gct_ms": [], "step_time_ms": []}
     for side in ("left", "right"):
         s = st[st["side"] == side]
-        axes[0].plot(s["ic_s"], s["gct_ms"], "o-", ms=2.5, lw=0.7, color=SIDE_COLOURS[side], label=side)
-        axes[1].plot(s["ic_s"], s["step_time_ms"], "o-", ms=2.5, lw=0.7, color=SIDE_COLOURS[side], label=side)
-        rows.append((side, _cv(s["gct_ms"].to_numpy(float)), _cv(s["step_time_ms"].to_numpy(float))))
+        for ax, key in zip(axes, ("gct_ms", "step_time_ms"), strict=True):
+            ax.plot(s["ic_s"], s[key], "o-", ms=2.5, lw=0.7, color=SIDE_COLOURS[side], label=side)
+        g = spread(s["gct_ms"].to_numpy(dtype=float))
+        k = spread(s["step_time_ms"].to_numpy(dtype=float))
+        rows.append([f'<span class="{side}">{side}</span>', str(g[2]), fmt(g[0], "{:.1f}"), fmt(g[1], "{:.1f}"), fmt(k[0], "{:.1f}"), fmt(k[1], "{:.1f}")])
+        for key, r in (("gct_ms", g), ("step_time_ms", k)):
+            if r[1] is not None:
+                cvs[key].append(r[1])
     axes[0].set_ylabel("contact time (ms)")
     axes[1].set_ylabel("step time (ms)")
     for a in axes:
         a.set_xlabel("time (s)")
     axes[0].legend(frameon=False, fontsize=8)
-    table = "<table><tr><th>Side</th><th>CV contact time (%)</th><th>CV step time (%)</th></tr>"
-    for side, a, b in rows:
-        table += f"<tr><td class='{side}'>{side}</td><td>{a:.1f}</td><td>{b:.1f}</td></tr>"
-    table += "</table><p class='meta'>CV: coefficient of variation, SD / mean over the steps.</p>"
-    return Section("Step-to-step variability", to_svg(fig) + table, "variability")
+    caption = (
+        "Each dot is one step, in the order they happened. A flat band of dots means an even rhythm; a drift shows the "
+        "runner changing pace or form during the recording."
+    )
+    tbl = table(["Foot", "Steps", "Contact time SD (ms)", "Contact time CV (%)", "Step time SD (ms)", "Step time CV (%)"], rows)
+    expl = note(
+        "SD: standard deviation, the typical distance of a step from the average. CV: coefficient of variation, the SD as a "
+        "percentage of the average. Variability depends on speed, surface and how many steps were recorded; no published "
+        "range for this speed is shown because none in our sources matches these conditions.",
+        "meta",
+    )
+    highlights = []
+    if cvs["gct_ms"] and cvs["step_time_ms"]:
+        def span(v: list[float]) -> str:
+            return f"{min(v):.1f}%" if max(v) - min(v) < 0.05 else f"{min(v):.1f}–{max(v):.1f}%"
+
+        highlights.append(
+            f"From step to step, contact time varied by {span(cvs['gct_ms'])} and step time by "
+            f"{span(cvs['step_time_ms'])} (coefficient of variation of each foot's steps)."
+        )
+    return Section("Step-to-step variability", figure(to_svg(fig), caption) + tbl + expl, "variability", highlights=highlights)
