@@ -147,10 +147,13 @@ def test_ranges_only_at_matching_speeds(example: dict[str, Any], fukuchi: Path, 
 
 def test_forces_only_synthetic_trial_renders(tmp_path: Path) -> None:
     """SYNTHETIC per-foot forces, no markers, no mass: the report still renders, says what is missing,
-    and shows forces in newtons."""
+    and shows forces in body weights of the mass estimated from the forces (with the estimate said)."""
     trial = sl.read(write_mot(tmp_path / "run_synthetic.mot", synthetic_gait("run")))
-    html = render(sl.analyze(trial, sl.AnalysisOptions()))
-    assert "vertical force (N)" in html and "No marker data in this recording" in html
+    res = sl.analyze(trial, sl.AnalysisOptions())
+    html = render(res)
+    assert res.trial.subject.sources.get("mass_kg", "").startswith("estimated from the mean vertical force")
+    assert "vertical force (body weights)" in html and "estimated from the forces" in html
+    assert "No marker data in this recording" in html
     assert "Not available from this recording" in html and "step length" in html
     assert 'id="forces"' in html and 'id="symmetry"' in html
 
