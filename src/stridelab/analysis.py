@@ -21,7 +21,7 @@ from stridelab.events.dispatch import ContactEvents, detect_contacts
 from stridelab.events.forceplate import foot_markers
 from stridelab.metrics.spatiotemporal import build_steps, pelvis_centre, treadmill_speed_from_feet
 from stridelab.metrics.subject import resolve_leg_length
-from stridelab.metrics.summary import summarise
+from stridelab.metrics.summary import pace_from_speed, summarise
 from stridelab.model.axes import FORWARD
 from stridelab.model.tables import contact_table, empty_step_table, records, to_json_value
 from stridelab.model.trial import Trial
@@ -88,7 +88,7 @@ class Analysis:
             "schema_version": SCHEMA_VERSION,
             "contacts": records(self.contacts, CONTACT_COLUMNS),
             "steps": records(self.steps, list(STEP_COLUMNS) + extra_step_cols) if len(self.steps) else [],
-            "summary": {k: to_json_value(v) for k, v in self.summary.items()},
+            "summary": {k: to_json_value(v) for k, v in {**self.summary, **pace_from_speed(self.summary.get("speed_mps"))}.items()},
             "summary_iqr": {k: to_json_value(v) for k, v in self.summary_iqr.items()},
             "by_side": {s: {k: to_json_value(v) for k, v in d.items()} for s, d in self.by_side.items()},
             "symmetry_pct": {k: to_json_value(v) for k, v in self.symmetry_pct.items()},

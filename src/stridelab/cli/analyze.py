@@ -130,6 +130,7 @@ _ROWS = (
     ("Duty factor", "duty_factor", "", "{:.2f}"),
     ("Step length", "step_length_m", "m", "{:.2f}"),
     ("Speed", "speed_mps", "m/s", "{:.2f}"),
+    ("Pace", "pace_min_per_km", "min/km", "mm:ss"),
     ("Vertical oscillation", "vertical_oscillation_cm", "cm", "{:.1f}"),
     ("Vertical ratio", "vertical_ratio_pct", "%", "{:.1f}"),
     ("Contact-time balance (left)", "gct_balance_left_pct", "%", "{:.1f}"),
@@ -137,7 +138,12 @@ _ROWS = (
 
 
 def _fmt(v: Any, f: str) -> str:
-    return "-" if v is None else f.format(v)
+    if v is None:
+        return "-"
+    if f == "mm:ss":
+        m, sec = divmod(round(float(v) * 60), 60)
+        return f"{m}:{sec:02d}"
+    return f.format(v)
 
 
 def _print_summary(doc: dict[str, Any], name: str, report: Path | None) -> None:
@@ -145,7 +151,9 @@ def _print_summary(doc: dict[str, Any], name: str, report: Path | None) -> None:
     from rich.table import Table
 
     s, bs = doc["summary"], doc["by_side"]
-    table = Table(title=f"{name}: {doc['trial']['n_steps']} steps ({doc['trial']['environment']})")
+    n_steps = doc["trial"]["n_steps"]
+    what = f"{n_steps} steps" if n_steps else "no per-step data"
+    table = Table(title=f"{name}: {what} ({doc['trial']['environment']})")
     table.add_column("Metric")
     table.add_column("Median", justify="right")
     table.add_column("Left", justify="right")

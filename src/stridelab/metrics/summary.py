@@ -23,6 +23,8 @@ SUMMARY_KEYS = (
     "duty_factor",
     "step_length_m",
     "speed_mps",
+    "pace_min_per_km",
+    "pace_min_per_mile",
     "vertical_oscillation_cm",
     "vertical_ratio_pct",
     "gct_balance_left_pct",
@@ -54,6 +56,16 @@ def _mean(x: pd.Series) -> float | None:
     v = x.to_numpy(dtype=float)
     v = v[np.isfinite(v)]
     return float(np.mean(v)) if v.size else None
+
+
+METRES_PER_MILE = 1609.344
+
+
+def pace_from_speed(speed_mps: float | None) -> dict[str, float | None]:
+    """Pace in decimal minutes per km and per mile (4.8 = 4:48 min/km); None without a speed."""
+    if speed_mps is None or not speed_mps > 0:
+        return {"pace_min_per_km": None, "pace_min_per_mile": None}
+    return {"pace_min_per_km": 1000.0 / speed_mps / 60.0, "pace_min_per_mile": METRES_PER_MILE / speed_mps / 60.0}
 
 
 def summarise(steps: pd.DataFrame, speed_mps: float | None, extra_columns: tuple[str, ...] = ()) -> dict[str, Any]:
