@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-G = 9.81
+G = 9.80665
 
 
 @dataclass(frozen=True)
@@ -44,18 +44,19 @@ def _leg_compression(dy: float, leg_length_m: float, speed_mps: float, tc: float
 
 
 def morin2005(contact_time_s: float, flight_time_s: float, speed_mps: float, mass_kg: float, leg_length_m: float) -> Stiffness:
-    """Spring-mass stiffness from the sine-wave model (see module docstring). Returns NaN fields
-    for inputs the model cannot use (non-positive contact time or mass, negative flight time)."""
-    tc, tf = float(contact_time_s), float(flight_time_s)
-    if not (tc > 0 and tf >= 0 and mass_kg > 0 and leg_length_m > 0 and speed_mps >= 0):
-        nan = float("nan")
+    """Spring-mass stiffness from the sine-wave model for one contact: a scalar view of
+    :func:`stridelab.metrics.stiffness.morin2005`, the one implementation every modality shares.
+    NaN fields for inputs the model cannot use (non-positive contact time or mass, negative flight)."""
+    from stridelab.metrics.stiffness import morin2005 as model
+
+    nan = float("nan")
+    if not (contact_time_s > 0 and flight_time_s >= 0 and mass_kg > 0 and leg_length_m > 0 and speed_mps >= 0):
         return Stiffness(nan, nan, nan, nan, nan)
-    fmax = mass_kg * G * (np.pi / 2.0) * (tf / tc + 1.0)
-    dy = fmax * tc**2 / (mass_kg * np.pi**2) - G * tc**2 / 8.0
-    dl = _leg_compression(dy, leg_length_m, speed_mps, tc)
-    kv = fmax / dy / 1000.0 if dy > 0 else float("nan")
-    kl = fmax / dl / 1000.0 if dl > 0 else float("nan")
-    return Stiffness(float(fmax), float(dy), dl, float(kv), float(kl))
+    r = model(contact_time_s, flight_time_s, mass_kg, leg_length_m, speed_mps)
+    vals = {k: float(v) for k, v in r.items()}
+    kv = vals["k_vert_kn_m"] if vals["dy_m"] > 0 else nan
+    kl = vals["k_leg_kn_m"] if vals["dl_m"] > 0 else nan
+    return Stiffness(vals["fmax_n"], vals["dy_m"], vals["dl_m"], kv, kl)
 
 
 def com_drop_from_force(fz_n: np.ndarray, rate_hz: float, mass_kg: float, i_ic: int, i_to: int, i_next: int) -> float:

@@ -10,8 +10,8 @@ mass ``m``, leg length ``L`` and speed ``v``:
 * leg compression ``dL = L - sqrt(L^2 - (v tc / 2)^2) + dy``;
 * vertical stiffness ``k_vert = Fmax / dy``; leg stiffness ``k_leg = Fmax / dL``.
 
-(This is a small pure function kept here for the wearable metrics; the kinetics module may hold an
-equivalent one - the two should agree to rounding.)
+This is the one implementation of the model; ``stridelab.kinetics.stiffness.morin2005`` is a scalar
+view of it for force-plate trials, so that every modality reports the same metric.
 """
 
 from __future__ import annotations
