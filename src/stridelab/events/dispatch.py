@@ -71,7 +71,9 @@ def detect_contacts(trial: Trial, events_from: str = "auto") -> ContactEvents:
         if events_from not in EVENT_SOURCES:
             raise InvalidInputError(f"unknown event source {events_from!r}; use one of auto, {', '.join(EVENT_SOURCES)}")
         if not EVENT_SOURCES[events_from][0](trial):
-            raise InvalidInputError(f"--events-from {events_from}: this recording has no {events_from}")
+            have = [n for n, (ok, _) in EVENT_SOURCES.items() if ok(trial)]
+            hint = f"use --events-from auto or {' / '.join(have)}" if have else "give a recording with forces, markers, sensors or keypoints"
+            raise InvalidInputError(f"--events-from {events_from}: this recording has no {events_from}; {hint}")
         return _run(events_from, trial)
     available = [n for n, (ok, _) in EVENT_SOURCES.items() if ok(trial)]
     if not available:

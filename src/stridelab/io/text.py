@@ -51,6 +51,25 @@ def _load_table(path: Path) -> tuple[list[str], np.ndarray]:
     return header, data
 
 
+def _needs_rate(header: list[str], data: np.ndarray) -> bool:
+    """True when the file cannot give its own rate: no time column, or an integer frame counter."""
+    col = next((i for i, h in enumerate(header) if h.strip().lower() in _TIME_NAMES), None)
+    if col is None:
+        return True
+    t = data[:, col]
+    return bool(np.all(np.isfinite(t)) and np.allclose(t, np.round(t)) and np.all(np.diff(t) == 1))
+
+
+def _rate_for(header: list[str], data: np.ndarray, declared: float | None, names: list[str], kind: str, option: str, src: str, quality: QualityLog) -> float | None:
+    """The declared rate; else, when the file cannot give its own, the marker-set preset's (said)."""
+    if declared is not None or not _needs_rate(header, data):
+        return declared
+    rate, preset = _preset_rate(names, kind)
+    if rate is not None:
+        quality.warn(f"{src}: the sampling rate is not in the file; using {rate:g} Hz documented for the {preset} data set (pass --{option} if different)")
+    return rate
+
+
 def _time_axis(header: list[str], data: np.ndarray, rate: float | None, what: str, src: str) -> tuple[np.ndarray, float, int]:
     """(time_s, rate_hz, index of the time column)."""
     col = next((i for i, h in enumerate(header) if h.strip().lower() in _TIME_NAMES), None)
@@ -113,11 +132,7 @@ def raw_markers_from_text(path: Path, opts: ReadOptions, quality: QualityLog) ->
     names, cols = _marker_columns(header, tcol_guess)
     if not names:
         raise InvalidInputError(f"{path.name}: no marker columns (expected <name>X, <name>Y, <name>Z)")
-    rate = opts.rate_hz
-    if rate is None:
-        rate, preset = _preset_rate(names, "markers")
-        if rate is not None:
-            quality.warn(f"{path.name}: the sampling rate is not in the file; using {rate:g} Hz documented for the {preset} data set (pass --rate-hz if different)")
+    rate = _rate_for(header, data, opts.rate_hz, names, "markers", "rate-hz", path.name, quality)
     time_s, rate_hz, _ = _time_axis(header, data, rate, "rate-hz", path.name)
     pos = np.stack([data[:, list(c)] for c in cols], axis=1)
     return RawMocap(names, pos, rate_hz, time_s, opts.units, path.name, "text")
@@ -141,11 +156,7 @@ def raw_plates_from_text(path: Path, opts: ReadOptions, marker_names: list[str],
         plates.setdefault(pre, {}).setdefault(q, {})[m.group("ax").upper()] = i
     if not plates:
         raise InvalidInputError(f"{path.name}: no force columns (expected Fx, Fy, Fz and COPx, COPy, COPz)")
-    rate = opts.forces_rate_hz
-    if rate is None:
-        rate, preset = _preset_rate(marker_names, "forces")
-        if rate is not None:
-            quality.warn(f"{path.name}: the sampling rate is not in the file; using {rate:g} Hz documented for the {preset} data set (pass --forces-rate-hz if different)")
+    rate = _rate_for(header, data, opts.forces_rate_hz, marker_names, "forces", "forces-rate-hz", path.name, quality)
     time_s, rate_hz, _ = _time_axis(header, data, rate, "forces-rate-hz", path.name)
     out = []
     for key, q in plates.items():
