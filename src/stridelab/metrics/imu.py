@@ -64,6 +64,32 @@ def _merge(steps: pd.DataFrame, contacts: pd.DataFrame, table: pd.DataFrame) -> 
         steps[col] = cur
 
 
+#: Per-side values that come from contact timing alone.
+_TIMING_KEYS = ("gct_ms", "flight_ms", "step_time_ms", "stride_time_ms", "duty_factor", "cadence_spm")
+
+
+def _drop_one_sided_hip_comparisons(analysis: Any) -> None:
+    """A sensor worn on one hip (e.g. an ActiGraph on the belt) is closer to one leg: the impact of
+    the near foot reaches it earlier than the far foot's, so its left and right contact times differ
+    systematically (bimodal) even for a symmetric runner. Left/right comparisons of timing from it
+    are not given; the values over both feet are."""
+    src = analysis.contacts["source"].astype(str)
+    if len(src) == 0 or not src.str.startswith("imu:hip:").all():
+        return
+    for side in ("left", "right"):
+        for k in _TIMING_KEYS:
+            if k in analysis.by_side.get(side, {}):
+                analysis.by_side[side][k] = None
+    for k in list(analysis.symmetry_pct):
+        if k in _TIMING_KEYS:
+            analysis.symmetry_pct[k] = None
+    analysis.summary["gct_balance_left_pct"] = None
+    analysis.warn(
+        "left/right timing values are not given: a sensor worn on one hip times the near and the far foot "
+        "differently, so only values over both feet are reported"
+    )
+
+
 def imu_stage(analysis: Any, options: Any) -> None:
     """Add IMU metrics to an :class:`~stridelab.analysis.Analysis` (module docstring)."""
     trial = analysis.trial
@@ -114,6 +140,7 @@ def imu_stage(analysis: Any, options: Any) -> None:
     analysis.steps = steps
     analysis.summary, analysis.summary_iqr = s["summary"], s["summary_iqr"]
     analysis.by_side, analysis.symmetry_pct = s["by_side"], s["symmetry_pct"]
+    _drop_one_sided_hip_comparisons(analysis)
     _missing_warnings(analysis, steps, trunk)
     meta = trial.provenance.extra.get("imu_metadata", {})
     analysis.sections["imu"] = {
