@@ -144,13 +144,15 @@ def peak_extension(knee: np.ndarray, lo: int, hi: int, half: int) -> float | Non
 def _distances(foot: FootRest, a: int, z: int) -> np.ndarray | None:
     """(n, points) distance in metres of each sole point from its resting place in core [a, z]."""
     out = []
-    for g in foot.points:
+    for m, g in enumerate(foot.points):
         h = g[a : z + 1, 1]
         if not np.isfinite(h).any():
             out.append(np.full(len(g), np.nan))  # this point is missing throughout the stance
             continue
-        with np.errstate(invalid="ignore"):
-            sel = h <= np.nanmin(h) + REST_BAND_M / foot.m_per_px
+        sel = foot.resting[a : z + 1, m] & np.isfinite(h)
+        if sel.sum() < 3:  # hardly at rest (e.g. a heel that barely touches): its lowest frames
+            with np.errstate(invalid="ignore"):
+                sel = h <= np.nanmin(h) + REST_BAND_M / foot.m_per_px
         q = np.nanmedian(g[a : z + 1][sel], axis=0)
         d = g - q[None, :]
         out.append(np.hypot(d[:, 0], d[:, 1]) * foot.m_per_px)

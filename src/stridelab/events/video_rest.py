@@ -98,6 +98,7 @@ class FootRest:
     """One foot's ground-frame signals (positions in pixels, ``m_per_px`` converts)."""
 
     points: list[np.ndarray]  # ground-frame (n, 2) positions of the sole points (heel or ankle, toe)
+    resting: np.ndarray  # (n, points): each point slow and near its stance level
     cores: list[tuple[int, int]]  # [first, last] frame of each resting core
     ground_velocity_px_s: np.ndarray  # (forward, up) image velocity of the ground
     slope: float  # ground line slope in the image
@@ -130,4 +131,4 @@ def foot_rest(points: list[np.ndarray], time_s: np.ndarray, rate_hz: float, m_pe
         else:
             cores.append((a, z))
     cores = [(a, z) for a, z in cores if rest[a : z + 1].sum() / rate_hz >= MIN_CORE_S]
-    return FootRest(g, cores, w, b, m_per_px)
+    return FootRest(g, rest_pt, cores, w, b, m_per_px)
