@@ -48,7 +48,14 @@ from typing import Any
 import numpy as np
 
 from stridelab.events.dispatch import ContactEvents
-from stridelab.events.video_rest import LEG_PER_HEIGHT, TYPICAL_HEIGHT_M, FootRest, foot_rest, ground_line
+from stridelab.events.video_rest import (
+    LEG_PER_HEIGHT,
+    TYPICAL_HEIGHT_M,
+    FootRest,
+    foot_rest,
+    ground_line,
+    median_position,
+)
 from stridelab.kinematics.planar import knee_flexion
 from stridelab.model.tables import contact_table
 from stridelab.model.trial import Trial
@@ -153,7 +160,7 @@ def _distances(foot: FootRest, a: int, z: int) -> np.ndarray | None:
         if sel.sum() < 3:  # hardly at rest (e.g. a heel that barely touches): its lowest frames
             with np.errstate(invalid="ignore"):
                 sel = h <= np.nanmin(h) + REST_BAND_M / foot.m_per_px
-        q = np.nanmedian(g[a : z + 1][sel], axis=0)
+        q = median_position(g[a : z + 1][sel])
         d = g - q[None, :]
         out.append(np.hypot(d[:, 0], d[:, 1]) * foot.m_per_px)
     dist = np.stack(out, axis=1)

@@ -82,14 +82,18 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(e == 1).tolist(), (np.flatnonzero(e == -1) - 1).tolist(), strict=True))
 
 
+def median_position(p: np.ndarray) -> np.ndarray:
+    """Median (forward, up) of the rows of ``p`` (n, 2) without missing values (NaN when none)."""
+    ok = np.isfinite(p).all(axis=1)
+    return np.median(p[ok], axis=0) if ok.any() else np.full(2, np.nan)
+
+
 def _same_place(g: list[np.ndarray], c1: tuple[int, int], c2: tuple[int, int], tol_px: float) -> bool:
     """Some point rests within ``tol_px`` of its place in the previous core (ground frame)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        for p in g:
-            d = np.nanmedian(p[c2[0] : c2[1] + 1], axis=0) - np.nanmedian(p[c1[0] : c1[1] + 1], axis=0)
-            if np.isfinite(d).all() and np.hypot(d[0], d[1]) < tol_px:
-                return True
+    for p in g:
+        d = median_position(p[c2[0] : c2[1] + 1]) - median_position(p[c1[0] : c1[1] + 1])
+        if np.isfinite(d).all() and np.hypot(d[0], d[1]) < tol_px:
+            return True
     return False
 
 
