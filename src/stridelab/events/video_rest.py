@@ -8,8 +8,9 @@ point is still and a swinging one moves at metres per second. This module finds
 1. the ground line's slope in the image (:func:`ground_line`; tilted when the camera is rolled or,
    in perspective, not square to the running direction; one line per foot, since the near and the
    far foot stand on different image lines),
-2. the ground's image velocity (the median forward velocity of the foot over its lowest frames:
-   the belt speed on a treadmill, about zero overground),
+2. the ground's image velocity (the median velocity of the sole points over the frames where they
+   rest: the belt's on a treadmill, about zero overground; a first guess from each point's lowest
+   frames, then refined twice from the frames found at rest with it),
 3. the resting cores: frames where some sole point moves slower than ``REST_SPEED_MPS`` in the
    ground frame while within ``STANCE_BAND_M`` of its usual stance level (as the coarse stance of
    :mod:`stridelab.events.markers`); two cores are one contact when some point is still where it
@@ -117,17 +118,28 @@ def foot_rest(points: list[np.ndarray], time_s: np.ndarray, rate_hz: float, m_pe
         warnings.simplefilter("ignore", RuntimeWarning)
         heights = np.stack([p[:, 1] - b * p[:, 0] for p in points], axis=1)
         heights -= np.nanpercentile(heights, 5, axis=0)[None, :]  # each point's usual stance level is its zero
-        low = np.nanmin(heights, axis=1)
-        centre = np.nanmean(np.stack(points), axis=0)
-        vf = np.gradient(centre[:, 0], t)
-        lowest = (low < np.nanpercentile(low, 20)) & np.isfinite(vf)
-        vg = float(np.nanmedian(vf[lowest])) if lowest.any() else 0.0
+        near = heights * m_per_px < STANCE_BAND_M
+        vel = np.stack([np.stack([np.gradient(p[:, 0], t), np.gradient(p[:, 1], t)], axis=-1) for p in points], axis=1)  # (n, points, 2)
+        # first guess of the ground's velocity: each point's forward velocity over its lowest frames
+        lowest = (heights <= np.nanpercentile(heights, 20, axis=0)[None, :]) & np.isfinite(vel[..., 0])
+        vg = float(np.median(vel[..., 0][lowest])) if lowest.any() else 0.0
         w = np.array([vg, b * vg])
-        g = [p - w[None, :] * t[:, None] for p in points]
-        speed = np.stack([np.hypot(np.gradient(q[:, 0], t), np.gradient(q[:, 1], t)) for q in g], axis=1) * m_per_px
-        # some sole point at rest: slow relative to the ground and near its stance level
-        rest_pt = (speed < REST_SPEED_MPS) & (heights * m_per_px < STANCE_BAND_M)
+        for _ in range(2):
+            # some sole point at rest: slow relative to the ground and near its stance level; then the
+            # ground's image velocity (both directions) again, from the resting points alone
+            speed = np.hypot(vel[..., 0] - w[0], vel[..., 1] - w[1]) * m_per_px
+            rest_pt = (speed < REST_SPEED_MPS) & near
+            # frame-to-frame displacements of points resting in both frames (a central difference at
+            # the first or last resting frame would mix in the landing or leaving motion)
+            both = rest_pt[1:] & rest_pt[:-1]
+            if both.sum() < 5:
+                break
+            step = np.stack([np.diff(p, axis=0) for p in points], axis=1) / np.diff(t)[:, None, None]
+            w = np.median(step[both], axis=0)
+        speed = np.hypot(vel[..., 0] - w[0], vel[..., 1] - w[1]) * m_per_px
+        rest_pt = (speed < REST_SPEED_MPS) & near
         rest: np.ndarray = np.asarray(rest_pt.any(axis=1))
+        g = [p - w[None, :] * t[:, None] for p in points]
     cores: list[tuple[int, int]] = []
     for a, z in runs(rest):
         if cores and _same_place(g, cores[-1], (a, z), MERGE_DISTANCE_M / m_per_px):
