@@ -50,6 +50,7 @@ import numpy as np
 from stridelab.events.dispatch import ContactEvents
 from stridelab.events.video_rest import (
     LEG_PER_HEIGHT,
+    TROCHANTER_PER_HEIGHT,
     TYPICAL_HEIGHT_M,
     FootRest,
     foot_rest,
@@ -203,32 +204,42 @@ def _contact(
     return ic, dep, "toe"
 
 
-def _scale(sk: SagittalKeypoints, height_m: float | None) -> tuple[float, str]:
+def _scale(sk: SagittalKeypoints, height_m: float | None, leg_length_m: float | None) -> tuple[float, str]:
+    """Metres per pixel: known, else from the runner's height or leg length (as
+    :func:`stridelab.video.stage.scale_m_per_px`), else from the leg length of a runner of typical height."""
     if sk.m_per_px:
         return float(sk.m_per_px), "known scale"
     leg = sk.leg_length_px or float("nan")
     if height_m:
         return LEG_PER_HEIGHT * height_m / leg, f"runner's height {height_m:.2f} m"
+    if leg_length_m:
+        return leg_length_m * LEG_PER_HEIGHT / TROCHANTER_PER_HEIGHT / leg, f"leg length {leg_length_m:.2f} m"
     return LEG_PER_HEIGHT * TYPICAL_HEIGHT_M / leg, f"leg length of a {TYPICAL_HEIGHT_M:.2f} m runner (height not given)"
 
 
 def detect_video_contacts(trial: Trial, min_contact_s: float = 0.06, max_contact_s: float = 1.0) -> ContactEvents:
     """Contacts from the feet's keypoints (see module docstring)."""
     subj = trial.subject
-    height = subj.height_m if subj.sources.get("height_m") == "given" else None
-    return contacts_from_sagittal(sagittal(trial), min_contact_s, max_contact_s, height_m=height)
+    given = {k: getattr(subj, k) for k in ("height_m", "leg_length_m") if subj.sources.get(k) == "given"}
+    return contacts_from_sagittal(sagittal(trial), min_contact_s, max_contact_s, **given)
 
 
 def contacts_from_sagittal(
-    sk: SagittalKeypoints, min_contact_s: float = 0.06, max_contact_s: float = 1.0, height_m: float | None = None, method: str = METHODS[0]
+    sk: SagittalKeypoints,
+    min_contact_s: float = 0.06,
+    max_contact_s: float = 1.0,
+    height_m: float | None = None,
+    leg_length_m: float | None = None,
+    method: str = METHODS[0],
 ) -> ContactEvents:
-    """Contacts from sagittal keypoints (see module docstring)."""
+    """Contacts from sagittal keypoints (see module docstring); ``height_m`` or ``leg_length_m``
+    (trochanter height) set the scale when the keypoints do not carry one."""
     if method not in METHODS:
         raise ValueError(f"unknown video event method {method!r}; use one of {', '.join(METHODS)}")
     rate = sk.rate_hz
     t = sk.time_s
     n = len(t)
-    m_per_px, scale_from = _scale(sk, height_m)
+    m_per_px, scale_from = _scale(sk, height_m, leg_length_m)
     rows: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
     warnings: list[str] = []
@@ -270,8 +281,8 @@ def contacts_from_sagittal(
             info["feet"][side]["contacts_found"] += 1
     if n_toe:
         warnings.append(
-            f"{n_toe} toe-off(s) from the toe keypoint leaving the ground (no knee extension peak found): "
-            "these can be 10-30 ms early when the pose model's toe point sits behind the toe tip"
+            f"{n_toe} toe-off(s) from the toe keypoint leaving its resting place (no knee extension peak found): "
+            "these depend on where the pose model puts the toe point (earlier when it sits behind the toe tip)"
         )
     if rate < 60:
         warnings.append(f"contacts from {rate:.0f} fps video: each event is uncertain by about {1000 / rate:.0f} ms")

@@ -43,6 +43,9 @@ MERGE_DISTANCE_M = 0.1
 #: Thigh + shank length as a fraction of body height (0.245 + 0.246: Drillis R, Contini R 1966,
 #: via Winter DA 2009, Biomechanics and Motor Control of Human Movement, 4th ed., p. 83).
 LEG_PER_HEIGHT = 0.491
+#: Greater-trochanter height (the usual "leg length") as a fraction of body height (Drillis and Contini
+#: via Winter 2009, as :mod:`stridelab.video.stage`).
+TROCHANTER_PER_HEIGHT = 0.530
 #: Height assumed for the scale when the runner's height is unknown (an adult runner; a 10% error
 #: here scales the 2.5 cm rest distance by 10%, i.e. moves initial contact by about 2-3 ms).
 TYPICAL_HEIGHT_M = 1.75
