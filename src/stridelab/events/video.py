@@ -3,16 +3,19 @@
 Method ``method="rest_distance_knee_extension"`` (our own combination; basis below):
 
 1. **Where the foot rests** (:mod:`stridelab.events.video_rest`): in the ground frame (image
-   positions minus the ground's image velocity times time: the belt's on a treadmill, zero
-   overground) a foot in stance is still and a swinging foot moves at metres per second. Each
-   contact has a resting core (foot slower than 1 m/s relative to the ground, within 3 cm of its
-   stance level); each sole point's resting place in that contact is its median ground-frame
-   position over the core frames where it is within 1 cm of the lowest it gets in that stance
-   (a per-stance reference, as the marker method's "lowest height in that stance", so that
-   perspective and step-to-step changes of the foot's distance from the camera do not matter).
+   positions minus the ground's image velocity times time: the belt's on a treadmill, measured from
+   the resting feet; zero overground) a foot in stance is still and a swinging foot moves at metres
+   per second. Each contact has a resting core (some sole point slower than 1 m/s relative to the
+   ground and within 3 cm of its stance level); each sole point's resting place in that contact is
+   its median ground-frame position over the core frames where it is itself still (else over those
+   within 1 cm of the lowest it gets in that stance): a per-stance reference, as the marker method's
+   "lowest height in that stance", so that perspective and step-to-step changes of the foot's
+   distance from the camera do not matter.
 2. **Initial contact** = the first instant any sole point (heel, else ankle; toe) comes within
    ``REST_DISTANCE_M`` = 2.5 cm of its resting place, in both image directions (linear interpolation
-   between frames). This adapts the clearance rule of Handsaker JC et al. 2016 (J Biomech 49:4128;
+   between frames; the first such fall after the point was last clearly away, beyond 5 cm, so that
+   noise around the resting place is not taken for the arrival; keypoint gaps up to 0.1 s bridged,
+   as the clean-up bridges them). This adapts the clearance rule of Handsaker JC et al. 2016 (J Biomech 49:4128;
    :mod:`stridelab.events.markers`: whichever sole point lands first) to 2-D keypoints: the distance
    is measured along the ground too, because a landing foot approaches its resting place mostly
    horizontally (1-2 m/s relative to the ground at touchdown, against 0.2-0.5 m/s downwards), so a
@@ -23,17 +26,19 @@ Method ``method="rest_distance_knee_extension"`` (our own combination; basis bel
    11:449), the foot lands on the outer edge of its sole and rolls flat, which lowers a mid-line
    keypoint by about half the foot's width times the sine of the ~10 degree inversion (~8 mm), and
    the sole rolls forward from the edge that touched first (~1 cm). The value is a physical estimate,
-   not fitted; ``docs/validation.md`` shows how initial contact moves with it (about 1 ms per mm).
+   not fitted, but it was settled while looking at the validation trials; ``docs/validation.md``
+   shows how initial contact moves with it (about 1 ms per mm).
 3. **Toe-off** = peak knee extension (smallest knee flexion) after mid-stance, the kinematic toe-off
    rule with the smallest error against force plates, 5.2 ms on a treadmill and 4.9 ms overground in
    20 + 20 runners (Fellin RE, Rose WC, Royer TD, Davis IS 2010, J Sci Med Sport 13:646). It is the
    vertex of a least-squares parabola over +-50 ms (the keypoint smoothing's own half-width) around
    the smallest sample between the stance's largest knee flexion and 0.15 s after the last sole
-   point leaves its resting distance. The knee is used rather than a toe clearance because pose
-   models put the "toe" keypoint at different places on the forefoot (toe tip, big toe, metatarsal
-   heads), which changes a toe clearance at toe-off by centimetres (2-4 cm, i.e. 20-30 ms); the knee
-   angle does not depend on it. Without a knee peak (gaps) toe-off is the last sole point's departure
-   beyond the rest distance, with a warning.
+   point leaves its resting distance for good (beyond it for at least 0.1 s). The knee is used rather
+   than a toe clearance because pose models put the "toe" keypoint at different places on the
+   forefoot (toe tip, big toe, metatarsal heads: a point at the metatarsal heads is already 3.5-4 cm
+   up at the force plate's toe-off in the validation trials, while the toe tip is just leaving), which
+   moves a toe clearance rule by tens of milliseconds; the knee angle does not depend on it. Without
+   a knee peak (gaps) toe-off is the last sole point leaving its rest distance, with a warning.
 4. Contacts starting before or ending after the video, shorter than 60 ms or longer than 1.0 s are
    rejected and listed.
 
