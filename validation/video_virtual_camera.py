@@ -7,8 +7,11 @@ pose-model-like errors (jitter 0.5% of body height, feet 1.5x; 2% dropped points
 short left/right swaps). The keypoint pipeline (clean-up, contacts, 2-D angles) runs on them.
 
 Reported per frame rate: initial contact (IC) and toe-off (TO) errors against the force plate
-(20 N threshold), contact-time error, and 2-D angle RMSE against the angles of the noise-free
-projected points (same frames). Separately, the 2-D-versus-3-D difference: angles of the noise-free
+(20 N threshold), contacts found and extra (unmatched) contacts, contact-time error, and 2-D angle
+RMSE against the angles of the noise-free projected points (same frames); IC/TO per camera; at
+60 fps, other noise levels (0.25-1.5% of body height, and a slowly wandering error instead of white
+noise), and how the events move with the method's constants (rest distance; toe-off from the toe
+keypoint instead of the knee). Separately, the 2-D-versus-3-D difference: angles of the noise-free
 camera projection against the same angles in the runner's own sagittal plane (perspective and
 yaw), and the 2-D hip/knee/ankle mean curves against Visual3D's 3-D curves of the same trials
 (RBDS001processed.txt, the Z columns, flexion/dorsiflexion positive: pelvis-referenced hip with the
@@ -20,11 +23,13 @@ Run: .venv/bin/python validation/video_virtual_camera.py [--quick]
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 import stridelab as sl
+import stridelab.events.video as video_events
 from stridelab.events.dispatch import detect_contacts
 from stridelab.events.video import contacts_from_sagittal
 from stridelab.kinematics.planar import side_angles
@@ -85,7 +90,17 @@ def match(ref, est, tol=0.1):
     return rows
 
 
-def run_condition(trial, ref, cam: Camera, fps: float, rng, jitter_frac=0.005, errors=True):
+def extras(ref, est, t0: float, t1: float, tol=0.1) -> tuple[int, int]:
+    """(detected contacts away from the ends, those matching no force-plate contact within ``tol``)."""
+    e = est[(est["ic_s"] > t0 + 0.1) & (est["to_s"] < t1 - 0.1)]
+    n_x = 0
+    for r in e.itertuples():
+        c = ref[ref["side"] == r.side]
+        n_x += int(not len(c) or float(np.min(np.abs(c["ic_s"].to_numpy() - r.ic_s))) > tol)
+    return len(e), n_x
+
+
+def run_condition(trial, ref, cam: Camera, fps: float, rng, jitter_frac=0.005, errors=True, correlation_s=0.0):
     mk = trial.markers
     pts = virtual_points(mk, trial.static)
     t = sample_times(*WINDOW_S, fps, rng)
@@ -93,7 +108,9 @@ def run_condition(trial, ref, cam: Camera, fps: float, rng, jitter_frac=0.005, e
     centre = np.nanmean(p3.reshape(-1, 3), axis=0)
     clean = cam.project(p3, centre)
     body_px = 1.8 / cam.m_per_px()
-    if errors:
+    if errors and correlation_s > 0:
+        noisy, conf = pose_model_errors(clean, rng, jitter_frac * body_px, correlation_frames=correlation_s * fps)
+    elif errors:
         noisy, conf = pose_model_errors(clean, rng, jitter_frac * body_px)
     else:
         noisy, conf = clean.copy(), np.ones(clean.shape[:2])
@@ -103,12 +120,13 @@ def run_condition(trial, ref, cam: Camera, fps: float, rng, jitter_frac=0.005, e
     ev = contacts_from_sagittal(sk)
     r = ref[(ref.ic_s > t[0] + 0.1) & (ref.to_s < t[-1] - 0.1)]
     m = match(r, ev.contacts)
+    n_det, n_extra = extras(ref, ev.contacts, t[0], t[-1])
     est_ang = angles_of(list(KEYPOINTS), sk.fu)
     true_ang = angles_of(list(KEYPOINTS), to_sagittal(clean, "right"))
     # the runner's own sagittal plane (orthographic, no perspective or yaw)
     lab = np.stack([p3[..., FORWARD], p3[..., UP]], axis=-1)
     lab_ang = angles_of(list(KEYPOINTS), lab)
-    return m, est_ang, true_ang, lab_ang, info
+    return m, est_ang, true_ang, lab_ang, info, (n_det, n_extra, sk, r)
 
 
 def rmse(a, b):
@@ -142,6 +160,29 @@ def visual3d_comparison(trial, ref, speed):
     return out
 
 
+def summary(errs: list, n_ref: int, n_det: int, n_extra: int, fps: float) -> str:
+    e = np.array(errs) * 1000
+    fr = 1000 / fps
+    return (
+        f"{len(errs)}/{n_ref} ({100 * len(errs) / n_ref:.1f}%) | {n_extra}/{n_det} | {np.mean(np.abs(e[:, 0])):.1f} ({np.mean(np.abs(e[:, 0])) / fr:.2f}) | "
+        f"{np.mean(e[:, 0]):+.1f} | {np.mean(np.abs(e[:, 1])):.1f} ({np.mean(np.abs(e[:, 1])) / fr:.2f}) | {np.mean(e[:, 1]):+.1f} | {np.mean(np.abs(e[:, 2])):.1f}"
+    )
+
+
+def events_only(kept: list, **kw) -> tuple[list, int]:
+    """Re-run the contact detector on stored (sagittal keypoints, reference) pairs."""
+    errs, n_ref = [], 0
+    for sk, r in kept:
+        m = match(r, contacts_from_sagittal(sk, **kw).contacts)
+        n_ref += len(m)
+        errs += [x for x in m if x is not None]
+    return errs, n_ref
+
+
+def without_knee(sk: SagittalKeypoints) -> SagittalKeypoints:
+    return replace(sk, names=[n.replace("knee", "knee_hidden") for n in sk.names])
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     rng = np.random.default_rng(20240501)
@@ -150,28 +191,78 @@ def main() -> None:
         cams = [Camera(5.0, 0.0), Camera(3.0, 10.0)]
     print("Video keypoint pipeline vs force plate and projected motion capture (SYNTHETIC cameras, real motion)")
     print(f"runner RBDS001, treadmill 2.5 and 3.5 m/s, {WINDOW_S[1] - WINDOW_S[0]:.0f} s each; cameras: {len(cams)} (distance, yaw)")
+    print(f"contacts: {video_events.METHODS[0]}")
     trials = {s: load(s) for s in ("25", "35")}
     print()
-    print("fps | contacts found | IC MAE ms (frames) | IC bias ms | TO MAE ms (frames) | TO bias ms | contact-time MAE ms | hip RMSE | knee RMSE | ankle RMSE (deg)")
+    print(
+        "fps | contacts found | extra contacts | IC MAE ms (frames) | IC bias ms | TO MAE ms (frames) | TO bias ms | contact-time MAE ms "
+        "| hip RMSE | knee RMSE | ankle RMSE (deg)"
+    )
     proj = {a: [] for a in ANGLES}
+    per_cam: dict[tuple[float, float], dict[float, list]] = {}
+    kept60: list = []
     for fps in (30.0, 60.0, 120.0):
-        errs, n_ref, ang_err = [], 0, {a: [] for a in ANGLES}
+        errs, n_ref, n_det, n_extra, ang_err = [], 0, 0, 0, {a: [] for a in ANGLES}
         for trial, ref in trials.values():
             for cam in cams:
-                m, est, true, lab, _ = run_condition(trial, ref, cam, fps, rng)
+                m, est, true, lab, _, (nd, nx, sk, r) = run_condition(trial, ref, cam, fps, rng)
                 n_ref += len(m)
-                errs += [x for x in m if x is not None]
+                n_det += nd
+                n_extra += nx
+                ok = [x for x in m if x is not None]
+                errs += ok
+                cell = per_cam.setdefault((cam.distance_m, cam.yaw_deg), {}).setdefault(fps, [0, []])
+                cell[0] += len(m)
+                cell[1] += ok
+                if fps == 60.0:
+                    kept60.append((sk, r))
                 for side in ("left", "right"):
                     for a in ANGLES:
                         ang_err[a].append(rmse(est[side][a], true[side][a]))
                         if fps == 60.0:
                             proj[a].append((cam.distance_m, cam.yaw_deg, rmse(true[side][a], lab[side][a])))
+        print(f"{fps:.0f} | {summary(errs, n_ref, n_det, n_extra, fps)} | " + " | ".join(f"{np.mean(ang_err[a]):.1f}" for a in ANGLES))
+    print()
+    print("per camera: contacts found at 60 fps; IC / TO MAE ms (bias) at 30, 60, 120 fps")
+    print("distance m | yaw deg | found | 30 fps | 60 fps | 120 fps")
+    for (d, y), by_fps in sorted(per_cam.items()):
+        cells = []
+        for fps in (30.0, 60.0, 120.0):
+            e = np.array(by_fps[fps][1]) * 1000
+            cells.append(f"{np.mean(np.abs(e[:, 0])):.1f} ({np.mean(e[:, 0]):+.1f}) / {np.mean(np.abs(e[:, 1])):.1f} ({np.mean(e[:, 1]):+.1f})")
+        print(f"{d:.0f} | {y:+.0f} | {len(by_fps[60.0][1])}/{by_fps[60.0][0]} | " + " | ".join(cells))
+    print()
+    print("keypoint errors at 60 fps (all cameras; jitter SD in % of body height, feet 1.5x; drops and swaps as above)")
+    print("jitter | px on the 432-px runner (feet) | contacts found | extra contacts | IC MAE ms (frames) | IC bias ms | TO MAE ms (frames) | TO bias ms | contact-time MAE ms")
+    rng2 = np.random.default_rng(20240502)
+    levels = [(0.0025, 0.0), (0.005, 0.0), (0.01, 0.0), (0.015, 0.0), (0.005, 0.1)] if not quick else [(0.01, 0.0)]
+    for jf, corr in levels:
+        errs, n_ref, n_det, n_extra = [], 0, 0, 0
+        for trial, ref in trials.values():
+            for cam in cams:
+                m, _, _, _, _, (nd, nx, _, _) = run_condition(trial, ref, cam, 60.0, rng2, jitter_frac=jf, correlation_s=corr)
+                n_ref += len(m)
+                n_det += nd
+                n_extra += nx
+                errs += [x for x in m if x is not None]
+        px = jf * 0.6 * 720
+        what = f"{100 * jf:.2f}%" + (f", wandering ({corr:.1f} s)" if corr else ", white")
+        print(f"{what} | {px:.1f} ({1.5 * px:.1f}) | {summary(errs, n_ref, n_det, n_extra, 60.0)}")
+    print()
+    print("constants at 60 fps (same keypoints as the main table): IC with other rest distances; TO from the toe keypoint instead of the knee")
+    print("variant | contacts found | IC MAE ms | IC bias ms | TO MAE ms | TO bias ms")
+    base = video_events.REST_DISTANCE_M
+    variants = [(f"rest distance {100 * d:.1f} cm", d, False) for d in (0.015, 0.02, 0.025, 0.03, 0.035)]
+    variants.append((f"toe-off from the toe leaving {100 * base:.1f} cm (no knee)", base, True))
+    for name, d, no_knee in variants:
+        video_events.REST_DISTANCE_M = d
+        try:
+            errs, n_ref = events_only([(without_knee(sk) if no_knee else sk, r) for sk, r in kept60])
+        finally:
+            video_events.REST_DISTANCE_M = base
         e = np.array(errs) * 1000
-        fr = 1000 / fps
         print(
-            f"{fps:.0f} | {len(errs)}/{n_ref} | {np.mean(np.abs(e[:, 0])):.1f} ({np.mean(np.abs(e[:, 0])) / fr:.2f}) | {np.mean(e[:, 0]):+.1f} | "
-            f"{np.mean(np.abs(e[:, 1])):.1f} ({np.mean(np.abs(e[:, 1])) / fr:.2f}) | {np.mean(e[:, 1]):+.1f} | {np.mean(np.abs(e[:, 2])):.1f} | "
-            + " | ".join(f"{np.mean(ang_err[a]):.1f}" for a in ANGLES)
+            f"{name} | {len(errs)}/{n_ref} | {np.mean(np.abs(e[:, 0])):.1f} | {np.mean(e[:, 0]):+.1f} | {np.mean(np.abs(e[:, 1])):.1f} | {np.mean(e[:, 1]):+.1f}"
         )
     print()
     print("2-D versus 3-D (noise-free): camera projection vs the runner's own sagittal plane, RMSE deg, 60 fps")

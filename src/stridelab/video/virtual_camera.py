@@ -110,13 +110,27 @@ def resample(points: dict[str, np.ndarray], t_src: np.ndarray, t: np.ndarray) ->
     return out
 
 
-def pose_model_errors(xy: np.ndarray, rng: np.random.Generator, jitter_px: float, drop_frac: float = 0.02, swap_frac: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
-    """SYNTHETIC pose-model errors on clean projected keypoints (see module docstring)."""
+def pose_model_errors(
+    xy: np.ndarray, rng: np.random.Generator, jitter_px: float, drop_frac: float = 0.02, swap_frac: float = 0.01, correlation_frames: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """SYNTHETIC pose-model errors on clean projected keypoints (see module docstring).
+
+    ``correlation_frames`` > 0 makes the jitter a slowly wandering error instead of white noise
+    (white noise filtered with a Gaussian of that SD in frames, rescaled to the same SD): a pose
+    model's error depends on the picture, which changes little from one frame to the next, and
+    such an error is not averaged away by smoothing."""
     n, k, _ = xy.shape
     out = xy.copy()
     feet = np.array([("heel" in nm or "toe" in nm or "ankle" in nm) for nm in KEYPOINTS])
     sd = np.where(feet, 1.5, 1.0) * jitter_px
-    out += rng.normal(size=out.shape) * sd[None, :, None]
+    noise = rng.normal(size=out.shape)
+    if correlation_frames > 0:
+        half = int(np.ceil(4 * correlation_frames))
+        kern = np.exp(-0.5 * (np.arange(-half, half + 1) / correlation_frames) ** 2)
+        kern /= np.sqrt(np.sum(kern**2))  # unit variance out
+        padded = np.pad(noise, ((half, half), (0, 0), (0, 0)), mode="wrap")
+        noise = np.apply_along_axis(lambda v: np.convolve(v, kern, mode="valid"), 0, padded)
+    out += noise * sd[None, :, None]
     conf = np.clip(rng.normal(0.85, 0.08, size=(n, k)), 0.35, 1.0)
     # dropped points: runs of 1-4 frames
     n_drop = int(drop_frac * n * k / 2.5)
