@@ -11,6 +11,7 @@ variability is a standard deviation. Features per angle ``a``:
 
 - ``a.pc1`` .. ``a.pcK``: functional PC scores of the mean-removed mean curve (``method="ramsay2005"``)
 - ``a.rom_deg``: range of motion over the stride (max - min of the mean curve)
+- ``a.peak_rel_deg``: the largest value above the stride's mean value (e.g. peak knee flexion in swing)
 - ``a.t_max_pct`` / ``a.t_min_pct``: time of the maximum / minimum (% of stride, parabolic
   refinement), as a signed circular deviation from the training runners' circular mean
 - ``a.stance_exc_deg`` (hip, knee, ankle sagittal): excursion from foot strike to the largest value
@@ -157,7 +158,7 @@ class FeatureExtractor:
         self.fpca_, self.t_ref_ = {}, {}
         for a in self.angles:
             c = data.curves[a]
-            self.fpca_[a] = FPCA(self.n_components).fit(c - c.mean(axis=1, keepdims=True))
+            self.fpca_[a] = FPCA(self.n_components).fit(c - c[:, : N_POINTS - 1].mean(axis=1, keepdims=True))
             self.t_ref_[f"{a}.t_max_pct"] = _circ_mean_pct(_peak_time_pct(c, True))
             self.t_ref_[f"{a}.t_min_pct"] = _circ_mean_pct(_peak_time_pct(c, False))
         self.names_ = self._names()
@@ -167,7 +168,7 @@ class FeatureExtractor:
         names = []
         for a in self.angles:
             names += [f"{a}.pc{k + 1}" for k in range(self.n_components)]
-            names += [f"{a}.rom_deg", f"{a}.t_max_pct", f"{a}.t_min_pct"]
+            names += [f"{a}.rom_deg", f"{a}.peak_rel_deg", f"{a}.t_max_pct", f"{a}.t_min_pct"]
             if a in SAGITTAL_ANGLES:
                 names.append(f"{a}.stance_exc_deg")
             names.append(f"{a}.sd_deg")
@@ -178,8 +179,9 @@ class FeatureExtractor:
         cols: list[np.ndarray] = []
         for a in self.angles:
             c = data.curves[a]
-            cols += list(self.fpca_[a].transform(c - c.mean(axis=1, keepdims=True)).T)
+            cols += list(self.fpca_[a].transform(c - c[:, : N_POINTS - 1].mean(axis=1, keepdims=True)).T)
             cols.append(c.max(axis=1) - c.min(axis=1))
+            cols.append(c.max(axis=1) - c[:, : N_POINTS - 1].mean(axis=1))
             cols.append(_circ_dev(_peak_time_pct(c, True), self.t_ref_[f"{a}.t_max_pct"]))
             cols.append(_circ_dev(_peak_time_pct(c, False), self.t_ref_[f"{a}.t_min_pct"]))
             if a in SAGITTAL_ANGLES:

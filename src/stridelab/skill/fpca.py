@@ -32,12 +32,16 @@ class FPCA:
             raise ValueError("fPCA needs at least two complete curves (n_curves, n_points)")
         self.mean_ = x.mean(axis=0)
         xc = x - self.mean_
-        _, s, vt = np.linalg.svd(xc, full_matrices=False)
-        k = min(self.n_components, vt.shape[0])
-        comps = vt[:k].copy()
+        # eigen-decomposition of the (n_points x n_points) cross-product: same components as the
+        # SVD of the centred curves, and fast whatever the number of curves
+        w, v = np.linalg.eigh(xc.T @ xc)
+        order = np.argsort(w)[::-1]
+        w, v = np.clip(w[order], 0, None), v[:, order]
+        k = min(self.n_components, x.shape[0] - 1, x.shape[1])
+        comps = v[:, :k].T.copy()
         flip = np.sign(comps[np.arange(k), np.abs(comps).argmax(axis=1)])
         comps *= flip[:, None]
-        var = s**2 / (x.shape[0] - 1)
+        var = w / (x.shape[0] - 1)
         self.components_ = comps
         self.variance_ = var[:k]
         total = var.sum()

@@ -17,7 +17,7 @@ import numpy as np
 
 from stridelab.skill.angles import group_of
 from stridelab.skill.features import FeatureExtractor, RunnerData
-from stridelab.skill.sgl import lambda_grid, lambda_max, sgl_solve
+from stridelab.skill.sgl import lambda_max, sgl_solve_batch
 
 
 @dataclass
@@ -120,6 +120,73 @@ def kfold(n: int, k: int, rng: np.random.Generator) -> list[np.ndarray]:
     return [np.sort(f) for f in np.array_split(rng.permutation(n), k)]
 
 
+def fit_pipelines(
+    data: RunnerData,
+    y: np.ndarray,
+    train: np.ndarray,
+    cfg: LearnConfig,
+    test: np.ndarray | None = None,
+    cache: DesignCache | None = None,
+    rng: np.random.Generator | None = None,
+) -> list[Pipeline]:
+    """Fit on ``train`` rows for each target row of ``y`` (m, n) (e.g. the target and its permutations).
+
+    Lambda: inner runner-wise K-fold CV on the training rows (each inner fold with its own design),
+    searched down a geometric grid from lambda_max with early stopping after ``patience`` steps
+    without improvement; then the model is refitted on all training rows at that lambda.
+    """
+    cache = cache or DesignCache()
+    rng = rng or np.random.default_rng(cfg.seed)
+    test = np.zeros(0, dtype=int) if test is None else test
+    y2 = np.atleast_2d(np.asarray(y, float))
+    m = y2.shape[0]
+    full = cache.get(data, train, test, cfg)
+    gidx, groups = group_index(full.extractor.names_, cfg)
+    ytr = y2[:, train]
+    ym = ytr.mean(axis=1)
+    c_full = (ytr - ym[:, None]) @ full.x_train / len(train)
+    lmax = np.array([max(lambda_max(c_full[i], gidx, cfg.alpha), 1e-12) for i in range(m)])
+    grids = lmax[:, None] * np.geomspace(1.0, cfg.min_ratio, cfg.n_lambdas)[None, :]
+    designs, c_in, means, yval = [], [], [], []
+    for f in kfold(len(train), cfg.inner_folds, rng):
+        tr_in = np.setdiff1d(np.arange(len(train)), f)
+        d = cache.get(data, train[tr_in], train[f], cfg)
+        yi = y2[:, train[tr_in]]
+        mi = yi.mean(axis=1)
+        designs.append(d)
+        c_in.append((yi - mi[:, None]) @ d.x_train / len(tr_in))
+        means.append(mi)
+        yval.append(y2[:, train[f]])
+    grams = np.stack([d.gram for d in designs])
+    lips = np.array([d.lipschitz for d in designs])
+    cb = np.stack(c_in, axis=1)  # (m, F, p)
+    betas = np.zeros_like(cb)
+    mse = np.full((m, cfg.n_lambdas), np.nan)
+    best = np.zeros(m, dtype=int)
+    since = np.zeros(m, dtype=int)
+    active = np.ones(m, dtype=bool)
+    for i in range(cfg.n_lambdas):
+        betas = sgl_solve_batch(grams, cb, gidx, grids[:, i], cfg.alpha, betas, lips)
+        err = np.zeros(m)
+        for f, d in enumerate(designs):
+            pred = means[f][:, None] + betas[:, f, :] @ d.x_test.T
+            err += np.sum((yval[f] - pred) ** 2, axis=1)
+        mse[:, i] = np.where(active, err / len(train), np.nan)
+        improved = active & ((i == 0) | (err / len(train) < mse[np.arange(m), best] - 1e-12))
+        best[improved] = i
+        since[improved] = 0
+        since[active & ~improved] += 1
+        active &= since < cfg.patience  # early stopping along the lambda path
+        if not active.any():
+            break
+    coef = np.zeros((m, full.gram.shape[0]))
+    b = np.zeros((m, 1, full.gram.shape[0]))
+    for i in range(int(best.max()) + 1):
+        b = sgl_solve_batch(full.gram[None], c_full[:, None, :], gidx, grids[:, i], cfg.alpha, b, np.array([full.lipschitz]))
+        coef[best == i] = b[best == i, 0]
+    return [Pipeline(full, coef[k], float(ym[k]), float(grids[k, best[k]]), groups, gidx, mse[k]) for k in range(m)]
+
+
 def fit_pipeline(
     data: RunnerData,
     y: np.ndarray,
@@ -129,42 +196,8 @@ def fit_pipeline(
     cache: DesignCache | None = None,
     rng: np.random.Generator | None = None,
 ) -> Pipeline:
-    """Fit on ``train`` rows: lambda by inner runner-wise CV with early stopping, then refit."""
-    cache = cache or DesignCache()
-    rng = rng or np.random.default_rng(cfg.seed)
-    test = np.zeros(0, dtype=int) if test is None else test
-    full = cache.get(data, train, test, cfg)
-    gidx, groups = group_index(full.extractor.names_, cfg)
-    ytr = y[train]
-    ym = float(ytr.mean())
-    c_full = full.x_train.T @ (ytr - ym) / len(train)
-    lams = lambda_grid(max(lambda_max(c_full, gidx, cfg.alpha), 1e-12), cfg.n_lambdas, cfg.min_ratio)
-    inner = []
-    for f in kfold(len(train), cfg.inner_folds, rng):
-        tr_in = np.setdiff1d(np.arange(len(train)), f)
-        d = cache.get(data, train[tr_in], train[f], cfg)
-        yi = y[train[tr_in]]
-        mi = float(yi.mean())
-        inner.append((d, d.x_train.T @ (yi - mi) / len(tr_in), mi, y[train[f]]))
-    betas = [np.zeros(full.gram.shape[0]) for _ in inner]
-    mse = np.full(len(lams), np.nan)
-    best, since = 0, 0
-    for i, lam in enumerate(lams):
-        err = 0.0
-        for j, (d, c, mi, yv) in enumerate(inner):
-            betas[j] = sgl_solve(d.gram, c, gidx, float(lam), cfg.alpha, betas[j], lipschitz=d.lipschitz)
-            err += float(np.sum((yv - (mi + d.x_test @ betas[j])) ** 2))
-        mse[i] = err / len(train)
-        if mse[i] < mse[best] - 1e-12 or i == 0:
-            best, since = i, 0
-        else:
-            since += 1
-            if since >= cfg.patience:  # early stopping along the lambda path
-                break
-    b = np.zeros(full.gram.shape[0])
-    for lam in lams[: best + 1]:
-        b = sgl_solve(full.gram, c_full, gidx, float(lam), cfg.alpha, b, lipschitz=full.lipschitz)
-    return Pipeline(full, b, ym, float(lams[best]), groups, gidx, mse)
+    """:func:`fit_pipelines` for one target (n,)."""
+    return fit_pipelines(data, np.asarray(y, float)[None, :], train, cfg, test, cache, rng)[0]
 
 
 def pearson_r(a: np.ndarray, b: np.ndarray) -> float:
@@ -190,6 +223,51 @@ class CVResult:
         return float(np.mean(self.r_per_repeat))
 
 
+def cross_validate_many(
+    data: RunnerData,
+    y: np.ndarray,
+    cfg: LearnConfig,
+    n_folds: int = 5,
+    n_repeats: int = 1,
+    rows: np.ndarray | None = None,
+    cache: DesignCache | None = None,
+    seed: int | None = None,
+    train_fraction: float = 1.0,
+) -> list[CVResult]:
+    """Runner-wise K-fold CV (repeated) of each target row of ``y`` (m, n), all on the same folds.
+
+    Everything is refitted inside each training fold. ``rows`` restricts to a subset (a development
+    set); ``train_fraction`` < 1 trains on a random part of each training fold (learning curve).
+    Folds depend on ``seed`` only, so permutations share them (and the cached designs).
+    """
+    y2 = np.atleast_2d(np.asarray(y, float))
+    m = y2.shape[0]
+    rows = np.arange(y2.shape[1]) if rows is None else np.asarray(rows)
+    cache = cache or DesignCache()
+    rng = np.random.default_rng(cfg.seed if seed is None else seed)
+    preds = np.full((m, n_repeats, len(rows)), np.nan)
+    selected: list[list[list[str]]] = [[] for _ in range(m)]
+    k = 0
+    for rep in range(n_repeats):
+        for f in kfold(len(rows), n_folds, rng):
+            tr = np.setdiff1d(np.arange(len(rows)), f)
+            if train_fraction < 1.0:
+                size = max(cfg.inner_folds + 2, int(round(train_fraction * len(tr))))
+                tr = np.sort(rng.choice(tr, size=min(size, len(tr)), replace=False))
+            pipes = fit_pipelines(data, y2, rows[tr], cfg, test=rows[f], cache=cache, rng=np.random.default_rng(1000 + k))
+            k += 1
+            for i, p in enumerate(pipes):
+                preds[i, rep, f] = p.predict_test()
+                selected[i].append(p.selected_groups())
+    out = []
+    for i in range(m):
+        yr = y2[i, rows]
+        r = np.array([pearson_r(preds[i, j], yr) for j in range(n_repeats)])
+        rmse = float(np.sqrt(np.mean((preds[i] - yr[None, :]) ** 2)))
+        out.append(CVResult(preds[i], r, rmse, selected[i]))
+    return out
+
+
 def cross_validate(
     data: RunnerData,
     y: np.ndarray,
@@ -201,27 +279,5 @@ def cross_validate(
     seed: int | None = None,
     train_fraction: float = 1.0,
 ) -> CVResult:
-    """Runner-wise K-fold CV (repeated); everything is refitted inside each training fold.
-
-    ``rows`` restricts to a subset (a development set); ``train_fraction`` < 1 trains on a random
-    part of each training fold (learning curve). Folds depend on ``seed`` only, so permutation
-    tests reuse them (and the cached designs).
-    """
-    rows = np.arange(len(y)) if rows is None else np.asarray(rows)
-    cache = cache or DesignCache()
-    rng = np.random.default_rng(cfg.seed if seed is None else seed)
-    preds = np.full((n_repeats, len(rows)), np.nan)
-    selected: list[list[str]] = []
-    for rep in range(n_repeats):
-        for f in kfold(len(rows), n_folds, rng):
-            tr = np.setdiff1d(np.arange(len(rows)), f)
-            if train_fraction < 1.0:
-                k = max(cfg.inner_folds + 2, int(round(train_fraction * len(tr))))
-                tr = np.sort(rng.choice(tr, size=min(k, len(tr)), replace=False))
-            p = fit_pipeline(data, y, rows[tr], cfg, test=rows[f], cache=cache, rng=np.random.default_rng(rep * 1000 + len(selected)))
-            preds[rep, f] = p.predict_test()
-            selected.append(p.selected_groups())
-    yr = y[rows]
-    r = np.array([pearson_r(preds[i], yr) for i in range(n_repeats)])
-    rmse = float(np.sqrt(np.mean((preds - yr[None, :]) ** 2)))
-    return CVResult(preds, r, rmse, selected)
+    """:func:`cross_validate_many` for one target (n,)."""
+    return cross_validate_many(data, np.asarray(y, float)[None, :], cfg, n_folds, n_repeats, rows, cache, seed, train_fraction)[0]
