@@ -53,7 +53,7 @@ class FitOptions:
     n_permutations: int = 99
     n_pairs: int = 25
     pi_thr: float = 0.75
-    ev: float = 2.0
+    ev: float = 4.0
     n_boot: int = 200
     test_fraction: float | None = None
     learning_fractions: tuple[float, ...] = (0.3, 0.5, 0.75)
