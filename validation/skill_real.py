@@ -89,7 +89,8 @@ def main() -> None:
         print(f"   SGL groups selected on all runners: {c['method']['selected_groups'] or 'none'}")
         st = c["stability_selection"]
         print("   stability selection probabilities: " + ", ".join(f"{g} {p:.2f}" for g, p in st["groups"].items())
-              + f"; stable: {st['stable_groups'] or 'none'} (E[V] <= {st['ev_bound']:.1f} features)")
+              + f"; stable: {st['stable_groups'] or 'none'} (E[V] <= {st['ev_bound']:.1f} features)"
+              + (f"; {st['note']}" if st.get("note") else ""))
         print(f"   data-found groups vs given groups: ARI = {c['data_groups']['adjusted_rand_index']:.2f} over "
               f"{len(c['data_groups']['clusters'])} discriminative features")
         print("   within-session split-half reliability (odd vs even strides):")

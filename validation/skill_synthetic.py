@@ -7,7 +7,9 @@ technique effects planted in curve space (knee swing flexion, ankle timing); the
 fitted on each, and we count how often the planted groups are recovered (stable in stability
 selection) and how often a group without a planted effect is selected, and compare the
 cross-validated r with the best achievable r for the planted noise (oracle: the best linear
-predictor from the full observed mean curves, fitted on 20,000 fresh synthetic runners).
+predictor from the full observed mean curves, fitted on 20,000 fresh synthetic runners), and
+with the ceiling of the model's own features (least squares on the same features, 3,000 + 3,000
+fresh synthetic runners): the gap between the two ceilings is what the features cannot see.
 
     .venv/bin/python validation/skill_synthetic.py            # 20 fits per size
     .venv/bin/python validation/skill_synthetic.py --fits 5   # quicker
@@ -48,6 +50,20 @@ def one_fit(gen: SyntheticGenerator, n: int, seed: int, effects: PlantedEffects,
     return {"r": cv.r, "stable": st.stable_groups, "prob": st.groups, "planted": truth["planted_groups"]}
 
 
+def feature_ceiling(gen: SyntheticGenerator, effects: PlantedEffects, n: int = 3000) -> float:
+    """r of least squares on the model's features, fitted on n and tested on n fresh SYNTHETIC runners."""
+    from stridelab.skill.features import FeatureExtractor
+
+    pop, _ = gen.sample(2 * n, effects, seed=777)
+    d = runner_data(pop, ANGLES)
+    y = pop.target("pace")
+    ex = FeatureExtractor(ANGLES).fit(d.take(np.arange(n)))
+    x = ex.transform(d)
+    a = np.c_[np.ones(2 * n), (x - x[:n].mean(0)) / x[:n].std(0)]
+    coef, *_ = np.linalg.lstsq(a[:n], y[:n], rcond=None)
+    return float(np.corrcoef(a[n:] @ coef, y[n:])[0, 1])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--fits", type=int, default=20)
@@ -67,8 +83,10 @@ def main() -> None:
         for coupling in args.coupling:
             gen = SyntheticGenerator(coupling=coupling).fit(real, ANGLES)
             ceiling = gen.oracle_r(effects, n=20000)
-            print(f"\ncoupling={coupling}: best achievable r (oracle, 20,000 runners) = {ceiling:.3f}")
-            print(f"{'runners':>8} {'fits':>5} {'CV r':>7} {'gap':>6} " + " ".join(f"{g[:14]:>15}" for g in GROUPS) + "   s/fit")
+            fc = feature_ceiling(gen, effects)
+            print(f"\ncoupling={coupling}: best achievable r (oracle, 20,000 runners) = {ceiling:.3f}; "
+                  f"ceiling of the model's features = {fc:.3f}")
+            print(f"{'runners':>8} {'fits':>5} {'CV r':>7} {'gap':>6} {'gap f.':>6} " + " ".join(f"{g[:14]:>15}" for g in GROUPS) + "   s/fit")
             for n in args.sizes:
                 t0 = time.perf_counter()
                 res = [one_fit(gen, n, 1000 * n + k, effects, opts) for k in range(args.fits)]
@@ -77,7 +95,7 @@ def main() -> None:
                 rates = {g: np.mean([g in x["stable"] for x in res]) for g in GROUPS}  # type: ignore[operator]
                 tag = {g: ("planted" if g in res[0]["planted"] else "null") for g in GROUPS}  # type: ignore[operator]
                 cells = " ".join(f"{rates[g] * 100:5.0f}% {tag[g]:>8}" for g in GROUPS)
-                print(f"{n:>8} {args.fits:>5} {r:7.3f} {ceiling - r:6.3f} {cells}   {dt:.1f}")
+                print(f"{n:>8} {args.fits:>5} {r:7.3f} {ceiling - r:6.3f} {fc - r:6.3f} {cells}   {dt:.1f}")
 
 
 if __name__ == "__main__":

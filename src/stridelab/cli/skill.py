@@ -24,6 +24,7 @@ def fit(
     target: Annotated[str, typer.Option("--target", help="pace (min/km) or level.")] = "pace",
     riegel_km: Annotated[float | None, typer.Option("--riegel-km", help="Compare paces as the equivalent pace over this distance (Riegel 1981).")] = None,
     permutations: Annotated[int, typer.Option("--permutations", help="Permutations for the test against chance.")] = 99,
+    repeats: Annotated[int | None, typer.Option("--repeats", help="Repeats of the K-fold CV (default: 10 below 100 runners, else 1).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (folds, permutations, bootstrap).")] = 0,
     name: Annotated[str | None, typer.Option("--name", help="Model name for the model card.")] = None,
 ) -> None:
@@ -32,6 +33,8 @@ def fit(
         raise UsageError("--target must be pace or level")
     if permutations < 0:
         raise UsageError("--permutations must be >= 0")
+    if repeats is not None and repeats < 1:
+        raise UsageError("--repeats must be >= 1")
     if riegel_km is not None and not riegel_km > 0:
         raise UsageError("--riegel-km must be positive")
     existing(population, "population folder")
@@ -40,7 +43,7 @@ def fit(
     from stridelab.skill.trials import load_population
 
     pop = load_population(population, performance)
-    model = fit_model(pop, FitOptions(target=target, riegel_km=riegel_km, n_permutations=permutations, seed=seed, name=name))
+    model = fit_model(pop, FitOptions(target=target, riegel_km=riegel_km, n_permutations=permutations, n_repeats=repeats, seed=seed, name=name))
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
     v = model.card["validation"]

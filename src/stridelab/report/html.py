@@ -17,6 +17,7 @@ SECTIONS: list[str] = [
     "stridelab.report.sections.timeline:build",
     "stridelab.report.sections.forces:build",
     "stridelab.report.sections.variability:build",
+    "stridelab.report.sections.skill:build",
     "stridelab.report.sections.quality:build",
 ]
 

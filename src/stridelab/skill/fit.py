@@ -152,6 +152,11 @@ def _fit(pop: Population, opts: FitOptions) -> SkillModel:
     final = fit_pipeline(data, y, np.arange(n), cfg, cache=cache)
     ref_pred = final.intercept_ + final.design.x_train @ final.coef_  # same scale as a new runner's
     stab = stability_selection(data, y, cfg, n_pairs=opts.n_pairs, pi_thr=opts.pi_thr, ev=opts.ev, seed=opts.seed, cache=cache)
+    stab_note = None
+    if p_perm is not None and p_perm >= 0.05 and stab.stable_groups:
+        # no association beyond chance: groups above the threshold are not evidence of anything
+        stab_note = f"groups above the threshold ({', '.join(stab.stable_groups)}) not reported: permutation p = {p_perm:.2f}"
+        stab.stable_groups = []
     names = final.names
     xs = final.design.x_train
     disc = discriminative_features(names, xs, y, stab.features)
@@ -195,7 +200,7 @@ def _fit(pop: Population, opts: FitOptions) -> SkillModel:
         better_ranges=ranges,
     )
     model.reliability = _reliability(model, fitpop)
-    model.card = _card(model, pop, fitpop, opts, qrep.to_dict(), notes, cv, r_ci, p_perm, null, curve, test_block, final, stab, found, repeats, len(dev))
+    model.card = _card(model, pop, fitpop, opts, qrep.to_dict(), notes, cv, r_ci, p_perm, null, curve, test_block, final, stab, found, repeats, len(dev), stab_note)
     return model
 
 
@@ -221,7 +226,8 @@ def _reliability(model: SkillModel, pop: Population) -> dict[str, dict[str, floa
 
 def _card(model: SkillModel, pop: Population, fitpop: Population, opts: FitOptions, quality: dict[str, Any], notes: list[str],
           cv: Any, r_ci: list[float], p_perm: float | None, null: np.ndarray, curve: list[dict[str, Any]],
-          test_block: dict[str, Any] | None, final: Any, stab: Any, found: dict[str, str], repeats: int, n_dev: int) -> dict[str, Any]:
+          test_block: dict[str, Any] | None, final: Any, stab: Any, found: dict[str, str], repeats: int, n_dev: int,
+          stab_note: str | None) -> dict[str, Any]:
     desc = fitpop.describe()
     caveats = [
         "Associations, not causes: the data are cross-sectional.",
@@ -263,7 +269,7 @@ def _card(model: SkillModel, pop: Population, fitpop: Population, opts: FitOptio
             "learning_curve": curve,
             "test": test_block,
         },
-        "stability_selection": stab.to_dict(),
+        "stability_selection": {**stab.to_dict(), "note": stab_note},
         "data_groups": {"clusters": found, "adjusted_rand_index": group_agreement(found) if found else None},
         "reliability": model.reliability,
         "caveats": caveats,

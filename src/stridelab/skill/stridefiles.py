@@ -52,6 +52,9 @@ EXCLUDED: dict[str, str] = {
     "stride with either sign; stance agrees with -Y, swing does not)",
 }
 
+SYNTHETIC_MARKER = "SYNTHETIC.txt"
+"""A folder holding this file is a synthetic population (written by :func:`write_stride_folder`)."""
+
 SIDE = "right"
 """The side is not recorded in the files; the right side fits the reference best (see module doc)."""
 
@@ -114,8 +117,11 @@ def load_stride_folder(folder: str | Path, performance: str | Path | None = None
         raise InvalidInputError(f"no readable stride file in {folder}")
     curves = {info[k]["_id"]: {a: {SIDE: np.stack(v)} for a, v in per.items()} for k, per in strides.items()}
     metadata = {info[k]["_id"]: {kk: vv for kk, vv in info[k].items() if kk != "_id"} for k in strides}
+    synthetic = (folder / SYNTHETIC_MARKER).is_file()
+    if synthetic:
+        notes.insert(0, "SYNTHETIC population: " + (folder / SYNTHETIC_MARKER).read_text(encoding="utf-8", errors="replace").strip()[:300])
     return Population.from_curves(
-        curves, metadata, name=name or folder.name, synthetic=False, source=str(folder), notes=notes
+        curves, metadata, name=name or folder.name, synthetic=synthetic, source=str(folder), notes=notes
     )
 
 
@@ -182,7 +188,7 @@ def _subject_info(row: pd.Series, subj: int, perf: pd.DataFrame | None) -> dict[
         p = p.iloc[0]
     if "rbds_subject" in p.index and _num(p["rbds_subject"]) is not None:
         d["_id"] = f"RBDS{int(float(p['rbds_subject'])):03d}"
-    elif "runner" in p.index:
+    elif "runner" in p.index and str(p["runner"]) not in ("", "nan"):
         d["_id"] = str(p["runner"])
     d["sex"] = p.get("gender", p.get("sex"))
     d["level"] = p.get("level")
@@ -199,3 +205,39 @@ def _subject_info(row: pd.Series, subj: int, perf: pd.DataFrame | None) -> dict[
         if k in p.index:
             d[k] = p[k] if not isinstance(p[k], np.generic) else p[k].item()
     return d
+
+
+def write_stride_folder(pop: Population, folder: str | Path, side: str = SIDE) -> Path:
+    """Write a population in the stride-file layout (inverse harmonisation), e.g. a SYNTHETIC one.
+
+    Writes ``g01sSSStTT.txt`` stride files (columns of :data:`HARMONISATION` that the runners have),
+    ``metadata.tsv`` and ``runners.tsv`` (runner id, sex, level, pace, race distance). Subject
+    numbers follow the population's order.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    inverse = {angle: (col, fac) for col, (angle, fac) in HARMONISATION.items()}
+    meta_rows, runner_rows = [], []
+    for s, r in enumerate(pop.runners, start=1):
+        angles = [a for a in r.curves if a in inverse and side in r.curves[a]]
+        n = min(r.curves[a][side].shape[0] for a in angles)
+        for t in range(n):
+            name = f"g01s{s:02d}t{t + 1:02d}.txt"
+            cols = {"Time": np.arange(N_POINTS)}
+            for a in angles:
+                col, fac = inverse[a]
+                cols[col] = r.curves[a][side][t] / fac
+            pd.DataFrame(cols).to_csv(folder / name, sep="\t", index=False, float_format="%.6f")
+            meta_rows.append({
+                "Group": pop.name, "Subject": s, "Trial": t + 1, "Filename": name, "Speed": r.speed_mps, "Age": r.age_y,
+                "Height": None if r.height_m is None else r.height_m * 100.0, "Mass": r.mass_kg,
+            })
+        runner_rows.append({
+            "stride_subject": s, "runner": r.id, "gender": r.sex, "level": r.level,
+            "pace_min_per_km": r.pace_min_per_km, "race_distance_km": r.race_distance_km,
+        })
+    pd.DataFrame(meta_rows).to_csv(folder / "metadata.tsv", sep="\t")
+    if pop.synthetic:
+        (folder / SYNTHETIC_MARKER).write_text("\n".join(["SYNTHETIC data, not real runners.", *pop.notes]) + "\n", encoding="utf-8")
+    pd.DataFrame(runner_rows).to_csv(folder / "runners.tsv", sep="\t", index=False)
+    return folder

@@ -142,3 +142,21 @@ def load_population(path: str | Path, performance: str | Path | None = None, str
     if performance is not None:
         raise InvalidInputError("--performance applies to stride-file folders; put performance in the trial folder's runners.tsv")
     return load_trial_folder(p, stride_curves)
+
+
+def score_analysis(analysis: Analysis, model_path: str | Path | None = None, stride_curves: StrideCurvesFn | None = None) -> dict[str, Any]:
+    """Score one analysed trial and attach the result as ``analysis.sections["skill"]``.
+
+    The report then shows the skill section (:mod:`stridelab.report.sections.skill`). Needs the
+    stride-curves function (see the module doc).
+    """
+    from stridelab.skill.model import load_model
+    from stridelab.skill.score import model_summary, score_population
+
+    model = load_model(model_path)
+    curves, meta = curves_from_analysis(analysis, stride_curves)
+    rid = analysis.trial.subject.id or Path(analysis.trial.provenance.path or "trial").stem
+    pop = Population.from_curves({rid: curves}, {rid: meta}, name=str(rid))
+    doc = {"model": {**model_summary(model), "bands": model.bands}, "runners": score_population(model, pop)}
+    analysis.sections["skill"] = doc
+    return doc
