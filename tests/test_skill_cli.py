@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from _skill_toy import toy_population
 
+from _skill_toy import toy_population
 from stridelab.cli.main import main
 from stridelab.skill.stridefiles import load_stride_folder, write_stride_folder
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _skill_toy import toy_source
 
+from _skill_toy import toy_source
 from stridelab.skill.features import FeatureExtractor, runner_data
 from stridelab.skill.fpca import FPCA
 from stridelab.skill.population import Population

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _skill_toy import toy_population
 
+from _skill_toy import toy_population
 from stridelab.skill import learn
 from stridelab.skill.features import FeatureExtractor, runner_data
-from stridelab.skill.learn import DesignCache, LearnConfig, cross_validate, fit_pipeline, pearson_r
+from stridelab.skill.learn import DesignCache, LearnConfig, cross_validate
 from stridelab.skill.sgl import _prox, lambda_max, sgl_solve
 from stridelab.skill.stability import stability_selection
 

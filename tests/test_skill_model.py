@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _skill_toy import toy_population
 
+from _skill_toy import toy_population
 from stridelab.errors import InvalidInputError
 from stridelab.skill.fit import FitOptions, fit_model
 from stridelab.skill.groups import adjusted_rand_index

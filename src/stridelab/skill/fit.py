@@ -27,7 +27,14 @@ from stridelab.skill.angles import GROUPS, KINEMATICS_ANGLES, N_POINTS
 from stridelab.skill.features import available_rhythm, runner_data
 from stridelab.skill.groupmodels import fit_group_model
 from stridelab.skill.groups import data_groups, discriminative_features, group_agreement
-from stridelab.skill.learn import DesignCache, LearnConfig, cross_validate, cross_validate_many, fit_pipeline, pearson_r
+from stridelab.skill.learn import (
+    DesignCache,
+    LearnConfig,
+    cross_validate,
+    cross_validate_many,
+    fit_pipeline,
+    pearson_r,
+)
 from stridelab.skill.model import SkillModel
 from stridelab.skill.population import Population
 from stridelab.skill.quality import check_population

@@ -168,9 +168,9 @@ def fit_pipelines(
     for i in range(cfg.n_lambdas):
         betas = sgl_solve_batch(grams, cb, gidx, grids[:, i], cfg.alpha, betas, lips)
         err = np.zeros(m)
-        for f, d in enumerate(designs):
-            pred = means[f][:, None] + betas[:, f, :] @ d.x_test.T
-            err += np.sum((yval[f] - pred) ** 2, axis=1)
+        for k, d in enumerate(designs):
+            pred = means[k][:, None] + betas[:, k, :] @ d.x_test.T
+            err += np.sum((yval[k] - pred) ** 2, axis=1)
         mse[:, i] = np.where(active, err / len(train), np.nan)
         improved = active & ((i == 0) | (err / len(train) < mse[np.arange(m), best] - 1e-12))
         best[improved] = i

@@ -181,7 +181,7 @@ class Population:
                     a = _as_strides(arr, f"runner {rid} {angle} {side}")
                     if a is not None:
                         cv.setdefault(angle, {})[side] = a
-            md = dict(metadata.get(str(rid), metadata.get(rid, {})) or {})  # type: ignore[call-overload]
+            md = dict(metadata.get(str(rid), metadata.get(rid, {})) or {})
             kw: dict[str, Any] = {}
             for f in RUNNER_FIELDS:
                 v = md.pop(f, None)

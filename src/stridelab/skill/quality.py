@@ -118,13 +118,17 @@ def _flag_runners(pop: Population, rep: QualityReport) -> None:
         return
     dist = np.zeros(len(pop))
     for a in pop.angles():
-        m = []
+        rows = []
         for r in pop.runners:
             s = r.strides(a, "right")
             s = r.strides(a, "left") if s is None else s
+            if s is None:
+                continue
             c = s.mean(axis=0)
-            m.append(c - c.mean())
-        m = np.array(m)
+            rows.append(c - c.mean())
+        if len(rows) != len(pop):
+            continue
+        m = np.array(rows)
         d = np.sqrt(np.mean((m - np.median(m, axis=0)) ** 2, axis=1))
         dist += d / max(np.median(d), 1e-9)
     for i in np.flatnonzero(_mod_z(dist) > MOD_Z):

@@ -51,7 +51,7 @@ def resolve_stride_curves(fn: StrideCurvesFn | None = None) -> StrideCurvesFn:
             "does not provide yet; score a population folder with --population instead"
         )
     mod, name = STRIDE_CURVES.split(":")
-    return getattr(importlib.import_module(mod), name)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(mod), name)
 
 
 def curves_from_analysis(analysis: Analysis, stride_curves: StrideCurvesFn | None = None) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, Any]]:
