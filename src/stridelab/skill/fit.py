@@ -182,10 +182,11 @@ def _fit(pop: Population, opts: FitOptions) -> SkillModel:
     ranges = {}
     for j, f in enumerate(names):
         v = x_raw[better, j]
+        lo, hi = float(np.quantile(v, 0.1)), float(np.quantile(v, 0.9))
         ref = final.design.extractor.t_ref_.get(f)
-        if ref is not None:
-            v = (ref + v) % 100.0
-        ranges[f] = [float(np.quantile(v, 0.1)), float(np.quantile(v, 0.9))]
+        if ref is not None:  # timings: quantiles of the circular deviation, shown as % of stride
+            lo, hi = (ref + lo) % 100.0, (ref + hi) % 100.0
+        ranges[f] = [lo, hi]
 
     model = SkillModel(
         target=opts.target,

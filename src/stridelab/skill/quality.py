@@ -2,7 +2,11 @@
 
 - Gaps: a stride with a run of at most ``max_gap`` missing samples inside it is filled by linear
   interpolation; longer gaps or gaps at the ends drop the stride.
-- Implausible strides: any |angle| > 180 deg, or a sagittal angle that barely moves (range < 2 deg).
+- Implausible strides: any |angle| > 180 deg, a jump of more than 20 deg between consecutive samples
+  (1 % of the stride, about 7 ms at running cadences: > 2,500 deg/s, beyond any joint angular
+  velocity of running, about 1,000 deg/s at the knee in swing; such jumps are marker swaps or
+  Cardan-angle flips: 8 % of the real strides of ``rbds_strides`` have them at the hip), or a
+  sagittal angle that barely moves (range < 2 deg).
 - Outlier strides (``method="iglewicz1993"``): per runner and angle, the RMS distance d of each
   stride from the runner's median curve; a stride whose modified z-score of log d
   (0.6745 (x - median x) / MAD; the log makes the right-skewed distances about symmetric) exceeds
@@ -25,6 +29,7 @@ from stridelab.skill.angles import SAGITTAL_ANGLES
 from stridelab.skill.population import Curves, Population
 
 MOD_Z = 3.5
+MAX_STEP_DEG = 20.0
 
 
 @dataclass
@@ -88,6 +93,7 @@ def check_population(pop: Population, max_gap: int = 5, min_strides: int = 5) ->
                 rep.strides_dropped_gap += int((keep & ~ok).sum())
                 keep &= ok
                 implaus = (np.abs(np.nan_to_num(f)) > 180).any(axis=1)
+                implaus |= (np.abs(np.diff(np.nan_to_num(f), axis=1)) > MAX_STEP_DEG).any(axis=1)
                 if a in SAGITTAL_ANGLES:
                     implaus |= np.ptp(np.nan_to_num(f), axis=1) < 2.0
                 rep.strides_dropped_implausible += int((keep & implaus).sum())

@@ -112,7 +112,8 @@ def plain_line(model: SkillModel, group: str, x_row: np.ndarray, score: float, a
         what, u = _feature_text(best)
         v = display_value(model, best, float(x_row[model.names.index(best)]))
         lo, hi = model.better_ranges[best]
-        head += f" Your {what} is {v:.1f} {u}; the better third of {model.reference_name} ranged {lo:.1f} to {hi:.1f}."
+        wrap = " (across foot strike)" if u.startswith("%") and lo > hi else ""
+        head += f" Your {what} is {v:.1f} {u}; the better third of {model.reference_name} ranged {lo:.1f} to {hi:.1f}{wrap}."
     lo_ci, hi_ci = (ci * scale).tolist()
     return (
         f"{head} Runners whose {GROUP_MOTION.get(group, group)} is like yours are on average "
@@ -141,8 +142,14 @@ def score_population(model: SkillModel, pop: Population) -> list[dict[str, Any]]
                 )
         if model.synthetic:
             warns.append("this model was fitted on a SYNTHETIC population: scores are for testing only")
+        p_perm = model.card.get("validation", {}).get("permutation_p")
         if not np.any(model.coef_ != 0):
             warns.append("the model found no technique feature reliably associated with performance; the skill value is uninformative (50)")
+        if p_perm is not None and p_perm >= 0.05:
+            warns.append(
+                f"in the reference population technique was not associated with {model.target} beyond chance (permutation p = "
+                f"{p_perm:.2f}): group scores rank the runner among those runners, they do not predict performance"
+            )
         groups: dict[str, float | None] = {}
         assoc: dict[str, float | None] = {}
         cis: dict[str, list[float] | None] = {}
