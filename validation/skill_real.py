@@ -42,17 +42,20 @@ CAVEATS = [
 
 
 def harmonisation_table() -> list[dict[str, object]]:
+    """Stride subject 1 after loading, harmonisation and the quality checks vs the Visual3D curves."""
+    from stridelab.skill.quality import check_population
+
     v3d = pd.read_csv(V3D, sep="\t")
-    files = sorted(STRIDES.glob("g01s01t*.txt"))
-    strides = [pd.read_csv(f, sep="\t") for f in files]
+    clean, _ = check_population(load_stride_folder(STRIDES))
+    r1 = clean.runner("RBDS001")
     rows = []
     for col, (angle, factor) in HARMONISATION.items():
         joint, axis = col.split("_")
         ref = v3d[f"R{joint.lower()}Ang{V3D_COLUMN[axis]}25"].to_numpy()
-        m = factor * np.mean([s[col].to_numpy() for s in strides], axis=0)
+        m = r1.curves[angle]["right"].mean(axis=0)
         mc, rc = m - m.mean(), ref - ref.mean()
         rows.append({
-            "column": col, "angle": angle, "factor": factor,
+            "column": col, "angle": angle, "factor": factor, "n": r1.n_strides(),
             "r": float(np.corrcoef(m, ref)[0, 1]),
             "rms_centred_deg": float(np.sqrt(np.mean((mc - rc) ** 2))),
             "rms_centred_opposite_deg": float(np.sqrt(np.mean((-mc - rc) ** 2))),
@@ -66,7 +69,9 @@ def main() -> None:
     ap.add_argument("--write-default", action="store_true")
     ap.add_argument("--permutations", type=int, default=99)
     args = ap.parse_args()
-    print("1. Harmonisation: stride subject 1 (34 strides, mean) vs RBDS001processed.txt right side, 2.5 m/s")
+    print("1. Harmonisation: stride subject 1 = RBDS001 (mean of its strides after the quality checks) vs "
+          "RBDS001processed.txt right side, 2.5 m/s; r and RMS of the mean-removed difference with stridelab's sign "
+          "and with the opposite sign")
     print(f"{'column':>8} {'stridelab angle':>20} {'sign':>5} {'r':>6} {'RMS c.':>7} {'RMS opp.':>8} {'offset':>7}")
     for row in harmonisation_table():
         print(f"{row['column']:>8} {row['angle']:>20} {row['factor']:+5.0f} {row['r']:6.2f} {row['rms_centred_deg']:7.1f} "
