@@ -102,3 +102,14 @@ def test_fit_refuses_too_few_runners() -> None:
     pop, _ = toy_population(n=8, seed=2)
     with pytest.raises(InvalidInputError, match="at least"):
         fit_model(pop, FitOptions(**FAST))  # type: ignore[arg-type]
+
+
+def test_default_model_card_says_what_it_can_support() -> None:
+    m = load_model()
+    c = m.card
+    assert m.synthetic is False and m.reference_name == "rbds_strides" and len(m.reference_target) == 23
+    assert c["data"]["sex"] == {"M": 23} and c["data"]["speed_mps"]["min"] == c["data"]["speed_mps"]["max"] == 2.5
+    assert c["groups"]["arm action"] == "not measured" and c["groups"]["knee"] == "measured"
+    assert c["validation"]["permutation_p"] >= 0.05 and c["validation"]["n_permutations"] == 99
+    assert any("not distinguishable from chance" in cv for cv in c["caveats"])
+    assert m.extractor.angles and all(a != "ankle_rotation" for a in m.extractor.angles)

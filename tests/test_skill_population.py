@@ -94,3 +94,17 @@ def test_real_rbds_strides_join_and_harmonisation(shared_data: Path) -> None:
         assert np.corrcoef(m, ref)[0, 1] > 0.7, angle
         assert np.sqrt(np.mean((mc - rc) ** 2)) < 3.0, angle
         assert np.sqrt(np.mean((mc - rc) ** 2)) < np.sqrt(np.mean((-mc - rc) ** 2)), angle  # the flip is right
+
+
+def test_performance_file_overrides_runners_tsv(tmp_path: Path) -> None:
+    _write_folder(tmp_path / "f", {"Knee_Z": 20.0})
+    perf = tmp_path / "perf.csv"
+    perf.write_text("stride_subject,runner,race_time_s,race_distance_km,level\n1,ANA,2400,10,Competitive\n2,BEA,1500,5,Elite\n")
+    pop = load_stride_folder(tmp_path / "f", performance=perf)
+    assert pop.ids == ["ANA", "BEA"]
+    assert pop.runner("ANA").pace_min_per_km == pytest.approx(4.0) and pop.runner("BEA").level == "Elite"
+    assert pop.target("pace", riegel_km=10.0)[1] == pytest.approx(5.0 * 2**0.06)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("who,pace\n1,4\n")
+    with pytest.raises(InvalidInputError, match="stride_subject"):
+        load_stride_folder(tmp_path / "f", performance=bad)

@@ -68,8 +68,8 @@ def is_stride_folder(path: Path) -> bool:
 def load_stride_folder(folder: str | Path, performance: str | Path | None = None, name: str | None = None) -> Population:
     """Read and harmonise a stride-file population folder (see the module doc for the layout).
 
-    ``performance`` is an optional TSV/CSV overriding ``runners.tsv`` (same columns; the runner
-    key is ``stride_subject`` or ``runner``). Unreadable stride files are skipped and listed in the
+    ``performance`` is an optional TSV/CSV overriding ``runners.tsv`` (same columns, keyed by
+    ``stride_subject``; an optional ``runner`` column names the runner). Unreadable stride files are skipped and listed in the
     population's notes; a folder without ``metadata.tsv`` or without any valid stride is an error.
     """
     folder = Path(folder)
@@ -155,10 +155,9 @@ def _read_performance(path: Path, required: bool) -> pd.DataFrame | None:
         df = pd.read_csv(path, sep=sep)
     except Exception as e:  # noqa: BLE001
         raise InvalidInputError(f"cannot read performance file {path}: {e}") from None
-    key = "stride_subject" if "stride_subject" in df.columns else "runner" if "runner" in df.columns else None
-    if key is None:
-        raise InvalidInputError(f"performance file {path} needs a 'stride_subject' or 'runner' column")
-    return df.set_index(df[key].astype(str))
+    if "stride_subject" not in df.columns:
+        raise InvalidInputError(f"performance file {path} needs a 'stride_subject' column (the subject number of the stride files)")
+    return df.set_index(df["stride_subject"].astype(str))
 
 
 def _num(v: Any) -> float | None:
