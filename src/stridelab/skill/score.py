@@ -97,7 +97,11 @@ def display_value(model: SkillModel, name: str, value: float) -> float:
 def plain_line(model: SkillModel, group: str, x_row: np.ndarray, score: float, assoc: float, ci: np.ndarray) -> str:
     """One sentence per group: motion, the runner's value, better runners' range, association."""
     gm = model.group_models[group]
-    pick = [f for f in gm.features if not f.split(".", 1)[1].startswith("pc") and f in model.better_ranges]
+    def clear(f: str) -> bool:  # a timing whose better-runner range spans a quarter of the stride says little
+        lo, hi = model.better_ranges[f]
+        return f not in model.extractor.t_ref_ or (hi - lo) % 100.0 <= 25.0
+
+    pick = [f for f in gm.features if not f.split(".", 1)[1].startswith("pc") and f in model.better_ranges and clear(f)]
     if not pick:
         pick = [f for f in gm.features if f in model.better_ranges]
     weights = dict(zip(gm.features, np.abs(gm.coef), strict=True))  # standardised: comparable
