@@ -32,6 +32,7 @@ SECTIONS: list[str] = [
     "stridelab.report.sections.variability:build",
     "stridelab.report.sections.overtime:build",
     "stridelab.report.sections.fatigue:build",
+    "stridelab.report.sections.skill:build",
     "stridelab.report.sections.quality:build",
 ]
 

@@ -1,0 +1,129 @@
+"""``stridelab skill``: fit a technique model on a population; score runners against it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from stridelab.cli.main import app, existing, handle_errors
+from stridelab.errors import UsageError
+
+skill_app = typer.Typer(help="Technique scores learned from a database of runners (associations, not causes).", no_args_is_help=True)
+app.add_typer(skill_app, name="skill")
+
+
+@skill_app.command("fit")
+@handle_errors
+def fit(
+    population: Annotated[Path, typer.Option("--population", help="Population folder: stride files + metadata.tsv, or recordings.")],
+    out: Annotated[Path, typer.Option("--out", help="Write the model (JSON with its model card) here.")],
+    performance: Annotated[Path | None, typer.Option("--performance", help="Performance table (TSV/CSV) overriding runners.tsv.")] = None,
+    target: Annotated[str, typer.Option("--target", help="pace (min/km) or level.")] = "pace",
+    riegel_km: Annotated[float | None, typer.Option("--riegel-km", help="Compare paces as the equivalent pace over this distance (Riegel 1981).")] = None,
+    permutations: Annotated[int, typer.Option("--permutations", help="Permutations for the test against chance.")] = 99,
+    repeats: Annotated[int | None, typer.Option("--repeats", help="Repeats of the K-fold CV (default: 10 below 100 runners, else 1).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (folds, permutations, bootstrap).")] = 0,
+    name: Annotated[str | None, typer.Option("--name", help="Model name for the model card.")] = None,
+) -> None:
+    """Fit a skill model on a population and write it with its model card."""
+    if target not in ("pace", "level"):
+        raise UsageError("--target must be pace or level")
+    if permutations < 0:
+        raise UsageError("--permutations must be >= 0")
+    if repeats is not None and repeats < 1:
+        raise UsageError("--repeats must be >= 1")
+    if riegel_km is not None and not riegel_km > 0:
+        raise UsageError("--riegel-km must be positive")
+    existing(population, "population folder")
+    existing(performance, "performance file")
+    from stridelab.skill.fit import FitOptions, fit_model
+    from stridelab.skill.trials import load_population
+
+    pop = load_population(population, performance)
+    model = fit_model(pop, FitOptions(target=target, riegel_km=riegel_km, n_permutations=permutations, n_repeats=repeats, seed=seed, name=name))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    model.save(out)
+    v = model.card["validation"]
+    p = v["permutation_p"]
+    typer.echo(
+        f"{model.card['name']}: {len(model.reference_target)} runners, cross-validated r = {v['cv_r']:.2f} "
+        f"(95% CI {v['cv_r_ci95'][0]:.2f} to {v['cv_r_ci95'][1]:.2f}"
+        + (f", permutation p = {p:.3f})" if p is not None else ")")
+        + f"; stable groups: {', '.join(model.card['stability_selection']['stable_groups']) or 'none'}; written to {out}"
+    )
+
+
+@skill_app.command("score")
+@handle_errors
+def score(
+    trial: Annotated[Path | None, typer.Argument(help="A recording to score (needs the joint-motion pipeline).", show_default=False)] = None,
+    population: Annotated[Path | None, typer.Option("--population", help="Score every runner of a population folder.")] = None,
+    model_path: Annotated[Path | None, typer.Option("--model", help="Model file (default: the model shipped with stridelab).")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON here ('-' for stdout).")] = None,
+    report_out: Annotated[Path | None, typer.Option("--report", help="Write an HTML skill report here.")] = None,
+    runner: Annotated[list[str] | None, typer.Option("--runner", help="Only these runner ids (repeatable).")] = None,
+    performance: Annotated[Path | None, typer.Option("--performance", help="Performance table for a stride-file folder.")] = None,
+    static: Annotated[Path | None, typer.Option("--static", help="Static trial for TRIAL.")] = None,
+    speed_mps: Annotated[float | None, typer.Option("--speed-mps", help="Running speed of TRIAL (m/s).")] = None,
+) -> None:
+    """Score a trial or the runners of a population folder against a skill model."""
+    if (trial is None) == (population is None):
+        raise UsageError("give either a TRIAL or --population DIR")
+    if json_out is None and report_out is None:
+        raise UsageError("nothing to write: give --json OUT and/or --report OUT.html")
+    existing(trial, "recording")
+    existing(population, "population folder")
+    existing(model_path, "skill model")
+    from stridelab.skill.model import load_model
+    from stridelab.skill.score import model_summary, score_population
+
+    model = load_model(model_path)
+    if population is not None:
+        from stridelab.skill.trials import load_population
+
+        pop = load_population(population, performance)
+    else:
+        assert trial is not None
+        pop = _trial_population(trial, static, speed_mps)
+    if runner:
+        missing = [r for r in runner if r not in pop.ids]
+        if missing:
+            raise UsageError(f"no runner {', '.join(missing)} in {pop.name} (runners: {', '.join(pop.ids[:8])}{' ...' if len(pop) > 8 else ''})")
+        pop = pop.subset(runner)
+    runners = score_population(model, pop)
+    doc: dict[str, Any] = {"model": model_summary(model), "population": pop.name, "runners": runners}
+    if json_out is not None:
+        text = json.dumps(_strip_curves(doc), indent=2, allow_nan=False, default=float)
+        if str(json_out) == "-":
+            typer.echo(text)
+        else:
+            json_out.parent.mkdir(parents=True, exist_ok=True)
+            json_out.write_text(text + "\n", encoding="utf-8")
+    if report_out is not None:
+        from stridelab.report.sections.skill import write_skill_report
+
+        write_skill_report(doc, model, report_out)
+    if str(json_out) != "-":
+        for r in runners:
+            gs = ", ".join(f"{g} {v:.0f}" for g, v in r["groups"].items() if v is not None)
+            typer.echo(f"{r['runner']}: skill value {r['skill_value']:.0f}/100; {gs}" + (f" ({len(r['warnings'])} warning(s))" if r["warnings"] else ""))
+
+
+def _strip_curves(doc: dict[str, Any]) -> dict[str, Any]:
+    return {**doc, "runners": [{k: v for k, v in r.items() if k != "curves"} for r in doc["runners"]]}
+
+
+def _trial_population(trial: Path, static: Path | None, speed_mps: float | None) -> Any:
+    from stridelab.analysis import AnalysisOptions, analyze
+    from stridelab.io import ReadOptions, read_trial
+    from stridelab.skill.population import Population
+    from stridelab.skill.trials import curves_from_analysis, resolve_stride_curves
+
+    fn = resolve_stride_curves()  # fails with one line until the joint-motion pipeline is registered
+    tr = read_trial(trial, ReadOptions(static=static))
+    an = analyze(tr, AnalysisOptions(speed_mps=speed_mps))
+    curves, meta = curves_from_analysis(an, fn)
+    return Population.from_curves({trial.stem: curves}, {trial.stem: meta}, name=trial.name, source=str(trial))

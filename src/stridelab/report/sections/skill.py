@@ -1,0 +1,123 @@
+"""Skill section: group scores, skill value, associations and the runner's curves over the band
+of the better runners of the model's reference population.
+
+Used when a skill result is attached to an analysis (``analysis.sections["skill"]``, see
+:func:`stridelab.skill.trials.score_analysis`) and by the standalone skill report
+(``stridelab skill score ... --report``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from html import escape
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stridelab.report.figures import SIDE_COLOURS, new_figure, to_svg
+from stridelab.report.html import Section
+
+if TYPE_CHECKING:  # pragma: no cover
+    from stridelab.analysis import Analysis
+    from stridelab.skill.model import SkillModel
+
+BAND_COLOUR = "#999999"
+
+
+def _curves_svg(runner: dict[str, Any], bands: dict[str, dict[str, list[float]]]) -> str:
+    import numpy as np
+
+    angles = [a for a in bands if a in runner.get("curves", {})]
+    if not angles:
+        return ""
+    ncols = 3
+    nrows = (len(angles) + ncols - 1) // ncols
+    fig, axes = new_figure(8.0, 2.1 * nrows, ncols=ncols, nrows=nrows)
+    axes = np.atleast_1d(axes).ravel()
+    t = np.arange(101)
+    for ax, a in zip(axes, angles, strict=False):
+        m = np.asarray(bands[a]["mean"])
+        sd = np.asarray(bands[a]["sd"])
+        c = np.asarray(runner["curves"][a])
+        c = c - c[:100].mean() + m[:100].mean()  # align constant offsets (labs differ; scores ignore them)
+        ax.fill_between(t, m - sd, m + sd, color=BAND_COLOUR, alpha=0.35, lw=0, label="better third ± SD")
+        ax.plot(t, m, color=BAND_COLOUR, lw=1)
+        ax.plot(t, c, color=SIDE_COLOURS["right"], lw=1.5, label="this runner")
+        ax.set_title(a.replace("_", " "), fontsize=9)
+        ax.set_xlabel("% of stride")
+        ax.set_ylabel("deg")
+    for ax in axes[len(angles) :]:
+        ax.axis("off")
+    axes[0].legend(frameon=False, fontsize=7)
+    return to_svg(fig)
+
+
+def runner_html(runner: dict[str, Any], model: dict[str, Any]) -> str:
+    """HTML of one runner's scores (escaped), with the curve figure when bands are known."""
+    unit = escape(str(runner.get("association_unit", "")))
+    rows = []
+    for g, v in runner["groups"].items():
+        if v is None:
+            rows.append(f"<tr><td>{escape(g)}</td><td colspan='2'>not measured</td></tr>")
+            continue
+        a = runner["associations"][g]
+        ci = runner["associations_ci95"][g]
+        rows.append(f"<tr><td>{escape(g)}</td><td>{v:.0f}</td><td>{a:+.0f} {unit} ({ci[0]:+.0f} to {ci[1]:+.0f})</td></tr>")
+    lines = "".join(f"<li>{escape(t)}</li>" for t in runner["lines"].values())
+    warns = "".join(f"<li>{escape(w)}</li>" for w in runner.get("warnings", []))
+    html = (
+        f"<p><strong>Runner {escape(str(runner['runner']))}</strong>: skill value "
+        f"<strong>{runner['skill_value']:.0f}/100</strong> (percentile in {escape(str(model.get('reference_population')))}).</p>"
+        "<table><tr><th>Group</th><th>Score (0-100)</th><th>Association with performance (95% CI)</th></tr>"
+        + "".join(rows)
+        + "</table>"
+        + f"<ul>{lines}</ul>"
+    )
+    if model.get("bands"):
+        html += _curves_svg(runner, model["bands"])
+    if warns:
+        html += f"<p class='meta'>Warnings:</p><ul class='meta'>{warns}</ul>"
+    html += (
+        "<p class='meta'>Scores are percentiles in the named reference population. Associations come from "
+        "cross-sectional data: they are not causes, and this is not a diagnosis. Curves are shown with constant "
+        "offsets removed.</p>"
+    )
+    return html
+
+
+def build(analysis: Analysis) -> Section | None:
+    doc = analysis.sections.get("skill")
+    if not doc or not doc.get("runners"):
+        return None
+    html = "".join(runner_html(r, doc["model"]) for r in doc["runners"])
+    return Section("Technique skill scores", html, "skill")
+
+
+def write_skill_report(doc: dict[str, Any], model: SkillModel, path: str | Path) -> Path:
+    """A standalone HTML report of scored runners (same template as the analysis report)."""
+    import jinja2
+
+    from stridelab._version import __version__
+    from stridelab.errors import InvalidInputError
+
+    m = {**doc["model"], "bands": model.bands}
+    sections = [Section(f"Runner {r['runner']}", runner_html(r, m), f"runner-{i}") for i, r in enumerate(doc["runners"])]
+    tpl_text = resources.files("stridelab.report").joinpath("templates/report.html.j2").read_text(encoding="utf-8")
+    css = resources.files("stridelab.report").joinpath("templates/report.css").read_text(encoding="utf-8")
+    tpl = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(tpl_text)
+    html = tpl.render(
+        title=f"Technique skill scores: {doc.get('population', '')}",
+        sections=sections,
+        css=css,
+        version=__version__,
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        source=str(doc.get("population", "")),
+        sha256="(population folder)",
+    )
+    p = Path(path)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(html, encoding="utf-8")
+    except OSError as e:
+        raise InvalidInputError(f"cannot write the report to {p}: {e.strerror}") from None
+    return p

@@ -1,0 +1,71 @@
+"""``stridelab skill fit`` / ``skill score`` end to end (real rbds_strides and SYNTHETIC folders)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from _skill_toy import toy_population
+from stridelab.cli.main import main
+from stridelab.skill.stridefiles import load_stride_folder, write_stride_folder
+
+
+def test_score_real_population_with_the_default_model(shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "scores.json"
+    rc = main(["skill", "score", "--population", str(shared_data / "population" / "rbds_strides"), "--json", str(out),
+               "--runner", "RBDS001", "--runner", "RBDS004", "--report", str(tmp_path / "r.html")])
+    assert rc == 0, capsys.readouterr().err
+    doc = json.loads(out.read_text())
+    assert doc["model"]["reference_population"] == "rbds_strides" and doc["model"]["synthetic"] is False
+    assert [r["runner"] for r in doc["runners"]] == ["RBDS001", "RBDS004"]
+    r = doc["runners"][0]
+    assert set(r) >= {"runner", "skill_value", "groups", "associations", "warnings"}
+    assert r["groups"]["arm action"] is None and r["groups"]["trunk"] is None and r["groups"]["rhythm"] is None
+    assert 0 <= r["groups"]["knee"] <= 100
+    html = (tmp_path / "r.html").read_text()
+    assert "<svg" in html and "not a diagnosis" in html
+
+
+def test_fit_then_score_a_synthetic_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pop, _ = toy_population(n=60, seed=4)
+    folder = write_stride_folder(pop, tmp_path / "synthetic_pop")
+    back = load_stride_folder(folder)
+    assert back.synthetic and back.ids == pop.ids
+    model = tmp_path / "m.json"
+    rc = main(["skill", "fit", "--population", str(folder), "--target", "pace", "--out", str(model), "--permutations", "5", "--repeats", "1"])
+    assert rc == 0, capsys.readouterr().err
+    assert "cross-validated r" in capsys.readouterr().out
+    rc = main(["skill", "score", "--population", str(folder), "--model", str(model), "--json", str(tmp_path / "s.json")])
+    assert rc == 0
+    doc = json.loads((tmp_path / "s.json").read_text())
+    assert len(doc["runners"]) == 60 and doc["model"]["synthetic"] is True
+
+
+def test_score_trial_needs_the_kinematics_pipeline(example_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["skill", "score", str(example_dir / "RBDS001runT35.c3d"), "--json", str(tmp_path / "s.json")])
+    err = capsys.readouterr().err
+    assert rc == 4 and "joint-motion pipeline" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "text"),
+    [
+        (["skill", "score", "--json", "x.json"], 2, "either a TRIAL or --population"),
+        (["skill", "fit", "--population", "nope", "--out", "m.json"], 3, "not found"),
+        (["skill", "fit", "--population", ".", "--out", "m.json", "--target", "speed"], 2, "pace or level"),
+    ],
+)
+def test_usage_errors(args: list[str], code: int, text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == code
+    assert text in capsys.readouterr().err
+
+
+def test_bad_model_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pop, _ = toy_population(n=12, seed=5)
+    folder = write_stride_folder(pop, tmp_path / "p")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    assert main(["skill", "score", "--population", str(folder), "--model", str(bad), "--json", "-"]) == 3
+    assert "not valid JSON" in capsys.readouterr().err

@@ -1,0 +1,72 @@
+"""Features (offset invariance, timings, fPCA) and data-quality checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from _skill_toy import toy_source
+from stridelab.skill.features import FeatureExtractor, runner_data
+from stridelab.skill.fpca import FPCA
+from stridelab.skill.population import Population
+from stridelab.skill.quality import check_population
+from stridelab.skill.synthetic import _shift_curves
+
+ANG = ["hip_flexion", "knee_flexion", "ankle_dorsiflexion", "hip_adduction"]
+
+
+def test_features_do_not_depend_on_constant_offsets() -> None:
+    pop = toy_source()
+    shifted = Population(
+        "shifted", [r.with_curves({a: {s: v + 7.5 for s, v in per.items()} for a, per in r.curves.items()}) for r in pop.runners]
+    )
+    d0, d1 = runner_data(pop, ANG), runner_data(shifted, ANG)
+    ex = FeatureExtractor(ANG).fit(d0)
+    np.testing.assert_allclose(ex.transform(d0), ex.transform(d1), atol=1e-9)
+    ex2 = FeatureExtractor(ANG).fit(d1)  # fitted on offset data: same features
+    np.testing.assert_allclose(ex.transform(d0), ex2.transform(d1), atol=1e-9)
+
+
+def test_timing_features_follow_a_time_shift_across_the_cycle_end() -> None:
+    pop = toy_source()
+    d = runner_data(pop, ANG)
+    ex = FeatureExtractor(ANG).fit(d)
+    names = ex.names_
+    x0 = ex.transform(d)
+    d.curves["ankle_dorsiflexion"] = _shift_curves(d.curves["ankle_dorsiflexion"], np.full(len(d), 3.0))
+    x1 = ex.transform(d)
+    j = names.index("ankle_dorsiflexion.t_max_pct")
+    np.testing.assert_allclose(x1[:, j] - x0[:, j], 3.0, atol=0.3)
+    assert np.all(np.abs(x1[:, j]) < 50)
+
+
+def test_fpca_reconstructs_rank_k_curves() -> None:
+    rng = np.random.default_rng(0)
+    basis = np.stack([np.sin(np.linspace(0, 2 * np.pi * (k + 1), 101)) for k in range(3)])
+    x = rng.normal(size=(40, 3)) @ basis + 5
+    f = FPCA(3).fit(x)
+    np.testing.assert_allclose(f.inverse(f.transform(x)), x, atol=1e-8)
+    assert f.explained_ratio_.sum() == pytest.approx(1.0)
+
+
+def test_quality_interpolates_short_gaps_and_drops_outliers() -> None:
+    pop = toy_source(n_runners=3, n_strides=12)
+    r = pop.runners[0]
+    k = r.curves["knee_flexion"]["right"]
+    k[0, 40:43] = np.nan  # short gap: interpolated
+    k[1, 0:3] = np.nan  # gap at the start: stride dropped
+    k[2] += 40 * np.sin(np.linspace(0, 6 * np.pi, 101))  # outlier stride
+    pop.runners[1] = pop.runners[1].with_curves({a: {"right": v["right"][:3]} for a, v in pop.runners[1].curves.items()})
+    clean, rep = check_population(pop)
+    assert rep.strides_interpolated == 1 and rep.strides_dropped_gap == 1 and rep.strides_dropped_outlier >= 1
+    assert pop.runners[1].id in rep.runners_excluded
+    assert clean.runner(r.id).n_strides() <= 10
+    assert np.isfinite(clean.runner(r.id).curves["knee_flexion"]["right"]).all()
+
+
+def test_runner_data_uses_the_other_side_with_a_warning() -> None:
+    pop = toy_source(n_runners=2)
+    r = pop.runners[0]
+    pop.runners[0] = r.with_curves({**r.curves, "knee_flexion": {"left": r.curves["knee_flexion"]["right"]}})
+    d = runner_data(pop, ANG)
+    assert any("left side" in w for w in d.warnings[0])
