@@ -67,28 +67,33 @@ def build_sections(analysis: Analysis) -> list[Section]:
     return ordered
 
 
-def render(analysis: Analysis) -> str:
+def render_page(title: str, sections: list[Section], source: str | None, sha256: str | None, highlights: list[str] | None = None) -> str:
+    """One self-contained HTML page from sections (the template every stridelab report uses)."""
     import jinja2
 
     from stridelab._version import __version__
+
+    tpl_text = resources.files("stridelab.report").joinpath("templates/report.html.j2").read_text(encoding="utf-8")
+    css = resources.files("stridelab.report").joinpath("templates/report.css").read_text(encoding="utf-8")
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    return env.from_string(tpl_text).render(
+        title=title,
+        sections=sections,
+        highlights=highlights or [],
+        css=css,
+        version=__version__,
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        source=source,
+        sha256=sha256,
+    )
+
+
+def render(analysis: Analysis) -> str:
     from stridelab.report.references import start_citations
 
     start_citations()
     sections = build_sections(analysis)
     highlights = [h for s in sections for h in s.highlights]
-    tpl_text = resources.files("stridelab.report").joinpath("templates/report.html.j2").read_text(encoding="utf-8")
-    css = resources.files("stridelab.report").joinpath("templates/report.css").read_text(encoding="utf-8")
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    tpl = env.from_string(tpl_text)
     prov = analysis.trial.provenance
     name = prov.path.replace("\\", "/").split("/")[-1] if prov.path else "trial"
-    return tpl.render(
-        title=f"Running report: {name}",
-        sections=sections,
-        highlights=highlights,
-        css=css,
-        version=__version__,
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        source=prov.path,
-        sha256=prov.sha256,
-    )
+    return render_page(f"Running report: {name}", sections, prov.path, prov.sha256, highlights)

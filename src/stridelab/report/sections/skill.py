@@ -8,9 +8,7 @@ Used when a skill result is attached to an analysis (``analysis.sections["skill"
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from html import escape
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -95,25 +93,12 @@ def build(analysis: Analysis) -> Section | None:
 
 def write_skill_report(doc: dict[str, Any], model: SkillModel, path: str | Path) -> Path:
     """A standalone HTML report of scored runners (same template as the analysis report)."""
-    import jinja2
-
-    from stridelab._version import __version__
     from stridelab.errors import InvalidInputError
+    from stridelab.report.html import render_page
 
     m = {**doc["model"], "bands": model.bands}
     sections = [Section(f"Runner {r['runner']}", runner_html(r, m), f"runner-{i}") for i, r in enumerate(doc["runners"])]
-    tpl_text = resources.files("stridelab.report").joinpath("templates/report.html.j2").read_text(encoding="utf-8")
-    css = resources.files("stridelab.report").joinpath("templates/report.css").read_text(encoding="utf-8")
-    tpl = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(tpl_text)
-    html = tpl.render(
-        title=f"Technique skill scores: {doc.get('population', '')}",
-        sections=sections,
-        css=css,
-        version=__version__,
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        source=str(doc.get("population", "")),
-        sha256="(population folder)",
-    )
+    html = render_page(f"Technique skill scores: {doc.get('population', '')}", sections, str(doc.get("population", "")), "(population folder)")
     p = Path(path)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
