@@ -219,7 +219,7 @@ def foot_flat(
     1 g (per 5 m/s²), both averaged over 50 ms - the mid-stance criterion of
     :mod:`stridelab.metrics.imu_foot`. 50 ms is shorter than the foot-flat phase of a running
     contact (about a quarter of a 200-300 ms contact); a longer window (0.25 s, longer than the whole
-    contact) mixes the landing and the push-off into "quiet" samples and tilts UP by 10-20 deg
+    contact) mixes the landing and the push-off into "quiet" samples and tilts UP by 7-14 deg
     (measured on the virtual sensors of ``validation/imu_events.py``). The quietest
     :data:`FOOT_FLAT_SHARE` (5 %) of running samples is about half of the foot-flat time (foot-flat
     is roughly 10 % of a stride). Falls back to ``use`` when there are too few samples.

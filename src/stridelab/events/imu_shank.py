@@ -25,8 +25,9 @@ so both are read from the acceleration norm:
   centripetal and tangential acceleration of the forward-swinging lower leg, several g; the local
   maxima of the norm low-passed at 5 Hz, one per stride); the landing ends it. **IC** is the
   impact: the sharpest rise of the norm (largest first difference) from the hump's peak to 20 % of
-  a stride later. (The hump's own rising edge, the largest rise overall, is 150-200 ms before the
-  landing: on the real ActiGraph run its peak precedes the impact by 80 ms, IQR 80-90.)
+  a stride later. (The hump's rising edge - the largest rise overall, which the previous version took
+  for IC - comes before the hump's peak, and on the real ActiGraph run the peak precedes the
+  impact by 75 ms, IQR 65-75.)
 * **TO**: after the quiet mid-stance (the minimum of the norm low-passed at 20 Hz within 35 % of
   a stride after IC) the released shank swings back as the knee flexes, and the centripetal
   acceleration rises to swing levels: TO is the steepest rise of the 20 Hz norm between that
