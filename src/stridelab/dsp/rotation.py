@@ -168,31 +168,59 @@ def segment_orientation(omega: np.ndarray, rate_hz: float, starts: np.ndarray, s
     first = np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(int)
     pos = np.arange(seg.size) - first[seg]
     j = starts[seg] + pos
-    # increments on a (segment, position) grid; padding positions rotate by nothing
-    grid = np.clip(starts[:, None] + np.arange(longest)[None, :], 0, omega.shape[0] - 1)
-    prev = np.maximum(grid - 1, 0)
-    inc = quat_from_rotvec(np.nan_to_num(0.5 * (omega[prev] + omega[grid]) / rate_hz))
-    w, x, y, z = (np.ascontiguousarray(inc[:, :, i]) for i in range(4))
-    w[:, 0], x[:, 0], y[:, 0], z[:, 0] = 1.0, 0.0, 0.0, 0.0
+    n = omega.shape[0]
+    # per-sample half-step rotation vectors, then on a (position, segment) grid: rows contiguous
+    half = np.zeros((n, 3))
+    half[1:] = omega[:-1]
+    half[1:] += omega[1:]
+    half *= 0.5 / rate_hz
+    np.nan_to_num(half, copy=False)
+    grid = np.minimum(np.arange(longest)[:, None] + starts[None, :], n - 1)
+    w, x, y, z = _quat_parts(half[grid])
+    w[0], x[0], y[0], z[0] = 1.0, 0.0, 0.0, 0.0  # padding and first samples rotate by nothing
     for p in range(1, longest):
-        pw, px, py, pz = w[:, p - 1], x[:, p - 1], y[:, p - 1], z[:, p - 1]
-        qw, qx, qy, qz = w[:, p], x[:, p], y[:, p], z[:, p]
-        w[:, p], x[:, p], y[:, p], z[:, p] = (
+        pw, px, py, pz = w[p - 1], x[p - 1], y[p - 1], z[p - 1]
+        qw, qx, qy, qz = w[p], x[p], y[p], z[p]
+        w[p], x[p], y[p], z[p] = (
             pw * qw - px * qx - py * qy - pz * qz,
             pw * qx + px * qw + py * qz - pz * qy,
             pw * qy - px * qz + py * qw + pz * qx,
             pw * qz + px * qy - py * qx + pz * qw,
         )
-    q = np.stack([w[seg, pos], x[seg, pos], y[seg, pos], z[seg, pos]], axis=1)
-    return q / np.linalg.norm(q, axis=1, keepdims=True), seg, j
+    q = np.empty((seg.size, 4))
+    q[:, 0], q[:, 1], q[:, 2], q[:, 3] = w[pos, seg], x[pos, seg], y[pos, seg], z[pos, seg]
+    q /= np.sqrt(np.einsum("ij,ij->i", q, q))[:, None]
+    return q, seg, j
+
+
+def _quat_parts(rv: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`quat_from_rotvec` for small increments (|theta| < 0.5 rad, else exact), as four
+    separate contiguous component arrays."""
+    th2 = np.einsum("...i,...i->...", rv, rv)
+    if (th2 < 0.25).all():
+        h2 = 0.25 * th2
+        c = 1.0 - h2 / 2.0 + h2 * h2 / 24.0 - h2 * h2 * h2 / 720.0
+        s = 0.5 * (1.0 - h2 / 6.0 + h2 * h2 / 120.0 - h2 * h2 * h2 / 5040.0)
+    else:
+        th = np.sqrt(th2)
+        c = np.cos(0.5 * th)
+        s = 0.5 * np.sinc(th / (2.0 * np.pi))
+    return c, rv[..., 0] * s, rv[..., 1] * s, rv[..., 2] * s
 
 
 def quat_rotate(q: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Rotate vectors v (n, 3) by unit quaternions q (n, 4): ``quat_to_matrix(q) @ v``, faster."""
-    w = q[:, :1]
-    u = q[:, 1:]
-    t = 2.0 * np.cross(u, v)
-    return np.asarray(v + w * t + np.cross(u, t))
+    w, ux, uy, uz = q[:, 0], q[:, 1], q[:, 2], q[:, 3]
+    vx, vy, vz = v[:, 0], v[:, 1], v[:, 2]
+    # t = 2 u x v; v' = v + w t + u x t (component-wise: np.cross copies its inputs)
+    tx = 2.0 * (uy * vz - uz * vy)
+    ty = 2.0 * (uz * vx - ux * vz)
+    tz = 2.0 * (ux * vy - uy * vx)
+    out = np.empty_like(v, dtype=float)
+    out[:, 0] = vx + w * tx + (uy * tz - uz * ty)
+    out[:, 1] = vy + w * ty + (uz * tx - ux * tz)
+    out[:, 2] = vz + w * tz + (ux * ty - uy * tx)
+    return out
 
 
 def quat_conj(q: np.ndarray) -> np.ndarray:

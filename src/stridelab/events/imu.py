@@ -2,12 +2,17 @@
 
 Every sensor is first aligned to its segment (:mod:`stridelab.events.imu_align`). Then, per side,
 the best limb sensor gives that foot's contacts - foot (:mod:`stridelab.events.imu_foot`) before
-shank before ankle (:mod:`stridelab.events.imu_shank`). Without limb sensors on both sides, a
-trunk sensor (sacrum before hip; :mod:`stridelab.events.imu_sacrum`) gives both feet's contacts
-(one method for both sides keeps contact-time balance fair), its left/right assignment anchored
-on the one limb sensor when there is one. Accelerometer-only sensors use
-the accelerometer variants. Each contact's ``source`` names the sensor and the method
-(``"imu:left_foot:kink"``).
+shank before ankle (:mod:`stridelab.events.imu_shank`). What the limb sensors leave open comes from
+a trunk sensor (sacrum before hip; :mod:`stridelab.events.imu_sacrum`):
+
+* limb sensors on both sides: both feet from the limbs; a trunk sensor is not used for events;
+* a limb sensor on one side: that foot from the limb, the other foot from the trunk contacts
+  between the limb foot's landings, checked bout by bout for a common clock
+  (:mod:`stridelab.events.imu_combine`); sides follow the limb sensor;
+* no limb sensor: both feet from the trunk, sides from its mediolateral motion (``lee2010``).
+
+Accelerometer-only sensors use the accelerometer variants. Each contact's ``source`` names the
+sensor and the method (``"imu:left_foot:kink"``), so mixed sources stay visible.
 
 Contacts shorter than 60 ms or longer than 600 ms are rejected as not running contacts (listed in
 ``rejected`` with the reason).
@@ -92,12 +97,10 @@ def detect_imu_contacts(trial: Trial, methods: dict[str, str] | None = None) -> 
             rows += r
             sides_done.append(side)
     trunk = trunk_sensor(trial)
-    if trunk is not None and len(sides_done) < 2:
-        # one method for both feet keeps the sides comparable (contact-time balance); a single
-        # limb sensor then only anchors which contacts are its side's
-        rows = _trunk_rows(trial, trunk, rows, sides_done, methods.get(trunk), info, warnings)
-        if sides_done:
-            info["sensors"][sides_done_loc(trial, sides_done[0])]["used_for"] = "left/right anchor of the trunk sensor's contacts"
+    if trunk is not None and not sides_done:
+        rows = _trunk_rows(trial, trunk, methods.get(trunk), info, warnings)
+    elif trunk is not None and len(sides_done) == 1:
+        rows += _other_side_rows(trial, trunk, sides_done[0], rows, methods.get(trunk), info, warnings)
     unused = [loc for loc in trial.imu if loc not in info["sensors"]]
     wrists = [loc for loc in unused if kind_of(loc) == "wrist"]
     if wrists:
@@ -112,45 +115,57 @@ def detect_imu_contacts(trial: Trial, methods: dict[str, str] | None = None) -> 
     if len(sides_done) == 1 and trunk is None:
         other = "right" if sides_done[0] == "left" else "left"
         warnings.append(f"only the {sides_done[0]} side has a sensor: no {other} contacts, so step metrics (flight time, step time) need a sensor on both feet or the sacrum")
-    info["method"] = "imu: foot/shank sensors per side, sacrum for the rest (stridelab.events.imu)"
+    info["method"] = "imu: foot/shank sensor per side, the trunk sensor for a side without one (stridelab.events.imu)"
     return ContactEvents(contacts, "imu", info, list(dict.fromkeys(warnings)), rejected)
 
 
-def sides_done_loc(trial: Trial, side: str) -> str:
-    loc = limb_sensor(trial, side)
-    assert loc is not None
-    return loc
-
-
-def _trunk_rows(
-    trial: Trial, trunk: str, limb_rows: list[dict[str, Any]], sides_done: list[str], method: str | None,
-    info: dict[str, Any], warnings: list[str],
-) -> list[dict[str, Any]]:  # fmt: skip
+def _trunk_rows(trial: Trial, trunk: str, method: str | None, info: dict[str, Any], warnings: list[str]) -> list[dict[str, Any]]:
+    """Both feet from the trunk sensor, sides from its own motion (no limb sensor)."""
     from stridelab.events.imu_sacrum import sacrum_events
 
     al = aligned(trial.imu[trunk])
     ev = sacrum_events(al, method or "freefall")
-    side = ev.side.copy()
-    anchored = False
-    messages = list(al.messages)
-    if sides_done and ev.ic_s.size:
-        messages = [m for m in messages if "left/right" not in m]
-        limb_ic = np.array([r["ic_s"] for r in limb_rows])
-        step = float(np.median(np.diff(ev.ic_s))) if ev.ic_s.size > 1 else 0.35
-        near = np.array([np.min(np.abs(limb_ic - t)) < 0.5 * step for t in ev.ic_s])
-        known = sides_done[0]
-        side = np.where(near, known, "left" if known == "right" else "right").astype(object)
-        anchored = True
-    warnings += messages + ev.notes
-    src = f"imu:{trunk}:{ev.method}"
+    warnings += al.messages + ev.notes
     info["sensors"][trunk] = {
         "method": ev.method,
-        "sides": "anchored on the limb sensor" if anchored else "lee2010 (mediolateral acceleration, roll rate)",
+        "sides": "lee2010 (mediolateral acceleration, roll rate)",
         "n_contacts": int(ev.ic_s.size),
         "alignment": al.confidence,
         "gyroscope": al.gyr is not None,
     }
-    return [{"side": s, "ic_s": float(a), "to_s": float(b), "source": src} for a, b, s in zip(ev.ic_s, ev.to_s, side, strict=True)]
+    src = f"imu:{trunk}:{ev.method}"
+    return [{"side": s, "ic_s": float(a), "to_s": float(b), "source": src} for a, b, s in zip(ev.ic_s, ev.to_s, ev.side, strict=True)]
+
+
+def _other_side_rows(
+    trial: Trial, trunk: str, side: str, limb_rows: list[dict[str, Any]], method: str | None,
+    info: dict[str, Any], warnings: list[str],
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The foot without a limb sensor, from the trunk (:mod:`stridelab.events.imu_combine`)."""
+    from stridelab.events.imu_combine import other_side_from_trunk
+    from stridelab.events.imu_sacrum import sacrum_events
+
+    al = aligned(trial.imu[trunk])
+    ev = sacrum_events(al, method or "freefall")
+    limb = limb_sensor(trial, side)
+    assert limb is not None
+    other = "right" if side == "left" else "left"
+    limb_ic = np.sort(np.array([r["ic_s"] for r in limb_rows if r["side"] == side]))
+    order = np.argsort(ev.ic_s)
+    comb = other_side_from_trunk(limb_ic, ev.ic_s[order], ev.to_s[order], limb, trunk)
+    # the trunk's own left/right guess is not used: the limb sensor says which landings are its foot's
+    warnings += [m for m in al.messages if "left/right" not in m] + ev.notes + comb.warnings
+    info["sensors"][trunk] = {
+        "method": ev.method,
+        "sides": f"{other} foot only: the contacts between {limb}'s landings",
+        "n_contacts": int(comb.ic_s.size),
+        "bouts": comb.bouts,
+        "alignment": al.confidence,
+        "gyroscope": al.gyr is not None,
+    }
+    info["sensors"][limb]["used_for"] = f"the {side} foot; the landings the {trunk} contacts are checked against"
+    src = f"imu:{trunk}:{ev.method}"
+    return [{"side": other, "ic_s": float(a), "to_s": float(b), "source": src} for a, b in zip(comb.ic_s, comb.to_s, strict=True)]
 
 
 def _screen(contacts: Any) -> tuple[Any, list[dict[str, Any]]]:

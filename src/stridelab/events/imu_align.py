@@ -5,13 +5,19 @@ axes (``FORWARD``, ``LEFT``, ``UP`` of :mod:`stridelab.model.axes`) in the senso
 gravity and from the motion itself:
 
 * **UP** (direction of gravity's reaction, i.e. of the specific force at rest): foot - mean
-  specific force over the quietest running samples (mid-stance, foot flat: lowest angular rate,
-  acceleration norm within 0.25 g of 1 g); shank/ankle - mean specific force over running (gravity
+  specific force over the foot-flat samples (:func:`foot_flat`: the quietest 5 % of running, by
+  angular rate and departure from 1 g over 50 ms); shank/ankle - mean specific force over running (gravity
   plus the centripetal acceleration of the swinging leg, both along the long axis); trunk - mean
   specific force over running (e.g. Moe-Nilssen R 1998, Clin Biomech 13:320, for the trunk).
 * **LEFT** for foot and shank (the sagittal rotation axis): principal axis of the angular velocity
-  perpendicular to UP (sagittal rotation dominates running limb motion; e.g. the functional
-  calibration of Favre J et al. 2009, Med Biol Eng Comput 47:81). Its sign (the runner could face
+  (sagittal rotation dominates running limb motion; e.g. the functional calibration of Favre J et
+  al. 2009, Med Biol Eng Comput 47:81) - for the shank perpendicular to UP; for the foot
+  unconstrained, UP then being made perpendicular to it: the swinging foot is inverted relative to
+  its flat mid-stance posture, so its rotation axis is not perpendicular to the foot-flat UP, and
+  forcing it to be tilted LEFT off the rotation axis by 3-19 deg (median 6) on the virtual sensors
+  (0.3-7, median 3, unconstrained; ``validation/imu_foot_sides.py``). The foot's axis is the axis of its swing, i.e.
+  of the direction of progression, not the foot's own transverse axis (a toed-out foot's differs by
+  the toe-out angle, which one sensor of unknown mounting cannot observe). Its sign (the runner could face
   either way) comes from the time order of the motion: *foot* - after mid-stance the foot first
   rotates toe-down (heel rise, push-off) and only then toe-up (swing), for every strike pattern;
   *shank* - the shank's fastest rotation is the forward swing of late swing, shorter than its
@@ -91,24 +97,42 @@ def moving_mean(x: np.ndarray, win: int) -> np.ndarray:
     """Centred moving mean along axis 0 (window ``win`` samples, shrinking at the ends)."""
     x = np.asarray(x, dtype=float)
     win = max(1, int(win))
-    c = np.cumsum(np.concatenate([np.zeros((1,) + x.shape[1:]), x]), axis=0)
     n = x.shape[0]
-    i = np.arange(n)
-    lo = np.clip(i - win // 2, 0, n)
-    hi = np.clip(i + (win - win // 2), 0, n)
-    cnt = (hi - lo).reshape((-1,) + (1,) * (x.ndim - 1))
-    return np.asarray((c[hi] - c[lo]) / cnt)
+    c = np.empty((n + 1,) + x.shape[1:])
+    c[0] = 0.0
+    np.cumsum(x, axis=0, out=c[1:])
+    h1 = win // 2
+    h2 = win - h1
+    if win > n:
+        i = np.arange(n)
+        lo, hi = np.clip(i - h1, 0, n), np.clip(i + h2, 0, n)
+        cnt = (hi - lo).reshape((-1,) + (1,) * (x.ndim - 1))
+        return np.asarray((c[hi] - c[lo]) / cnt)
+    out = np.empty_like(x)
+    out[h1 : n - h2 + 1] = (c[win:] - c[: n - win + 1]) / win
+    head = np.arange(h1)  # lo = 0, hi = i + h2
+    out[:h1] = (c[head + h2] - c[0]) / (head + h2).reshape((-1,) + (1,) * (x.ndim - 1))
+    tail = np.arange(n - h2 + 1, n)  # hi = n, lo = i - h1
+    out[n - h2 + 1 :] = (c[n] - c[tail - h1]) / (n - tail + h1).reshape((-1,) + (1,) * (x.ndim - 1))
+    return out
 
 
-def running_mask(acc: np.ndarray, rate_hz: float, kind: str) -> np.ndarray:
-    """Samples that belong to running (module docstring)."""
-    norm = np.linalg.norm(np.nan_to_num(acc), axis=1)
+def row_norm(x: np.ndarray) -> np.ndarray:
+    """Euclidean norm of each row of (n, 3) samples (faster than ``np.linalg.norm(axis=1)``)."""
+    return np.sqrt(np.einsum("ij,ij->i", x, x))
+
+
+def running_mask(acc: np.ndarray, rate_hz: float, kind: str, norm: np.ndarray | None = None) -> np.ndarray:
+    """Samples that belong to running (module docstring). ``norm``: |acc| when already computed."""
+    finite = np.isfinite(acc).all(axis=1)
+    if norm is None:
+        norm = row_norm(acc if finite.all() else np.nan_to_num(acc))
     win = int(2.0 * rate_hz)
     m1 = moving_mean(norm, win)
-    m2 = moving_mean(norm**2, win)
-    sd = np.sqrt(np.maximum(m2 - m1**2, 0.0))
+    m2 = moving_mean(norm * norm, win)
+    sd = np.sqrt(np.maximum(m2 - m1 * m1, 0.0))
     thr = (0.2 if kind == "trunk" else 0.4) * G
-    return np.asarray((sd > thr) & np.isfinite(acc).all(axis=1))
+    return np.asarray((sd > thr) & finite)
 
 
 def rotate(x: np.ndarray, r: np.ndarray) -> np.ndarray:
@@ -130,6 +154,24 @@ def _principal(x: np.ndarray, up: np.ndarray) -> tuple[np.ndarray, float]:
     cov = np.einsum("ni,nj->ij", xp, xp) / max(1, xp.shape[0])
     w, v = np.linalg.eigh(cov)
     return v[:, -1], float(w[-1] / max(w.sum(), 1e-12))
+
+
+def _rotation_axis(w: np.ndarray) -> tuple[np.ndarray, float]:
+    """Principal axis of angular velocity samples (n, 3), not constrained to any plane, and the share
+    of the rotation (sum of squares) about it."""
+    m = np.einsum("ni,nj->ij", w, w)
+    ev, vec = np.linalg.eigh(m)
+    return vec[:, -1], float(ev[-1] / max(ev.sum(), 1e-12))
+
+
+def _frame_left(up: np.ndarray, left: np.ndarray) -> np.ndarray:
+    """Axes with LEFT exactly along ``left`` and UP the part of ``up`` perpendicular to it."""
+    lft = _unit(left)
+    u = _unit(up - (up @ lft) * lft)
+    fwd = np.cross(lft, u)
+    r = np.zeros((3, 3))
+    r[FORWARD], r[LEFT], r[UP] = fwd, lft, u
+    return r
 
 
 def _frame(up: np.ndarray, left: np.ndarray) -> np.ndarray:
@@ -163,9 +205,38 @@ def stride_period(x: np.ndarray, rate_hz: float, lo_s: float = 0.5, hi_s: float 
     return float(refine_peak(ac, k) / rate_hz)
 
 
+#: Foot-flat samples for the foot's UP: the quietest share of running samples (see :func:`foot_flat`).
+FOOT_FLAT_SHARE = 0.05
+
+
+def foot_flat(
+    acc: np.ndarray, gyr: np.ndarray, rate_hz: float, use: np.ndarray,
+    acc_norm: np.ndarray | None = None, gyr_norm: np.ndarray | None = None,
+) -> np.ndarray:  # fmt: skip
+    """Samples where a foot sensor is flat and still on the ground (mid-stance).
+
+    Quietness is the angular-rate norm (rad/s) plus the departure of the acceleration norm from
+    1 g (per 5 m/s²), both averaged over 50 ms - the mid-stance criterion of
+    :mod:`stridelab.metrics.imu_foot`. 50 ms is shorter than the foot-flat phase of a running
+    contact (about a quarter of a 200-300 ms contact); a longer window (0.25 s, longer than the whole
+    contact) mixes the landing and the push-off into "quiet" samples and tilts UP by 7-14 deg
+    (measured on the virtual sensors of ``validation/imu_events.py``). The quietest
+    :data:`FOOT_FLAT_SHARE` (5 %) of running samples is about half of the foot-flat time (foot-flat
+    is roughly 10 % of a stride). Falls back to ``use`` when there are too few samples.
+    ``acc_norm``/``gyr_norm``: the norms when already computed.
+    """
+    win = max(1, int(0.05 * rate_hz))
+    w50 = moving_mean(row_norm(np.nan_to_num(gyr)) if gyr_norm is None else gyr_norm, win)
+    a50 = moving_mean(row_norm(np.nan_to_num(acc)) if acc_norm is None else acc_norm, win)
+    cost = w50 + np.abs(a50 - G) / 5.0
+    if use.sum() < 20:
+        return use
+    return np.asarray(use & (cost <= np.percentile(cost[use], 100 * FOOT_FLAT_SHARE)))
+
+
 def _foot_sign(w_ml: np.ndarray, w_norm_lp: np.ndarray, running: np.ndarray, rate: float, period: float) -> tuple[float, float]:
     """+1 if positive ML rotation follows mid-stance first (toe-down about LEFT), and the vote share."""
-    from stridelab.events.imu_peaks import local_extrema
+    from stridelab.events.imu_peaks import Windows, local_extrema
 
     ok = running & np.isfinite(w_norm_lp)
     if ok.sum() < rate:
@@ -174,14 +245,11 @@ def _foot_sign(w_ml: np.ndarray, w_norm_lp: np.ndarray, running: np.ndarray, rat
     quiet = local_extrema(-w_norm_lp, int(0.6 * period * rate))
     quiet = quiet[(w_norm_lp[quiet] < thr_q) & running[quiet]]
     big = 0.4 * np.percentile(np.abs(w_ml[ok]), 95)
-    votes = []
     horizon = int(0.6 * period * rate)
-    for q in quiet:
-        seg = w_ml[q : q + horizon]
-        hit = np.flatnonzero(np.abs(seg) > big)
-        if hit.size:
-            votes.append(np.sign(seg[hit[0]]))
-    if not votes:
+    win = Windows(quiet, np.minimum(quiet + horizon, w_ml.size))
+    hit = win.first_true(np.abs(w_ml[win.j]) > big)
+    votes = np.sign(w_ml[hit[hit >= 0]])
+    if votes.size == 0:
         return 1.0, 0.0
     s = float(np.mean(votes))
     return (1.0 if s >= 0 else -1.0), abs(s)
@@ -203,7 +271,10 @@ def align(imu: ImuData) -> AlignedImu:
     rate = imu.rate_hz
     acc = np.asarray(imu.acc_mps2, dtype=float)
     gyr = None if imu.gyr_radps is None else np.asarray(imu.gyr_radps, dtype=float)
-    run = running_mask(acc, rate, kind)
+    acc0 = acc if np.isfinite(acc).all() else np.nan_to_num(acc)
+    gyr0 = None if gyr is None else (gyr if np.isfinite(gyr).all() else np.nan_to_num(gyr))
+    acc_norm = row_norm(acc0)
+    run = running_mask(acc, rate, kind, acc_norm)
     msgs: list[str] = []
     conf: dict[str, Any] = {"running_fraction": round(float(run.mean()), 3)}
     use = run if run.sum() > 2 * rate else np.isfinite(acc).all(axis=1)
@@ -212,27 +283,25 @@ def align(imu: ImuData) -> AlignedImu:
     a_use = acc[use]
     axes_known = False
     if kind == "foot" and gyr is not None:
-        wn = moving_mean(np.linalg.norm(np.nan_to_num(gyr), axis=1), int(0.25 * rate))
-        an = np.linalg.norm(acc, axis=1)
-        cand = use & (np.abs(an - G) < 0.25 * G)
-        if cand.sum() > 10:
-            lim = np.percentile(wn[cand], 15)
-            quiet = cand & (wn <= lim)
-        else:
-            quiet = use
+        assert gyr0 is not None
+        gyr_norm = row_norm(gyr0)
+        wn = moving_mean(gyr_norm, int(0.25 * rate))
+        quiet = foot_flat(acc0, gyr0, rate, use, acc_norm, gyr_norm)
         up = _unit(np.nanmean(acc[quiet], axis=0))
         conf["up_spread_deg"] = round(float(np.degrees(np.nanmean(np.arccos(np.clip(_dot(_rows_unit(acc[quiet]), up), -1, 1))))), 1)
-        ml, share = _principal(np.nan_to_num(gyr[use]), up)
-        period = stride_period(_dot(gyr, ml)[use], rate) or 0.75
-        sign, vote = _foot_sign(_dot(gyr, ml), wn, run, rate, period)
-        r = _frame(up, sign * ml)
+        ml, share = _rotation_axis(gyr0[use])
+        w_ml = _dot(gyr, ml)
+        period = stride_period(w_ml[use], rate) or 0.75
+        sign, vote = _foot_sign(w_ml, wn, run, rate, period)
+        r = _frame_left(up, sign * ml)
         conf.update({"sagittal_share": round(share, 3), "sign_vote": round(vote, 2)})
         axes_known = True
         if vote < 0.5:
             msgs.append(f"{loc}: the direction the runner faces is uncertain (vote {vote:.2f}); foot pitch signs may be flipped")
     elif kind == "shank" and gyr is not None:
         up = _unit(np.nanmean(a_use, axis=0))
-        ml, share = _principal(np.nan_to_num(gyr[use]), up)
+        assert gyr0 is not None
+        ml, share = _principal(gyr0[use], up)
         sk = _skew(_dot(gyr, ml)[use])
         sign = -1.0 if sk > 0 else 1.0
         r = _frame(up, sign * ml)
@@ -242,7 +311,7 @@ def align(imu: ImuData) -> AlignedImu:
             msgs.append(f"{loc}: the direction the runner faces is uncertain (skewness {abs(sk):.2f}); shank rotation signs may be flipped")
     elif kind == "trunk" and run.sum() > 2 * rate:
         up = _unit(np.nanmean(a_use, axis=0))
-        a_lp = lowpass(np.nan_to_num(acc), rate, min(10.0, 0.4 * rate))
+        a_lp = lowpass(acc0, rate, min(10.0, 0.4 * rate))
         vert = _dot(a_lp, up)
         dv = np.gradient(vert) * rate
         e1, _ = _principal(a_lp[use], up)
@@ -273,7 +342,7 @@ def align(imu: ImuData) -> AlignedImu:
 
 
 def _rows_unit(x: np.ndarray) -> np.ndarray:
-    return np.asarray(x / np.linalg.norm(x, axis=1, keepdims=True))
+    return np.asarray(x / row_norm(x)[:, None])
 
 
-__all__ = ["AlignedImu", "align", "kind_of", "moving_mean", "running_mask", "side_of", "stride_period"]
+__all__ = ["FOOT_FLAT_SHARE", "AlignedImu", "align", "foot_flat", "kind_of", "moving_mean", "row_norm", "running_mask", "side_of", "stride_period"]

@@ -21,12 +21,24 @@ minimum falls in stance, which our validation shows (``validation/imu_events.py`
   (the angular-jerk criterion of Bergamini E et al. 2012, J Biomech 45:1123, applied to the foot).
   ``w`` is low-passed at 20 Hz (4th-order zero-lag Butterworth) first.
 * **TO**: starts from Falbriard's terminal-contact feature, the push-off peak of toe-down rotation
-  (maximum of ``w`` between the swing peak and the next one): the foot pivots about the toes while
-  the push lasts; once the toes leave, nothing sustains the rotation and it decays. TO is where
-  ``w`` has fallen to 90 % of that peak (``TO_DECAY``). The peak itself precedes the force-plate
-  toe-off by 18-30 ms (speed-dependent, as Falbriard 2018 reported for their features); the
-  90 % criterion is empirical: it was chosen on the virtual-IMU validation of the one runner we
-  have (two speeds), which is therefore in-sample for this parameter - see docs/validation.md.
+  (maximum of ``w`` between the swing peak and the next one). At the peak the foot's angular
+  acceleration changes sign; the toes are still loaded (the ground force at the toes is what
+  brakes the rotation), so the peak precedes toe-off - by 18-30 ms on the virtual sensors
+  (speed-dependent, as Falbriard 2018 reported for their features). After it the rotation decays
+  while the toe force falls to zero. TO is where ``w`` has decayed to ``to_decay`` (default
+  :data:`TO_DECAY`, 90 %) of the peak: a relative threshold makes the delay after the peak scale
+  with the push-off's own time scale (a slow, broad push-off leaves the ground later), which a
+  fixed delay in milliseconds would not. **The fraction itself is empirical**: nothing in the
+  mechanics sets 90 %. It was chosen on the virtual-IMU validation of the one runner with force
+  plates here (two speeds), so it is in-sample; TO moves by about 1.3-1.7 ms per percentage
+  point near 90 % (``validation/imu_foot_sides.py`` prints the sensitivity), and the uncalibrated
+  feature (the peak, ``to_decay=1``) is reported beside it in docs/validation.md.
+* **Sensor axes.** Both criteria read the rotation about the *progression* axis found by
+  :mod:`stridelab.events.imu_align` (the swing's rotation axis), because the foot's own transverse
+  axis cannot be observed from one sensor of unknown mounting. For a toed-out foot the two differ
+  by the progression angle, and the eversion that follows landing leaks into ``w`` (sine of that
+  angle): IC comes later and TO earlier, by about 5-9 ms together at 13 deg of toe-out on the
+  validation runner's left foot (docs/validation.md).
 
 ``method="accel"`` (no gyroscope): IC at the largest rise of the acceleration norm after its
 quietest (mid-swing-free) minimum, i.e. the landing deceleration (the impact peak on real sensors),
@@ -57,6 +69,10 @@ from stridelab.model.axes import LEFT
 FOOT_METHODS = ("kink", "falbriard2018", "accel")
 #: TO when the push-off toe-down rotation has decayed to this share of its peak (see docstring).
 TO_DECAY = 0.9
+#: The push-off peak is searched up to this share of a stride after the late-swing peak: contact
+#: and the flight before it end by then (duty factors up to ~0.45 plus ~0.1 stride from the swing
+#: peak to landing), while the foot's second toe-down peak, in early swing, comes later (~0.7).
+PUSH_WINDOW = 0.6
 #: IC: the first angular-jerk peak above this share of the largest in its window.
 KINK_SHARE = 0.5
 
@@ -97,8 +113,9 @@ def first_kink(jerk: np.ndarray, start: int, stop: int, share: float = 0.5) -> i
     return None if cand.size == 0 else start + int(cand[0])
 
 
-def foot_events(al: AlignedImu, method: str = "kink") -> LimbEvents:
-    """IC and TO of every complete contact seen by a foot sensor (module docstring)."""
+def foot_events(al: AlignedImu, method: str = "kink", to_decay: float = TO_DECAY) -> LimbEvents:
+    """IC and TO of every complete contact seen by a foot sensor (module docstring); ``to_decay``:
+    the share of the push-off peak at which ``method="kink"`` puts TO (1 = the peak itself)."""
     if method not in FOOT_METHODS:
         raise ValueError(f"unknown foot method {method!r}; use {', '.join(FOOT_METHODS)}")
     if al.gyr is None or not al.axes_known:
@@ -121,7 +138,7 @@ def foot_events(al: AlignedImu, method: str = "kink") -> LimbEvents:
         return LimbEvents(times_at(al.time_s, refine_peaks(w, i_ic[ok])), times_at(al.time_s, refine_peaks(w, i_to[ok])), method, notes, peaks)
     jerk = derivative(derivative(w, rate), rate)
     abs_jerk = np.abs(jerk)
-    push = Windows(a + int(0.1 * period * rate), b).argmax(w)
+    push = Windows(a + int(0.1 * period * rate), np.minimum(b, a + int(PUSH_WINDOW * period * rate))).argmax(w)
     ok = push > a + 3
     a, b, push = a[ok], b[ok], push[ok]
     # contact comes once the late-swing toe-up rotation has mostly stopped
@@ -137,12 +154,12 @@ def foot_events(al: AlignedImu, method: str = "kink") -> LimbEvents:
     i_ic = kw.first_true(locmax[kw.j] & (abs_jerk[kw.j] > KINK_SHARE * top[kw.seg]))
     ok = i_ic >= 0
     a, b, push, i_ic = a[ok], b[ok], push[ok], i_ic[ok]
-    # TO: the push-off rotation has decayed to TO_DECAY of its peak
-    thr = TO_DECAY * w[push]
+    # TO: the push-off rotation has decayed to to_decay of its peak
+    thr = to_decay * w[push]
     tw = Windows(push, b)
     k = tw.first_true(w[tw.j] < thr[tw.seg])
     to_idx = refine_peaks(w, push)
-    hit = k > push
+    hit = (k > push) & (to_decay < 1.0)
     k1 = k[hit]
     to_idx[hit] = (k1 - 1) + (thr[hit] - w[k1 - 1]) / (w[k1] - w[k1 - 1])
     return LimbEvents(times_at(al.time_s, refine_peaks(abs_jerk, i_ic)), times_at(al.time_s, to_idx), method, notes, peaks)

@@ -18,15 +18,27 @@ def local_extrema(x: np.ndarray, min_distance: int, height: float | None = None)
         cand = cand[xf[cand] > height]
     if cand.size == 0 or min_distance <= 1:
         return cand
-    order = cand[np.argsort(-xf[cand], kind="stable")]
-    taken = np.zeros(x.size, dtype=bool)
-    keep = []
-    for i in order:
-        lo, hi = max(0, i - min_distance + 1), min(x.size, i + min_distance)
-        if not taken[lo:hi].any():
-            keep.append(i)
-            taken[i] = True
-    return np.sort(np.asarray(keep, dtype=int))
+    # Greedy "highest first" selection, in rounds: a candidate that ranks first among the remaining
+    # candidates within min_distance - 1 of it is what the greedy pass would keep; candidates within
+    # that distance of a kept one are dropped; repeat until none remain (a few rounds).
+    rank = np.empty(cand.size, dtype=np.int64)
+    rank[np.argsort(-xf[cand], kind="stable")] = np.arange(cand.size)
+    pos = cand
+    kept: list[np.ndarray] = []
+    d = min_distance - 1
+    while pos.size:
+        lo = np.searchsorted(pos, pos - d)
+        hi = np.searchsorted(pos, pos + d, side="right")
+        r = np.append(rank, np.iinfo(np.int64).max)
+        best = np.minimum.reduceat(r, np.stack([lo, hi], axis=1).ravel())[::2]
+        win = best == rank
+        acc = pos[win]
+        kept.append(acc)
+        j = np.clip(np.searchsorted(acc, pos), 1, max(1, acc.size - 1)) if acc.size > 1 else np.zeros(pos.size, dtype=int)
+        near = np.minimum(np.abs(pos - acc[np.maximum(j - 1, 0)]), np.abs(pos - acc[np.minimum(j, acc.size - 1)]))
+        live = near > d
+        pos, rank = pos[live], rank[live]
+    return np.sort(np.concatenate(kept)) if kept else np.zeros(0, dtype=int)
 
 
 def first_crossing(x: np.ndarray, threshold: float, start: int, stop: int, rising: bool = True) -> float | None:

@@ -44,16 +44,21 @@ IMU_COLUMNS = (
 )
 
 
+def _key(side: pd.Series, ic: pd.Series) -> np.ndarray:
+    """One integer per (side, IC to the nanosecond): the key that matches a contact to its step row."""
+    code = (side.astype(str).to_numpy() == "right").astype(np.int64)
+    return np.round(ic.to_numpy(dtype=float) * 1e9).astype(np.int64) * 2 + code
+
+
 def _merge(steps: pd.DataFrame, contacts: pd.DataFrame, table: pd.DataFrame) -> None:
     """Copy per-contact values into the step rows of the same contact (matched on side and IC)."""
-    pos = {(sd, round(float(ic), 9)): i for i, (sd, ic) in enumerate(zip(steps["side"], steps["ic_s"], strict=True))}
-    key = contacts.loc[table.index, ["side", "ic_s"]]
-    src, dst = [], []
-    for j, (sd, ic) in enumerate(key.itertuples(index=False, name=None)):
-        i = pos.get((sd, round(float(ic), 9)))
-        if i is not None:
-            src.append(j)
-            dst.append(i)
+    skey = _key(steps["side"], steps["ic_s"])
+    order = np.argsort(skey, kind="stable")
+    ckey = _key(contacts.loc[table.index, "side"], contacts.loc[table.index, "ic_s"])
+    k = np.clip(np.searchsorted(skey[order], ckey), 0, max(0, skey.size - 1))
+    hit = (skey.size > 0) & (skey[order][k] == ckey) if skey.size else np.zeros(ckey.size, dtype=bool)
+    src = np.flatnonzero(hit)
+    dst = order[k[hit]]
     for col in table.columns:
         vals = table[col].to_numpy()
         if vals.dtype == object:
@@ -69,25 +74,48 @@ _TIMING_KEYS = ("gct_ms", "flight_ms", "step_time_ms", "stride_time_ms", "duty_f
 
 
 def _drop_one_sided_hip_comparisons(analysis: Any) -> None:
-    """A sensor worn on one hip (e.g. an ActiGraph on the belt) is closer to one leg: the impact of
-    the near foot reaches it earlier than the far foot's, so its left and right contact times differ
-    systematically (bimodal) even for a symmetric runner. Left/right comparisons of timing from it
-    are not given; the values over both feet are."""
+    """Left/right comparisons of timing that the sensors cannot support are not given.
+
+    * A sensor worn on one hip (e.g. an ActiGraph on the belt) is closer to one leg: the impact of
+      the near foot reaches it earlier than the far foot's, so its left and right contact times
+      differ systematically (bimodal) even for a symmetric runner. When it times both feet, no
+      left/right timing value is given; the values over both feet are.
+    * When the two feet are timed by different sensors (a limb sensor on one side, the trunk sensor
+      for the other: :mod:`stridelab.events.imu_combine`), each sensor's method has its own bias and
+      every value that mixes them (flight and step times, cadence per side) or sets one against the
+      other (symmetry, contact-time balance, contact time and duty factor side by side) is left out.
+      Stride times per side stay: each comes from one sensor, whose bias cancels in an interval.
+    """
     src = analysis.contacts["source"].astype(str)
-    if len(src) == 0 or not src.str.startswith("imu:hip:").all():
+    if len(src) == 0:
         return
+    sensor = src.str.split(":").str[1]
+    if src.str.startswith("imu:hip:").all():
+        keep: tuple[str, ...] = ()
+        why = (
+            "left/right timing values are not given: a sensor worn on one hip times the near and the far foot "
+            "differently, so only values over both feet are reported"
+        )
+    else:
+        sides = analysis.contacts["side"].astype(str)
+        per_side = {sd: set(sensor[sides == sd]) for sd in ("left", "right")}
+        if not (per_side["left"] and per_side["right"]) or per_side["left"] == per_side["right"]:
+            return
+        keep = ("stride_time_ms",)
+        names = " and ".join(f"{sd} from {', '.join(sorted(per_side[sd]))}" for sd in ("left", "right"))
+        why = (
+            f"the feet are timed by different sensors ({names}): left/right comparisons of timing and values that mix "
+            "the two (flight and step times) are not given per side; stride times per side are"
+        )
     for side in ("left", "right"):
         for k in _TIMING_KEYS:
-            if k in analysis.by_side.get(side, {}):
+            if k in analysis.by_side.get(side, {}) and k not in keep:
                 analysis.by_side[side][k] = None
     for k in list(analysis.symmetry_pct):
         if k in _TIMING_KEYS:
             analysis.symmetry_pct[k] = None
     analysis.summary["gct_balance_left_pct"] = None
-    analysis.warn(
-        "left/right timing values are not given: a sensor worn on one hip times the near and the far foot "
-        "differently, so only values over both feet are reported"
-    )
+    analysis.warn(why)
 
 
 def imu_stage(analysis: Any, options: Any) -> None:

@@ -35,7 +35,8 @@ import numpy as np
 import pandas as pd
 
 from stridelab.dsp.rotation import quat_rotate, quat_to_matrix, segment_orientation
-from stridelab.events.imu_align import AlignedImu, moving_mean
+from stridelab.events.imu_align import AlignedImu, moving_mean, row_norm
+from stridelab.events.imu_peaks import Windows
 from stridelab.model.axes import FORWARD, LEFT, UP
 
 G = 9.80665
@@ -76,17 +77,18 @@ def foot_strides(al: AlignedImu, ic_s: np.ndarray, to_s: np.ndarray) -> FootStri
     # quietness: angular rate (rad/s) plus the departure of |acc| from 1 g (per 5 m/s²), both
     # averaged over 50 ms
     win = max(1, int(0.05 * rate))
-    wn = moving_mean(np.linalg.norm(np.nan_to_num(gyr_s), axis=1), win)
-    an = moving_mean(np.linalg.norm(np.nan_to_num(acc_s), axis=1), win)
+    gyr0 = gyr_s if np.isfinite(gyr_s).all() else np.nan_to_num(gyr_s)
+    acc0 = acc_s if np.isfinite(acc_s).all() else np.nan_to_num(acc_s)
+    wn = moving_mean(row_norm(gyr0), win)
+    an = moving_mean(row_norm(acc0), win)
     cost = wn + np.abs(an - G) / 5.0
     i_ic = np.clip(np.searchsorted(t, ic_s), 0, t.size - 1)
     i_to = np.clip(np.searchsorted(t, to_s), 0, t.size - 1)
-    mid = np.empty(n, dtype=int)
-    for k, (a, b) in enumerate(zip(i_ic, i_to, strict=True)):
-        lo, hi = a + int(0.3 * (b - a)), a + int(0.6 * (b - a))
-        mid[k] = lo + int(np.argmin(cost[lo:hi])) if hi > lo else a
+    lo, hi = i_ic + (0.3 * (i_to - i_ic)).astype(int), i_ic + (0.6 * (i_to - i_ic)).astype(int)
+    k_min = Windows(lo, hi).argmax(-cost)
+    mid = np.where(k_min >= 0, k_min, i_ic)
     out.mid_stance_s = t[mid]
-    r_level = _level_at(acc_s, mid, max(1, int(0.02 * rate)))
+    r_level = _level_at(acc0, mid, max(1, int(0.02 * rate)))
     # sole angle at IC: the foot's orientation at IC relative to mid-stance, in the level frame
     q_ic, seg_ic, _ = segment_orientation(gyr_s, rate, i_ic, np.maximum(mid, i_ic))
     last = np.concatenate([np.flatnonzero(np.diff(seg_ic)), [seg_ic.size - 1]])
@@ -105,15 +107,14 @@ def foot_strides(al: AlignedImu, ic_s: np.ndarray, to_s: np.ndarray) -> FootStri
         bounds = np.stack([i_ic[okp] + 1, stop[okp] + 1], axis=1).ravel()
         mx = np.maximum.reduceat(roll, bounds)[::2]
         out.pronation_excursion_deg[okp] = np.degrees(mx - roll[i_ic[okp]])
-    _zupt(out, gyr_s, r_level, acc_s, mid, t, rate)
+    _zupt(out, gyr0, r_level, acc0, mid, t, rate)
     return out
 
 
 def _level_at(acc: np.ndarray, mid: np.ndarray, half: int) -> np.ndarray:
     """Level-frame orientation (n, 3, 3) at each mid-stance: tilt from gravity, FORWARD along x."""
-    c = np.concatenate([np.zeros((1, 3)), np.cumsum(np.nan_to_num(acc), axis=0)])
-    lo, hi = np.clip(mid - half, 0, acc.shape[0]), np.clip(mid + half + 1, 0, acc.shape[0])
-    f = (c[hi] - c[lo]) / (hi - lo)[:, None]
+    idx = np.clip(mid[:, None] + np.arange(-half, half + 1)[None, :], 0, acc.shape[0] - 1)
+    f = acc[idx].mean(axis=1)
     a = f / np.linalg.norm(f, axis=1, keepdims=True)
     z = np.array([0.0, 0.0, 1.0])
     v = np.cross(a, z)
@@ -143,8 +144,12 @@ def _zupt(out: FootStrides, gyr: np.ndarray, r_level: np.ndarray, acc: np.ndarra
     lens = b[ks] - a[ks] + 1
     start = np.concatenate([[0], np.cumsum(lens)[:-1]])
     # rotate by the quaternion (body at sample -> body at mid-stance), then by the level frame
-    acc_mid = quat_rotate(q, np.nan_to_num(acc[j]))
-    acc_lvl = np.einsum("nij,nj->ni", r_level[ks][seg], acc_mid) - np.array([0.0, 0.0, G])
+    acc_mid = quat_rotate(q, acc[j])
+    # only the horizontal components count for stride length (gravity is vertical)
+    rl = r_level[ks][:, :2, :]  # (strides, 2, 3)
+    acc_lvl = np.empty((seg.size, 2))
+    for r in range(2):
+        acc_lvl[:, r] = rl[seg, r, 0] * acc_mid[:, 0] + rl[seg, r, 1] * acc_mid[:, 1] + rl[seg, r, 2] * acc_mid[:, 2]
     first = np.zeros(seg.size, dtype=bool)
     first[start] = True
     last = np.concatenate([start[1:] - 1, [seg.size - 1]])
