@@ -5,7 +5,9 @@ back plain numpy arrays. A crash, a hang or an exception in the child becomes an
 :class:`~stridelab.errors.InvalidInputError` with one line for the user; the parent never dies.
 
 Force platforms of types 1-4 (including a calibration matrix, type 4, and Kistler 8-channel plates,
-type 3) are converted to forces, moments and centre of pressure by ezc3d, in the lab frame. Times
+type 3) are converted to forces, moments and centre of pressure in the lab frame from the analog
+channels by :mod:`stridelab.io.c3d_plates` (ezc3d's own conversion, reproduced with numpy, in the
+child too: a corrupt plate description fails there like the parse does). Times
 follow the C3D convention ``(first_frame - 1 + i) / rate`` with the header's 1-based first frame.
 """
 
@@ -51,7 +53,9 @@ def _parse(path: str) -> tuple[dict[str, Any], Any]:
     """The arrays, and the parser's object (the child exits without spending ~15 ms freeing it)."""
     import ezc3d
 
-    c = ezc3d.c3d(path, extract_forceplat_data=True)
+    from stridelab.io.c3d_plates import PlateError, force_platforms
+
+    c = ezc3d.c3d(path)
     p = c["parameters"]
     point = p.get("POINT", {})
     rate = float(np.asarray(_param(point, "RATE", [0.0])).ravel()[0]) if _param(point, "RATE") is not None else 0.0
@@ -69,29 +73,21 @@ def _parse(path: str) -> tuple[dict[str, Any], Any]:
     analog = p.get("ANALOG", {})
     arate_v = _param(analog, "RATE", [0.0])
     arate = float(np.asarray(arate_v).ravel()[0]) if np.size(arate_v) else 0.0
-    plates = []
-    for pf in c["data"].get("platform", []):
-        plates.append(
-            {
-                "force": np.asarray(pf["force"], dtype=float).T.copy(),
-                "moment": np.asarray(pf["moment"], dtype=float).T.copy(),
-                "cop": np.asarray(pf["center_of_pressure"], dtype=float).T.copy(),
-                "tz": np.asarray(pf["Tz"], dtype=float).T.copy(),
-                "corners": np.asarray(pf["corners"], dtype=float).T.copy(),
-                "origin": np.asarray(pf["origin"], dtype=float).ravel().copy(),
-                "unit_force": str(pf.get("unit_force", "N")),
-                "unit_moment": str(pf.get("unit_moment", "Nmm")),
-                "unit_position": str(pf.get("unit_position", "mm")),
-            }
-        )
+    analogs = np.asarray(c["data"]["analogs"], dtype=float)
+    analogs = analogs[0] if analogs.ndim == 3 and analogs.size else np.zeros((0, 0))  # (n_channels, n_samples)
+    try:
+        plates = force_platforms(p, analogs)
+    except PlateError as e:
+        raise InvalidInputError(f"{Path(path).name}: {e}") from None
+    for pf in plates:
+        pf["corners"] = pf["corners"].T.copy()  # (4, 3): one corner per row
+        del pf["cal_matrix"]
     fp = p.get("FORCE_PLATFORM", {})
     types = [int(t) for t in np.asarray(_param(fp, "TYPE", [])).ravel()]
     subjects = p.get("SUBJECTS", {})
     subject_names = [str(s) for s in (_param(subjects, "NAMES", []) or [])]
     analog_labels = [str(s).strip() for s in (_param(analog, "LABELS", []) or [])]
     analog_units = [str(s).strip() for s in (_param(analog, "UNITS", []) or [])]
-    analogs = np.asarray(c["data"]["analogs"], dtype=float)
-    analogs = analogs[0].T.copy() if analogs.ndim == 3 and analogs.size else np.zeros((0, 0))
     out = {
         "labels": labels,
         "positions": positions,
@@ -102,7 +98,7 @@ def _parse(path: str) -> tuple[dict[str, Any], Any]:
         "analog_rate_hz": arate,
         "analog_labels": analog_labels,
         "analog_units": analog_units,
-        "analogs": analogs,
+        "analogs": analogs.T.copy(),
         "plates": plates,
         "plate_types": types,
         "subject_names": subject_names,
