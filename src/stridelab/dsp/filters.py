@@ -37,8 +37,10 @@ def _lowpass_rows(x: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass:
     """Filter each row of x (k, n) without NaN; returns (k, n).
 
     Channels are rows here (contiguous), which makes the FFTs and the padding cheaper than on
-    columns; the arithmetic per channel is the same as on columns."""
-    n = x.shape[1]
+    columns; the arithmetic per channel is the same as on columns. Three (k, FFT length) buffers
+    are allocated in all (the trend is formed in the output's buffer and again, for the kept
+    samples, in the input's)."""
+    k, n = x.shape
     pad = _pad_len(n, fs_hz, cutoff_hz)
     if pad < 1:
         return x.copy()
@@ -46,7 +48,7 @@ def _lowpass_rows(x: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass:
     # zero-pad (the detrended ends are 0) to a 2-3-5-smooth length: an FFT of a length with a
     # large prime factor is tens of times slower
     size = _fast_len(m)
-    xp = np.empty((x.shape[0], size))
+    xp = np.empty((k, size))
     xp[:, pad : pad + n] = x
     # odd reflection of each end
     np.subtract(2 * x[:, :1], x[:, pad:0:-1], out=xp[:, :pad])
@@ -54,14 +56,23 @@ def _lowpass_rows(x: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass:
     # remove the linear trend between the padded ends so the circular FFT sees no jump
     ramp = np.linspace(0.0, 1.0, m)
     first = xp[:, :1].copy()
-    trend = first + (xp[:, m - 1 : m] - first) * ramp
+    slope = xp[:, m - 1 : m] - first
+    y = np.empty((k, size))
+    trend = np.multiply(slope, ramp, out=y[:, :m])
+    trend += first
     xp[:, :m] -= trend
     xp[:, m:] = 0.0
     spec = np.fft.rfft(xp, axis=1)
     spec *= butterworth_response(np.fft.rfftfreq(size, 1.0 / fs_hz), fs_hz, cutoff_hz, order_per_pass)
-    y = np.fft.irfft(spec, n=size, axis=1)[:, pad : pad + n]
-    y += trend[:, pad : pad + n]
-    return y
+    try:
+        np.fft.irfft(spec, n=size, axis=1, out=y)
+    except TypeError:  # numpy < 2: no out=
+        y = np.fft.irfft(spec, n=size, axis=1)
+    kept = np.multiply(slope, ramp[pad : pad + n], out=xp[:, :n])  # the trend again, where kept
+    kept += first
+    out = y[:, pad : pad + n]
+    out += kept
+    return out
 
 
 def _lowpass_dense(x: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass: int) -> np.ndarray:

@@ -64,10 +64,29 @@ class CycleSet:
 def strides_from_contacts(contacts: pd.DataFrame) -> dict[str, list[Stride]]:
     """Strides per side from a contact table (each contact to the next one of the same side)."""
     out: dict[str, list[Stride]] = {}
+    sides = contacts["side"].to_numpy(dtype=object)
+    ic_all, to_all = contacts["ic_s"].to_numpy(float), contacts["to_s"].to_numpy(float)
     for side in ("left", "right"):
-        c = contacts[contacts["side"] == side].sort_values("ic_s")
-        ic, to = c["ic_s"].to_numpy(float), c["to_s"].to_numpy(float)
-        out[side] = [Stride(side, float(ic[i]), float(ic[i + 1]), float(to[i])) for i in range(len(ic) - 1)]
+        m = sides == side
+        order = np.argsort(ic_all[m], kind="stable")
+        ic, to = ic_all[m][order].tolist(), to_all[m][order].tolist()
+        out[side] = [Stride(side, ic[i], ic[i + 1], to[i]) for i in range(len(ic) - 1)]
+    return out
+
+
+def segment_nanmax(x: np.ndarray, first: np.ndarray, stop: np.ndarray, min_valid: int = 1) -> np.ndarray:
+    """``np.nanmax(x[first:stop])`` for each window, NaN where it holds fewer than ``min_valid``
+    finite samples (vectorised over windows)."""
+    out = np.full(len(first), np.nan)
+    if len(first) == 0 or len(x) == 0:
+        return out
+    fin = np.isfinite(x)
+    cnt = np.concatenate([[0], np.cumsum(fin)])
+    good = (stop > first) & (cnt[stop] - cnt[first] >= min_valid)
+    if good.any():
+        xs = np.append(np.where(fin, x, np.nan), np.nan)  # a sentinel: windows may end at len(x)
+        idx = np.stack([first[good], stop[good]], axis=1).ravel()
+        out[good] = np.fmax.reduceat(xs, idx)[::2]
     return out
 
 
@@ -184,4 +203,4 @@ def strides_json(cs: CycleSet) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: r["ic_s"])
 
 
-__all__ = ["N_POINTS", "curves_json", "strides_json", "CycleSet", "Stride", "build_cycles", "missing_fraction", "normalise", "strides_from_contacts", "variability"]
+__all__ = ["N_POINTS", "curves_json", "strides_json", "CycleSet", "Stride", "build_cycles", "missing_fraction", "normalise", "segment_nanmax", "strides_from_contacts", "variability"]

@@ -42,7 +42,9 @@ def fit_rigid(reference: np.ndarray, current: np.ndarray, min_markers: int = 3, 
         cp1 = ref.mean(axis=0)
         cp = np.broadcast_to(cp1, (n, 3))
         q = cur - cq[:, None, :]
-        h = np.tensordot(ref - cp1, q, axes=(0, 1)).transpose(1, 0, 2)  # (n, 3, 3): sum_i p_i q_i^T
+        p1 = ref - cp1
+        h = np.tensordot(p1, q, axes=(0, 1)).transpose(1, 0, 2)  # (n, 3, 3): sum_i p_i q_i^T
+        bound = 0.5 * (float(np.sum(p1 * p1)) + np.einsum("nkc,nkc->n", q, q))
         ref0 = ref
         w = None
     else:
@@ -57,8 +59,10 @@ def fit_rigid(reference: np.ndarray, current: np.ndarray, min_markers: int = 3, 
         p = (ref0[None] - cp[:, None, :]) * w[..., None]
         q = (cur0 - cq[:, None, :]) * w[..., None]
         h = np.matmul(p.transpose(0, 2, 1), q)
+        bound = 0.5 * (np.einsum("nkc,nkc->n", p, p) + np.einsum("nkc,nkc->n", q, q))
     h[~ok] = np.eye(3)
-    r, degenerate = rotation_from_covariance(h)
+    bound[~ok] = np.inf
+    r, degenerate = rotation_from_covariance(h, upper=bound)
     t = cq - np.einsum("nab,nb->na", r, cp)
     bad = ~ok | degenerate
     r[bad] = np.nan
@@ -110,7 +114,9 @@ def _adjugate_rows(m: list[list[np.ndarray]]) -> list[list[np.ndarray]]:
     return rows
 
 
-def rotation_from_covariance(h: np.ndarray, tol: float = 1e-15, max_iter: int = 60) -> tuple[np.ndarray, np.ndarray]:
+def rotation_from_covariance(
+    h: np.ndarray, tol: float = 1e-15, max_iter: int = 60, upper: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The rotation ``R`` maximising ``trace(R h)`` for each (3, 3) matrix ``h`` (n, 3, 3), and
     a mask of degenerate (rank < 2, e.g. collinear markers) matrices.
 
@@ -118,7 +124,9 @@ def rotation_from_covariance(h: np.ndarray, tol: float = 1e-15, max_iter: int = 
     eigenvector of the largest eigenvalue of the symmetric, traceless matrix ``N(S)``; its
     characteristic polynomial is ``l^4 + c2 l^2 + c1 l + c0`` with ``c2 = -2 |S|_F^2``,
     ``c1 = -8 det S`` and ``c0 = det N``. Newton's method from ``sqrt(3) |S|_F`` (an upper bound of
-    the largest root) converges to it monotonically; the eigenvector is the largest row of the
+    the largest root, or ``upper`` when smaller: ``(|P|^2 + |Q|^2) / 2`` of the two centred marker
+    sets bounds it too and is within the squared residual of it, so that a rigid cluster needs
+    two or three steps) converges to it monotonically; the eigenvector is the largest row of the
     adjugate of ``N - l I``. Proper rotations only: where the best orthogonal matrix would be a
     reflection (coplanar markers with noise), this gives the best rotation, as the SVD with the
     correction of Kabsch (1976) does.
@@ -145,6 +153,8 @@ def rotation_from_covariance(h: np.ndarray, tol: float = 1e-15, max_iter: int = 
     c2 = -2.0 * norm2
     c1 = -8.0 * det_s
     lam = np.sqrt(3.0 * norm2)
+    if upper is not None:
+        lam = np.minimum(lam, upper)
     for _ in range(max_iter):
         l2 = lam * lam
         p = ((l2 + c2) * lam + c1) * lam + c0
