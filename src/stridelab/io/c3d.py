@@ -49,23 +49,35 @@ def parse_c3d_inprocess(path: str) -> dict[str, Any]:
     return _parse(path)[0]
 
 
+def _read(ezc3d: Any, path: str) -> tuple[Any, Any, Any, Any, int]:
+    """(parser object, parameters, points (4, n, frames), analogs (1, channels, samples), 0-based
+    first frame). Through ezc3d's own classes, skipping what stridelab does not use (camera masks,
+    residuals, rotations: ~10 % of a parse); through its public reader if those classes differ."""
+    try:
+        swig = ezc3d.ezc3d
+        c = swig.c3d(path, swig.Options(keepParametersTrailingSpaces=False, ignoreBadFormatting=False))
+        params = ezc3d.c3d.Parameters(c.parameters())
+        return c, params, c.get_points(), c.get_analogs(), int(c.header().firstFrame())
+    except (AttributeError, TypeError, NotImplementedError):
+        full = ezc3d.c3d(path)
+        return full, full["parameters"], full["data"]["points"], full["data"]["analogs"], int(full["header"]["points"]["first_frame"])
+
+
 def _parse(path: str) -> tuple[dict[str, Any], Any]:
     """The arrays, and the parser's object (the child exits without spending ~15 ms freeing it)."""
     import ezc3d
 
     from stridelab.io.c3d_plates import PlateError, force_platforms
 
-    c = ezc3d.c3d(path)
-    p = c["parameters"]
+    c, p, pts, analogs, first_frame0 = _read(ezc3d, path)
     point = p.get("POINT", {})
     rate = float(np.asarray(_param(point, "RATE", [0.0])).ravel()[0]) if _param(point, "RATE") is not None else 0.0
     labels = [str(s).strip() for s in _param(point, "LABELS", [])]
-    pts = np.asarray(c["data"]["points"], dtype=float)  # (4, n_markers, n_frames)
+    pts = np.asarray(pts, dtype=float)  # (4, n_markers, n_frames)
     n_markers = pts.shape[1]
     labels = labels[:n_markers] + [f"marker_{i}" for i in range(len(labels), n_markers)]
     units = _param(point, "UNITS", [""])
     units_s = str(units[0]).strip() if isinstance(units, (list, tuple)) and units else ""
-    first_frame0 = int(c["header"]["points"]["first_frame"])  # ezc3d: 0-based (header - 1)
     positions = np.transpose(pts[:3], (2, 1, 0)).copy()  # (n_frames, n_markers, 3)
     if pts.shape[0] > 3:
         positions[pts[3].T < 0] = np.nan  # C3D marks invalid samples with a negative residual
@@ -73,7 +85,7 @@ def _parse(path: str) -> tuple[dict[str, Any], Any]:
     analog = p.get("ANALOG", {})
     arate_v = _param(analog, "RATE", [0.0])
     arate = float(np.asarray(arate_v).ravel()[0]) if np.size(arate_v) else 0.0
-    analogs = np.asarray(c["data"]["analogs"], dtype=float)
+    analogs = np.asarray(analogs, dtype=float)
     analogs = analogs[0] if analogs.ndim == 3 and analogs.size else np.zeros((0, 0))  # (n_channels, n_samples)
     try:
         plates = force_platforms(p, analogs)
@@ -206,42 +218,47 @@ def _quiet() -> None:  # pragma: no cover - runs in the child
         pass
 
 
-def _child(path: str, conn: Any, memory_bytes: int) -> None:  # pragma: no cover - runs in the child
-    try:
-        _quiet()
-        _limit_memory(memory_bytes)
-        arrays: list[np.ndarray] = []
-        payload, keep = _parse(path)
-        header = _split(payload, arrays)
-    except InvalidInputError as e:
-        conn.send(("invalid", e.message))
-    except MemoryError:
-        conn.send(("memory", None))
-    except BaseException as e:  # noqa: BLE001 - anything the parser throws is reported
+def _child(paths: list[str], conn: Any, memory_bytes: int) -> None:  # pragma: no cover - runs in the child
+    """Parse each file in turn and send its arrays; stop at the first failure."""
+    _quiet()
+    _limit_memory(memory_bytes)
+    keep: list[Any] = []
+    for path in paths:
         try:
-            conn.send(("error", f"{type(e).__name__}: {e}"))
-        except Exception:
-            pass
-    else:
+            arrays: list[np.ndarray] = []
+            payload, parsed = _parse(path)
+            header = _split(payload, arrays)
+        except InvalidInputError as e:
+            conn.send(("invalid", e.message))
+            break
+        except MemoryError:
+            conn.send(("memory", None))
+            break
+        except BaseException as e:  # noqa: BLE001 - anything the parser throws is reported
+            try:
+                conn.send(("error", f"{type(e).__name__}: {e}"))
+            except Exception:
+                pass
+            break
         conn.send(("ok", header))
         for a in arrays:
             conn.send_bytes(a.data.cast("B") if a.nbytes else b"")
-        conn.close()
-        os._exit(0)  # all sent: skip freeing the parsed file (and any other teardown)
-    finally:
-        conn.close()
+        keep.append(parsed)
+    conn.close()
+    os._exit(0)  # all sent: skip freeing the parsed files (and any other teardown)
 
 
-def parse_c3d(path: str | Path, timeout_s: float | None = None) -> dict[str, Any]:
-    """Parse a C3D file in a child process; raise InvalidInputError if the parser fails, crashes,
-    hangs (``timeout_s``, by default scaled with the file size) or runs out of its memory allowance."""
-    path = str(path)
-    if not os.path.isfile(path):
-        raise InvalidInputError(f"file not found: {path}")
-    size = os.path.getsize(path)
-    if timeout_s is None:
-        timeout_s = PARSE_TIMEOUT_S + PARSE_TIMEOUT_S_PER_MB * size / 1e6
-    memory = max(PARSE_MEMORY_MIN_BYTES, PARSE_MEMORY_PER_FILE_BYTE * size)
+#: Files parsed ahead, in the child of another file (a trial's static trial): (real path, size,
+#: modification time) -> the parse result, handed out once.
+_PREPARSED: dict[tuple[str, int, int], dict[str, Any]] = {}
+
+
+def _key(path: str) -> tuple[str, int, int]:
+    st = os.stat(path)
+    return (os.path.realpath(path), st.st_size, st.st_mtime_ns)
+
+
+def _check_header(path: str, size: int) -> None:
     with open(path, "rb") as fh:
         head = fh.read(512)
     if len(head) < 512 or head[1] != 0x50:
@@ -254,49 +271,30 @@ def parse_c3d(path: str | Path, timeout_s: float | None = None) -> dict[str, Any
             f"{Path(path).name}: the file is truncated: it ends at byte {size}, before its data start "
             f"(byte {(data_start - 1) * 512}); copy or export it again from the lab software"
         )
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    ctx: Any = mp.get_context(method)
-    parent, child = ctx.Pipe(duplex=False)
-    try:
-        import fcntl
 
-        fcntl.fcntl(child.fileno(), _F_SETPIPE_SZ, 1 << 20)
-    except (ImportError, OSError):  # not Linux, or a lower pipe-max-size: the default pipe works too
-        pass
-    proc = ctx.Process(target=_child, args=(path, child, memory), daemon=True)
-    proc.start()
-    child.close()
-    from stridelab.io.assemble import sha256_of
 
-    sha256_of(path)  # while the child parses (the trial assembly reuses the digest)
-    msg: tuple[str, Any] | None = None
-    deadline = time.monotonic() + timeout_s
-    try:
-        while time.monotonic() < deadline:
-            if parent.poll(0.05):
-                try:
-                    msg = parent.recv()
-                    if msg[0] == "ok":
-                        msg = ("ok", _join(msg[1], parent))
-                except (EOFError, OSError):
-                    msg = None
-                break
-            if not proc.is_alive() and not parent.poll(0):
-                break
-        else:
-            proc.kill()
-            raise InvalidInputError(
-                f"{Path(path).name}: the C3D parser did not finish in {timeout_s:.0f} s; the file is probably corrupt"
-            )
-    finally:
-        proc.join(timeout=5)
-        if proc.is_alive():
-            proc.kill()
-            proc.join(timeout=5)
-        parent.close()
+def _timeout(size: int) -> float:
+    return PARSE_TIMEOUT_S + PARSE_TIMEOUT_S_PER_MB * size / 1e6
+
+
+def _receive(parent: Any, proc: Any, deadline: float) -> tuple[str, Any] | None:
+    """The child's next result (None: it died first); TimeoutError past ``deadline``."""
+    while time.monotonic() < deadline:
+        if parent.poll(0.05):
+            try:
+                msg: tuple[str, Any] = parent.recv()
+                return ("ok", _join(msg[1], parent)) if msg[0] == "ok" else msg
+            except (EOFError, OSError):
+                return None
+        if not proc.is_alive() and not parent.poll(0):
+            return None
+    raise TimeoutError
+
+
+def _outcome(path: str, size: int, memory: int, msg: tuple[str, Any] | None, exitcode: int | None) -> dict[str, Any]:
+    """The arrays of a successful parse; InvalidInputError with one line for anything else."""
     if msg is None:
-        code = proc.exitcode
-        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        how = f"signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit code {exitcode}"
         raise InvalidInputError(
             f"{Path(path).name}: the C3D parser crashed ({how}); the file is truncated or corrupt, "
             "export it again from the lab software"
@@ -324,4 +322,74 @@ def parse_c3d(path: str | Path, timeout_s: float | None = None) -> dict[str, Any
             f"{Path(path).name}: the file is truncated: its header announces {announced} frames but it holds "
             f"{n_frames}; copy or export it again from the lab software"
         )
+    return out
+
+
+def parse_c3d(path: str | Path, timeout_s: float | None = None, also: str | Path | None = None) -> dict[str, Any]:
+    """Parse a C3D file in a child process; raise InvalidInputError if the parser fails, crashes,
+    hangs (``timeout_s``, by default scaled with the file size) or runs out of its memory allowance.
+
+    ``also``: another C3D (the static trial) to parse in the same child after this one; its result
+    waits for the next ``parse_c3d`` of that file (one process instead of two). Whatever goes wrong
+    with it is left for that call to report."""
+    path = str(path)
+    if not os.path.isfile(path):
+        raise InvalidInputError(f"file not found: {path}")
+    ahead = _PREPARSED.pop(_key(path), None)
+    if ahead is not None:
+        return ahead
+    size = os.path.getsize(path)
+    _check_header(path, size)
+    extra = str(also) if also is not None and os.path.isfile(also) and _key(str(also)) != _key(path) else None
+    extra_size = os.path.getsize(extra) if extra else 0
+    if extra:
+        try:
+            _check_header(extra, extra_size)
+        except (InvalidInputError, OSError):
+            extra = None
+    timeout_s = _timeout(size) if timeout_s is None else timeout_s
+    memory = max(PARSE_MEMORY_MIN_BYTES, PARSE_MEMORY_PER_FILE_BYTE * (size + extra_size))
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    ctx: Any = mp.get_context(method)
+    parent, child = ctx.Pipe(duplex=False)
+    try:
+        import fcntl
+
+        fcntl.fcntl(child.fileno(), _F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, OSError):  # not Linux, or a lower pipe-max-size: the default pipe works too
+        pass
+    proc = ctx.Process(target=_child, args=([path] + ([extra] if extra else []), child, memory), daemon=True)
+    proc.start()
+    child.close()
+    from stridelab.io.assemble import sha256_of
+
+    for f in [path] + ([extra] if extra else []):
+        sha256_of(f)  # while the child parses (the trial assembly reuses the digest)
+    msg2: tuple[str, Any] | None = None
+    try:
+        try:
+            msg = _receive(parent, proc, time.monotonic() + timeout_s)
+        except TimeoutError:
+            proc.kill()
+            raise InvalidInputError(
+                f"{Path(path).name}: the C3D parser did not finish in {timeout_s:.0f} s; the file is probably corrupt"
+            ) from None
+        if extra and msg is not None and msg[0] == "ok":
+            try:
+                msg2 = _receive(parent, proc, time.monotonic() + _timeout(extra_size))
+            except TimeoutError:
+                proc.kill()
+    finally:
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(timeout=5)
+        parent.close()
+    out = _outcome(path, size, memory, msg, proc.exitcode)
+    if extra and msg2 is not None and msg2[0] == "ok":
+        try:
+            _PREPARSED.clear()
+            _PREPARSED[_key(extra)] = _outcome(extra, extra_size, memory, msg2, proc.exitcode)
+        except (InvalidInputError, OSError):
+            pass
     return out

@@ -172,9 +172,14 @@ def cast_segment(mk: MarkerData, static: MarkerData | None, side: str, name: str
 
 def _times(rot: np.ndarray, m: np.ndarray) -> np.ndarray:
     """``rot @ m`` for a stack of rotations (n, 3, 3) and one fixed matrix (3, 3) or vector (3,),
-    as a single matrix product (a stacked matmul is several times slower)."""
-    out = rot.reshape(-1, 3) @ m
-    return out.reshape(rot.shape if m.ndim == 2 else (rot.shape[0], 3))
+    written out per element (a stacked matmul is several times slower, and a BLAS product may
+    start threads that compete for the cores)."""
+    if m.ndim == 1:
+        return rot[:, :, 0] * m[0] + rot[:, :, 1] * m[1] + rot[:, :, 2] * m[2]
+    out = np.empty(rot.shape)
+    for j in range(3):
+        out[:, :, j] = rot[:, :, 0] * m[0, j] + rot[:, :, 1] * m[1, j] + rot[:, :, 2] * m[2, j]
+    return out
 
 
 def median_point(samples: np.ndarray) -> np.ndarray:

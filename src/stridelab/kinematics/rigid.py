@@ -43,7 +43,7 @@ def fit_rigid(reference: np.ndarray, current: np.ndarray, min_markers: int = 3, 
         cp = np.broadcast_to(cp1, (n, 3))
         q = cur - cq[:, None, :]
         p1 = ref - cp1
-        h = np.tensordot(p1, q, axes=(0, 1)).transpose(1, 0, 2)  # (n, 3, 3): sum_i p_i q_i^T
+        h = np.einsum("ka,nkb->nab", p1, q)  # (n, 3, 3): sum_i p_i q_i^T
         bound = 0.5 * (float(np.sum(p1 * p1)) + np.einsum("nkc,nkc->n", q, q))
         ref0 = ref
         w = None
@@ -69,7 +69,7 @@ def fit_rigid(reference: np.ndarray, current: np.ndarray, min_markers: int = 3, 
     t[bad] = np.nan
     if not residuals:
         return r, t, np.full(n, np.nan)
-    pred = np.tensordot(r, ref0, axes=(2, 1)).transpose(0, 2, 1) + t[:, None, :]  # (n, k, 3)
+    pred = transform_points(r, t, ref0)  # (n, k, 3)
     if w is None:
         sq = ((pred - cur) ** 2).sum(axis=(1, 2))
     else:
@@ -186,5 +186,11 @@ def rotation_from_covariance(
 
 
 def transform_points(r: np.ndarray, t: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Apply per-frame poses to fixed points: (n,3,3), (n,3), (m,3) -> (n, m, 3)."""
-    return np.tensordot(r, np.asarray(points, dtype=float), axes=(2, 1)).transpose(0, 2, 1) + t[:, None, :]
+    """Apply per-frame poses to fixed points: (n,3,3), (n,3), (m,3) -> (n, m, 3).
+
+    Written out per component (no BLAS: its threads would compete for the cores)."""
+    pts = np.asarray(points, dtype=float)
+    out = np.empty((r.shape[0], pts.shape[0], 3))
+    for i in range(3):
+        out[:, :, i] = r[:, i, 0, None] * pts[:, 0] + r[:, i, 1, None] * pts[:, 1] + r[:, i, 2, None] * pts[:, 2] + t[:, i, None]
+    return out
