@@ -169,11 +169,11 @@ def build_cycles(time_s: np.ndarray, signals: dict[str, dict[str, np.ndarray]], 
         for j, name in enumerate(names):
             cs.curves.setdefault(name, {})[side] = curves[j]
         over = miss > 0.10
-        for k in np.flatnonzero(over.any(axis=1)):
+        for k in np.flatnonzero(over.any(axis=1)).tolist():
             s = strides[k]
             if s.used:
-                j = int(np.argmax(over[k]))  # the first signal that misses too much
-                s.used, s.reason = False, f"{names[j]}: {miss[k, j] * 100:.0f} % of the stride's samples are missing"
+                first = int(np.argmax(over[k]))  # the first signal that misses too much
+                s.used, s.reason = False, f"{names[first]}: {miss[k, first] * 100:.0f} % of the stride's samples are missing"
         _reject_curve_outliers(cs, side)
     return cs
 
