@@ -81,3 +81,23 @@ def test_fit_rigid_with_gaps_matches_per_frame_svd(example_dir: Path) -> None:
             continue
         p, q = ref[ok] - ref[ok].mean(axis=0), cur[i, ok] - cur[i, ok].mean(axis=0)
         assert np.max(np.abs(r[i] - kabsch((p.T @ q)[None])[0])) < 1e-11
+
+
+def test_rotations_of_every_angle_match_the_svd_solution(example_dir: Path) -> None:
+    """A real cluster shape turned by SYNTHETIC rotations of every angle up to 180 degrees (where
+    the quaternion's scalar part vanishes and another adjugate row is used), with 1 mm noise."""
+    ref, _ = _clusters(example_dir)[0]
+    rng = np.random.default_rng(11)
+    n = 3000
+    axis = rng.normal(size=(n, 3))
+    axis /= np.linalg.norm(axis, axis=1, keepdims=True)
+    ang = np.linspace(0.0, np.pi, n)
+    k = np.zeros((n, 3, 3))
+    k[:, 0, 1], k[:, 0, 2], k[:, 1, 2] = -axis[:, 2], axis[:, 1], -axis[:, 0]
+    k -= k.transpose(0, 2, 1)
+    rot = np.eye(3) + np.sin(ang)[:, None, None] * k + (1 - np.cos(ang))[:, None, None] * (k @ k)
+    cur = np.einsum("nab,kb->nka", rot, ref) + rng.normal(0, 0.001, (n, len(ref), 3))
+    r, _, _ = fit_rigid(ref, cur)
+    h = np.einsum("ka,nkb->nab", ref - ref.mean(axis=0), cur - cur.mean(axis=1, keepdims=True))
+    assert np.max(np.abs(r - kabsch(h))) < 1e-12
+    assert np.max(np.abs(r - rot)) < 0.1  # and near the true rotation despite the noise

@@ -164,14 +164,29 @@ def rotation_from_covariance(
         lam -= step
         if not (np.abs(step) > tol * lam).any():
             break
-    rows = _adjugate_rows(matrix(lam))
-    best = rows[0]
-    size = rows[0][0] * rows[0][0] + rows[0][1] * rows[0][1] + rows[0][2] * rows[0][2] + rows[0][3] * rows[0][3]
-    for row in rows[1:]:
-        sz = row[0] * row[0] + row[1] * row[1] + row[2] * row[2] + row[3] * row[3]
-        bigger = sz > size
-        best = [np.where(bigger, a, b) for a, b in zip(row, best, strict=True)]
-        size = np.where(bigger, sz, size)
+    # the eigenvector is any non-zero row of adj(N - l I) = c q q^T. Row 0 (c w q) is well
+    # conditioned for rotations up to 120 degrees (w^2 >= 1/4: |C_00| >= |trace| / 4, trace = c);
+    # the other frames take the largest of the four rows.
+    a = matrix(lam)
+    m23, m01 = _minors(a, 2, 3), _minors(a, 0, 1)
+    row0 = [_det3(a, 1, m23, j) * (1 - 2 * (j % 2)) for j in range(4)]
+    trace = row0[0] + _det3(a, 0, m23, 1) + _det3(a, 3, m01, 2) + _det3(a, 2, m01, 3)
+    best = row0
+    size = row0[0] * row0[0] + row0[1] * row0[1] + row0[2] * row0[2] + row0[3] * row0[3]
+    hard = np.flatnonzero(~(np.abs(row0[0]) >= 0.25 * np.abs(trace)) & ~degenerate)  # c < 0: compare sizes
+    if hard.size:
+        sub = [[x[hard] for x in row] for row in a]
+        rows = _adjugate_rows(sub)
+        b_sub = [x[hard] for x in best]
+        s_sub = size[hard]
+        for row in rows[1:]:
+            sz = row[0] * row[0] + row[1] * row[1] + row[2] * row[2] + row[3] * row[3]
+            bigger = sz > s_sub
+            b_sub = [np.where(bigger, x, y) for x, y in zip(row, b_sub, strict=True)]
+            s_sub = np.where(bigger, sz, s_sub)
+        for k in range(4):
+            best[k][hard] = b_sub[k]
+        size[hard] = s_sub
     with np.errstate(invalid="ignore", divide="ignore"):
         inv = 1.0 / np.sqrt(size)
         w, qx, qy, qz = (c * inv for c in best)
