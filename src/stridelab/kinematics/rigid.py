@@ -38,7 +38,10 @@ def fit_rigid(reference: np.ndarray, current: np.ndarray, min_markers: int = 3, 
         # fast path: every marker in every frame, one reference shape for all frames
         cnt = np.full(n, float(k))
         ok = np.ones(n, dtype=bool)
-        cq = cur.mean(axis=1)
+        cq = cur[:, 0, :].copy()
+        for i in range(1, k):  # the same left-to-right sum as cur.mean(axis=1), without its slow reduction
+            cq += cur[:, i, :]
+        cq /= k
         cp1 = ref.mean(axis=0)
         cp = np.broadcast_to(cp1, (n, 3))
         q = cur - cq[:, None, :]
@@ -60,13 +63,15 @@ def fit_rigid(reference: np.ndarray, current: np.ndarray, min_markers: int = 3, 
         q = (cur0 - cq[:, None, :]) * w[..., None]
         h = np.matmul(p.transpose(0, 2, 1), q)
         bound = 0.5 * (np.einsum("nkc,nkc->n", p, p) + np.einsum("nkc,nkc->n", q, q))
-    h[~ok] = np.eye(3)
-    bound[~ok] = np.inf
+    if not ok.all():
+        h[~ok] = np.eye(3)
+        bound[~ok] = np.inf
     r, degenerate = rotation_from_covariance(h, upper=bound)
     t = cq - np.einsum("nab,nb->na", r, cp)
     bad = ~ok | degenerate
-    r[bad] = np.nan
-    t[bad] = np.nan
+    if bad.any():
+        r[bad] = np.nan
+        t[bad] = np.nan
     if not residuals:
         return r, t, np.full(n, np.nan)
     pred = transform_points(r, t, ref0)  # (n, k, 3)
@@ -77,7 +82,8 @@ def fit_rigid(reference: np.ndarray, current: np.ndarray, min_markers: int = 3, 
         sq = (res**2).sum(axis=(1, 2))
     with np.errstate(invalid="ignore", divide="ignore"):
         rms = np.sqrt(sq / cnt)
-    rms[bad] = np.nan
+    if bad.any():
+        rms[bad] = np.nan
     return r, t, rms
 
 
@@ -91,16 +97,20 @@ def _cofactor(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return c, a * c[:, 0, 0] + b * c[:, 0, 1] + c_ * c[:, 0, 2]
 
 
+_OTHER_COLUMNS = tuple(tuple(c for c in range(4) if c != skip) for skip in range(4))
+
+
 def _det3(m: list[list[np.ndarray]], row: int, minors: dict[tuple[int, int], np.ndarray], skip: int) -> np.ndarray:
     """3x3 minor of a 4x4 matrix without column ``skip``, expanded along ``row`` and the 2x2
     ``minors`` of the two other remaining rows."""
-    c1, c2, c3 = (c for c in range(4) if c != skip)
+    c1, c2, c3 = _OTHER_COLUMNS[skip]
     r = m[row]
     return r[c1] * minors[(c2, c3)] - r[c2] * minors[(c1, c3)] + r[c3] * minors[(c1, c2)]
 
 
 def _minors(m: list[list[np.ndarray]], r0: int, r1: int) -> dict[tuple[int, int], np.ndarray]:
-    return {(a, b): m[r0][a] * m[r1][b] - m[r0][b] * m[r1][a] for a in range(4) for b in range(a + 1, 4)}
+    a, b = m[r0], m[r1]
+    return {(i, j): a[i] * b[j] - a[j] * b[i] for i in range(4) for j in range(i + 1, 4)}
 
 
 def _adjugate_rows(m: list[list[np.ndarray]]) -> list[list[np.ndarray]]:
@@ -190,13 +200,15 @@ def rotation_from_covariance(
     with np.errstate(invalid="ignore", divide="ignore"):
         inv = 1.0 / np.sqrt(size)
         w, qx, qy, qz = (c * inv for c in best)
-    r = np.empty((n, 3, 3))
     ww, xx, yy, zz = w * w, qx * qx, qy * qy, qz * qz
     xy, xz, yz, wx, wy, wz = qx * qy, qx * qz, qy * qz, w * qx, w * qy, w * qz
-    r[:, 0, 0], r[:, 0, 1], r[:, 0, 2] = ww + xx - yy - zz, 2.0 * (xy - wz), 2.0 * (xz + wy)
-    r[:, 1, 0], r[:, 1, 1], r[:, 1, 2] = 2.0 * (xy + wz), ww - xx + yy - zz, 2.0 * (yz - wx)
-    r[:, 2, 0], r[:, 2, 1], r[:, 2, 2] = 2.0 * (xz - wy), 2.0 * (yz + wx), ww - xx - yy + zz
-    r[degenerate] = np.eye(3)
+    flat = np.empty((9, n))  # rows of contiguous components, then one transposing copy
+    flat[0], flat[1], flat[2] = ww + xx - yy - zz, 2.0 * (xy - wz), 2.0 * (xz + wy)
+    flat[3], flat[4], flat[5] = 2.0 * (xy + wz), ww - xx + yy - zz, 2.0 * (yz - wx)
+    flat[6], flat[7], flat[8] = 2.0 * (xz - wy), 2.0 * (yz + wx), ww - xx - yy + zz
+    r = np.ascontiguousarray(flat.T).reshape(n, 3, 3)
+    if degenerate.any():
+        r[degenerate] = np.eye(3)
     return r, degenerate
 
 
