@@ -56,12 +56,14 @@ def _mass(analysis: Analysis, grf: Grf) -> float | None:
 
 def _stance_curves(grf: Grf, contacts: Any, bw: float) -> dict[str, Any]:
     out: dict[str, Any] = {"x": "percent of stance, 0 = initial contact, 100 = toe-off", "units": "BW"}
+    sides = contacts["side"].to_numpy(dtype=object)
+    ic_all, to_all = contacts["ic_s"].to_numpy(float), contacts["to_s"].to_numpy(float)
     for comp, k in (("vertical_bw", UP), ("fore_aft_bw", FORWARD), ("medio_lateral_bw", LEFT)):
         for side in ("left", "right"):
-            c = contacts[contacts["side"] == side]
-            if len(c) == 0:
+            m = sides == side
+            if not m.any():
                 continue
-            cur = normalise(grf.time_s, grf.force_n[:, k] / bw, c["ic_s"].to_numpy(float), c["to_s"].to_numpy(float))
+            cur = normalise(grf.time_s, grf.force_n[:, k] / bw, ic_all[m], to_all[m])
             cur = cur[np.isfinite(cur).all(axis=1)]
             if len(cur) == 0:
                 continue
