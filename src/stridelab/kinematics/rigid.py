@@ -44,10 +44,18 @@ def fit_rigid(reference: np.ndarray, current: np.ndarray, min_markers: int = 3, 
         cq /= k
         cp1 = ref.mean(axis=0)
         cp = np.broadcast_to(cp1, (n, 3))
-        q = cur - cq[:, None, :]
         p1 = ref - cp1
-        h = np.einsum("ka,nkb->nab", p1, q)  # (n, 3, 3): sum_i p_i q_i^T
-        bound = 0.5 * (float(np.sum(p1 * p1)) + np.einsum("nkc,nkc->n", q, q))
+        qc = np.ascontiguousarray(cur.transpose(1, 2, 0))  # (k, 3, n): contiguous per marker and axis
+        qc -= cq.T[None]
+        hflat = np.empty((9, n))  # h = sum_i p_i q_i^T, one contiguous row per element
+        for a in range(3):
+            for b in range(3):
+                acc = qc[0, b] * p1[0, a]
+                for i in range(1, k):
+                    acc += qc[i, b] * p1[i, a]
+                hflat[3 * a + b] = acc
+        h = hflat.T.reshape(n, 3, 3)
+        bound = 0.5 * (float(np.sum(p1 * p1)) + (qc * qc).sum(axis=(0, 1)))
         ref0 = ref
         w = None
     else:
@@ -67,7 +75,7 @@ def fit_rigid(reference: np.ndarray, current: np.ndarray, min_markers: int = 3, 
         h[~ok] = np.eye(3)
         bound[~ok] = np.inf
     r, degenerate = rotation_from_covariance(h, upper=bound)
-    t = cq - np.einsum("nab,nb->na", r, cp)
+    t = cq - (r[:, :, 0] * cp[:, 0, None] + r[:, :, 1] * cp[:, 1, None] + r[:, :, 2] * cp[:, 2, None])
     bad = ~ok | degenerate
     if bad.any():
         r[bad] = np.nan
@@ -215,9 +223,15 @@ def rotation_from_covariance(
 def transform_points(r: np.ndarray, t: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Apply per-frame poses to fixed points: (n,3,3), (n,3), (m,3) -> (n, m, 3).
 
-    Written out per component (no BLAS: its threads would compete for the cores)."""
+    Written out per component on contiguous copies of the poses (no BLAS: its threads would
+    compete for the cores; a stacked matmul is slower)."""
     pts = np.asarray(points, dtype=float)
-    out = np.empty((r.shape[0], pts.shape[0], 3))
-    for i in range(3):
-        out[:, :, i] = r[:, i, 0, None] * pts[:, 0] + r[:, i, 1, None] * pts[:, 1] + r[:, i, 2, None] * pts[:, 2] + t[:, i, None]
-    return out
+    n = r.shape[0]
+    rc = np.ascontiguousarray(r.reshape(n, 9).T)
+    tc = np.ascontiguousarray(t.T)
+    out = np.empty((pts.shape[0], 3, n))
+    for m in range(pts.shape[0]):
+        p0, p1, p2 = pts[m].tolist()
+        for i in range(3):
+            out[m, i] = rc[3 * i] * p0 + rc[3 * i + 1] * p1 + rc[3 * i + 2] * p2 + tc[i]
+    return out.transpose(2, 0, 1)
