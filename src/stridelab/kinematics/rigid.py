@@ -45,8 +45,8 @@ def fit_rigid(reference: np.ndarray, current: np.ndarray, min_markers: int = 3, 
         cp1 = ref.mean(axis=0)
         cp = np.broadcast_to(cp1, (n, 3))
         p1 = ref - cp1
-        qc = np.ascontiguousarray(cur.transpose(1, 2, 0))  # (k, 3, n): contiguous per marker and axis
-        qc -= cq.T[None]
+        curc = np.ascontiguousarray(cur.transpose(1, 2, 0))  # (k, 3, n): contiguous per marker and axis
+        qc = curc - cq.T[None]
         hflat = np.empty((9, n))  # h = sum_i p_i q_i^T, one contiguous row per element
         for a in range(3):
             for b in range(3):
@@ -82,10 +82,10 @@ def fit_rigid(reference: np.ndarray, current: np.ndarray, min_markers: int = 3, 
         t[bad] = np.nan
     if not residuals:
         return r, t, np.full(n, np.nan)
-    pred = transform_points(r, t, ref0)  # (n, k, 3)
     if w is None:
-        sq = ((pred - cur) ** 2).sum(axis=(1, 2))
+        sq = ((_transform_rows(r, t, ref0) - curc) ** 2).sum(axis=(0, 1))
     else:
+        pred = transform_points(r, t, ref0)  # (n, k, 3)
         res = np.where(w[..., None] > 0, pred - cur0, 0.0)
         sq = (res**2).sum(axis=(1, 2))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -225,6 +225,11 @@ def transform_points(r: np.ndarray, t: np.ndarray, points: np.ndarray) -> np.nda
 
     Written out per component on contiguous copies of the poses (no BLAS: its threads would
     compete for the cores; a stacked matmul is slower)."""
+    return _transform_rows(r, t, points).transpose(2, 0, 1)
+
+
+def _transform_rows(r: np.ndarray, t: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """:func:`transform_points` as (m, 3, n), contiguous along the frames."""
     pts = np.asarray(points, dtype=float)
     n = r.shape[0]
     rc = np.ascontiguousarray(r.reshape(n, 9).T)
@@ -234,4 +239,4 @@ def transform_points(r: np.ndarray, t: np.ndarray, points: np.ndarray) -> np.nda
         p0, p1, p2 = pts[m].tolist()
         for i in range(3):
             out[m, i] = rc[3 * i] * p0 + rc[3 * i + 1] * p1 + rc[3 * i + 2] * p2 + tc[i]
-    return out.transpose(2, 0, 1)
+    return out

@@ -41,10 +41,23 @@ class JointKinetics:
     messages: list[str] = field(default_factory=list)
 
 
+def _gradient(x: np.ndarray, dt: float) -> np.ndarray:
+    """``np.gradient(x, dt, axis=0)`` (central differences, one-sided at the ends; the same
+    arithmetic), without its generic-axis overhead."""
+    out = np.empty_like(x)
+    if len(x) < 2:
+        return np.gradient(x, dt, axis=0) if len(x) else out
+    np.subtract(x[2:], x[:-2], out=out[1:-1])
+    out[1:-1] /= 2.0 * dt
+    out[0] = (x[1] - x[0]) / dt
+    out[-1] = (x[-1] - x[-2]) / dt
+    return out
+
+
 def angular_velocity(r: np.ndarray, rate_hz: float) -> np.ndarray:
     """Angular velocity (n, 3) in the laboratory frame from rotations (n, 3, 3): the axial vector
     of ``W = dR/dt R^T`` (only its off-diagonal elements are formed)."""
-    dr = np.gradient(r, 1.0 / rate_hz, axis=0)
+    dr = _gradient(r, 1.0 / rate_hz)
 
     def w(i: int, j: int) -> np.ndarray:  # W[i, j] = sum_k dR[i, k] R[j, k]
         return dr[:, i, 0] * r[:, j, 0] + dr[:, i, 1] * r[:, j, 1] + dr[:, i, 2] * r[:, j, 2]
@@ -80,9 +93,9 @@ class _Load:
 def segment_dynamics(seg: Segment, com: np.ndarray, mass: float, radii: tuple[float, float, float], length: float, rate_hz: float, distal: _Load) -> tuple[_Load, np.ndarray]:
     """The proximal joint load on this segment and its angular velocity."""
     dt = 1.0 / rate_hz
-    acc = np.gradient(np.gradient(com, dt, axis=0), dt, axis=0)
+    acc = _gradient(_gradient(com, dt), dt)
     w = angular_velocity(seg.rotation, rate_hz)
-    al = np.gradient(w, dt, axis=0)
+    al = _gradient(w, dt)
     i_local = mass * length**2 * np.array([radii[0] ** 2, radii[1] ** 2, radii[2] ** 2])
     r = seg.rotation
     iw = _rot(r, i_local * _rot_t(r, w))
