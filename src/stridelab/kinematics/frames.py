@@ -190,8 +190,23 @@ def median_point(samples: np.ndarray) -> np.ndarray:
         return np.nanmedian(samples, axis=0)
 
 
+def static_medians(static: MarkerData) -> np.ndarray:
+    """:func:`median_point` of every marker of a standing trial (n_markers, 3), computed once per
+    trial (remembered on it for as long as its positions array is the same)."""
+    pos = static.positions_m
+    cached = getattr(static, "_medians", None)
+    if cached is not None and cached[0] is pos:
+        return np.asarray(cached[1])
+    out = np.median(pos, axis=0) if len(pos) else np.full(pos.shape[1:], np.nan)
+    for j in np.flatnonzero(~np.isfinite(pos).all(axis=(0, 2))) if len(pos) else []:
+        out[j] = median_point(pos[:, j, :])
+    static._medians = (pos, out)  # type: ignore[attr-defined]
+    return np.asarray(out)
+
+
 def _static_point(static: MarkerData, name: str) -> np.ndarray:
-    return median_point(static[name])
+    static[name]  # KeyError for an unknown name, as before
+    return static_medians(static)[static._index[name]].copy()  # the column static[name] reads
 
 
 def foot_points(mk: MarkerData, side: str) -> tuple[str | None, str | None, list[str]]:

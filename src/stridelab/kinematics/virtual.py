@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from stridelab.kinematics.frames import static_medians
 from stridelab.kinematics.rigid import fit_rigid, transform_points
 from stridelab.model.axes import FORWARD, LEFT, UP
 from stridelab.model.trial import MarkerData, Trial
@@ -61,11 +62,7 @@ class VirtualResult:
 
 
 def _static_ref(static: MarkerData, idx: int) -> np.ndarray:
-    x = static.positions_m[:, idx, :]
-    if np.isfinite(x).all():
-        return np.median(x, axis=0)
-    with np.errstate(all="ignore"):
-        return np.nanmedian(x, axis=0)
+    return static_medians(static)[idx].copy()
 
 
 def add_static_landmarks(trial: Trial, skip: tuple[str, ...] = ()) -> VirtualResult:
