@@ -36,8 +36,8 @@ def _pad_len(n: int, fs_hz: float, cutoff_hz: float) -> int:
 def _lowpass_rows(x: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass: int) -> np.ndarray:
     """Filter each row of x (k, n) without NaN; returns (k, n).
 
-    Channels are rows here (contiguous), which makes the FFTs and the padding cheaper than on
-    columns; the arithmetic per channel is the same as on columns. Three (k, FFT length) buffers
+    Channels are rows of the padded buffer (contiguous, whatever the layout of ``x``), which makes
+    the FFTs and the padding cheaper than on columns; the arithmetic per channel is the same. Three (k, FFT length) buffers
     are allocated in all (the trend is formed in the output's buffer and again, for the kept
     samples, in the input's)."""
     k, n = x.shape
@@ -108,7 +108,7 @@ def lowpass(x: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass: int =
     rows = a.reshape(-1, shape[-1])  # one channel per row
     finite = np.isfinite(rows)
     if finite.all():
-        out = _lowpass_rows(np.ascontiguousarray(rows), fs_hz, cutoff_hz, order_per_pass)
+        out = _lowpass_rows(rows, fs_hz, cutoff_hz, order_per_pass)  # read once, into the padded buffer
     else:
         out = np.full(rows.shape, np.nan)
         # channels with the same missing samples (a marker's x, y, z) are filtered together

@@ -59,8 +59,8 @@ def filter_markers(mk: MarkerData, cutoff_hz: float | None) -> tuple[MarkerData,
     out = np.empty_like(pos) if use.all() else pos.copy()
     if use.any():
         sub = pos[:, use, :] if not use.all() else pos
-        # channels (marker, coordinate) along the last axis, time first: lowpass filters axis 0
-        out[:, use, :] = lowpass(sub, mk.rate_hz, cutoff_hz, axis=0)
+        # one channel per (marker, coordinate) column, time first: lowpass filters axis 0
+        out[:, use, :] = lowpass(sub.reshape(mk.n_frames, -1), mk.rate_hz, cutoff_hz, axis=0).reshape(mk.n_frames, -1, 3)
     return _Markers(out, mk.names, mk.original_names, mk.rate_hz, mk.time_s), cutoff_hz
 
 
