@@ -10,9 +10,9 @@ What is timed, as the bundled demo runs it (``scripts/demo.sh``: the standing tr
 ``--mass-kg 62 --height-m 1.81``):
 
 * ``bare read``: ``ezc3d.c3d(RUN, extract_forceplat_data=True)`` in this process (the floor);
-* ``analyze``: :func:`stridelab.io.read_trial` of the running trial and its static trial (each C3D
-  parsed in a child process) + :func:`stridelab.analysis.analyze` (contacts, steps, kinematics,
-  kinetics, inverse dynamics and every other registered stage) + the JSON document;
+* ``analyze``: :func:`stridelab.io.read_trial` of the running trial and its static trial (both C3D
+  files parsed in one child process) + :func:`stridelab.analysis.analyze` (contacts, steps,
+  kinematics, kinetics, inverse dynamics and every other registered stage) + the JSON document;
 * its parts, measured inside the same runs (wrappers around the pipeline's functions);
 * ``cli --json``: the whole ``stridelab analyze RUN --static STATIC --mass-kg 62 --height-m 1.81
   --json OUT -q`` process, imports included; ``cli imports``: the CLI path's imports alone.
@@ -90,7 +90,8 @@ def instrument(clock: Clock) -> None:
     def which(path: Any, *_: Any, **__: Any) -> str:
         return "static" if Path(path).name == STATIC.name else "run"
 
-    rd.parse_c3d = clock.wrap(lambda p, *a, **k: f"  C3D parse in a child + transfer ({which(p)})", rd.parse_c3d)
+    parse_labels = {"run": "  C3D parse in a child + transfer (run, static)", "static": "  static handed over by that child"}
+    rd.parse_c3d = clock.wrap(lambda p, *a, **k: parse_labels[which(p)], rd.parse_c3d)
     rd.build_trial = clock.wrap(lambda raw, opts, p=None: f"  trial assembly ({which(p)})", rd.build_trial)
     vm.prepare_markers = clock.wrap("  virtual landmarks, joint centres", vm.prepare_markers)
     an.detect_contacts = clock.wrap("  contact events", an.detect_contacts)
