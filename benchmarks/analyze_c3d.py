@@ -90,7 +90,7 @@ def instrument(clock: Clock) -> None:
     def which(path: Any, *_: Any, **__: Any) -> str:
         return "static" if Path(path).name == STATIC.name else "run"
 
-    parse_labels = {"run": "  C3D parse in a child + transfer (run, static)", "static": "  static handed over by that child"}
+    parse_labels = {"run": "  C3D parse in a child (run + static)", "static": "  static: handed over by that child"}
     rd.parse_c3d = clock.wrap(lambda p, *a, **k: parse_labels[which(p)], rd.parse_c3d)
     rd.build_trial = clock.wrap(lambda raw, opts, p=None: f"  trial assembly ({which(p)})", rd.build_trial)
     vm.prepare_markers = clock.wrap("  virtual landmarks, joint centres", vm.prepare_markers)
@@ -180,7 +180,7 @@ def main() -> None:
     print(f"analyze, imports excluded                     {_fmt(tot_w)}   {_fmt(tot_c)}")
     order = sorted(parts_w, key=lambda k: (not k.startswith("  C3D"), not k.startswith("  trial"), k.startswith("  JSON"), k.startswith("  analysis"), k))
     for k in order:
-        print(f"{k:46s}{_fmt(parts_w[k])}   {_fmt(parts_c[k])}")
+        print(f"{k:46.46s}{_fmt(parts_w[k])}   {_fmt(parts_c[k])}")
     print(f"ratio analyze / bare read                     {med(tot_w) / med(bare_w):7.2f}   {med(tot_c) / med(bare_c):7.2f}   (target <= 2.0)")
     print(f"cli --json, whole process (s)                 {med(cli_w):7.2f}   {med(cli_c):7.2f}   (target < 2.5 s; n={len(cli_w)})")
     print(f"cli imports only (s)                          {med(imp_w):7.2f}")
