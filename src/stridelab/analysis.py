@@ -19,7 +19,12 @@ from stridelab._version import __version__
 from stridelab.errors import NotRunningError, NoValidResultError
 from stridelab.events.dispatch import ContactEvents, detect_contacts
 from stridelab.events.forceplate import foot_markers
-from stridelab.metrics.spatiotemporal import build_steps, pelvis_centre, treadmill_speed_from_feet
+from stridelab.metrics.spatiotemporal import (
+    build_steps,
+    mean_of_markers,
+    pelvis_centre,
+    treadmill_speed_from_feet,
+)
 from stridelab.metrics.subject import resolve_leg_length
 from stridelab.metrics.summary import pace_from_speed, summarise
 from stridelab.model.axes import FORWARD
@@ -167,8 +172,7 @@ def _foot_points(trial: Trial) -> dict[str, np.ndarray] | None:
         names = foot_markers(mk, side)
         if not names:
             return None
-        with np.errstate(all="ignore"):
-            out[side] = np.nanmean(np.stack([mk[n] for n in names], axis=1), axis=1)
+        out[side] = mean_of_markers(mk, names)
     return out
 
 

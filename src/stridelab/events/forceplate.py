@@ -247,6 +247,45 @@ def _cop_at(trial: Trial, a: float, b: float) -> np.ndarray | None:
     return acc / w if w > 0 else None
 
 
+def _prefix(x: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Cumulative sums of ``x`` over ``valid`` samples, with a leading 0 (window sums by difference)."""
+    z = np.where(valid.reshape(valid.shape + (1,) * (x.ndim - valid.ndim)), x, 0.0)
+    return np.concatenate([np.zeros((1,) + x.shape[1:]), np.cumsum(z, axis=0)])
+
+
+def _window_means(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """NaN-ignoring mean of ``x`` (n,) or (n, k) over the samples [lo, hi) of each window."""
+    fin = np.isfinite(x) if x.ndim == 1 else np.isfinite(x).all(axis=1)
+    cs, cnt = _prefix(x, fin), np.concatenate([[0], np.cumsum(fin)])
+    n = cnt[hi] - cnt[lo]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (cs[hi] - cs[lo]) / (n if x.ndim == 1 else n[:, None])
+
+
+def _cops_over(trial: Trial, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """:func:`_cop_at` for every window [a, b] at once: (n, 3), NaN where no plate is loaded."""
+    acc = np.zeros((len(a), 3))
+    w = np.zeros(len(a))
+    for p in trial.forceplates:
+        fz = p.force_n[:, UP]
+        ok = np.isfinite(p.cop_m).all(axis=1) & (fz > 20)
+        lo, hi = np.searchsorted(p.time_s, a, "left"), np.searchsorted(p.time_s, b, "right")
+        hi = np.maximum(hi, lo)
+        cw, fw = _prefix(p.cop_m * fz[:, None], ok), _prefix(fz, ok)
+        acc += cw[hi] - cw[lo]
+        w += fw[hi] - fw[lo]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where((w > 0)[:, None], acc / w[:, None], np.nan)
+
+
+def _mean_over_markers(mk: MarkerData, names: list[str]) -> np.ndarray:
+    x = mk.positions_m[:, [mk.names.index(n) for n in names], :]
+    if np.isfinite(x).all():
+        return x.mean(axis=1)
+    with np.errstate(all="ignore"):
+        return np.nanmean(x, axis=1)
+
+
 def _assign_sides(contacts: pd.DataFrame, trial: Trial, warnings: list[str]) -> pd.DataFrame:
     contacts = contacts.copy()
     todo = contacts["side"].isna()
@@ -255,35 +294,33 @@ def _assign_sides(contacts: pd.DataFrame, trial: Trial, warnings: list[str]) -> 
     mk = trial.markers
     feet = {s: foot_markers(mk, s) for s in ("left", "right")} if mk is not None else {}
     if mk is not None and feet.get("left") and feet.get("right"):
-        with np.errstate(all="ignore"):
-            left = np.nanmean(np.stack([mk[n] for n in feet["left"]], axis=1), axis=1)
-            right = np.nanmean(np.stack([mk[n] for n in feet["right"]], axis=1), axis=1)
-        far = 0
+        left, right = _mean_over_markers(mk, feet["left"]), _mean_over_markers(mk, feet["right"])
         t = mk.time_s  # sorted: index ranges by binary search instead of masks over the whole trial
-        ics, tos = contacts["ic_s"].to_numpy(dtype=float), contacts["to_s"].to_numpy(dtype=float)
+        idx = np.flatnonzero(todo.to_numpy())
+        ics = contacts["ic_s"].to_numpy(dtype=float)[idx]
+        tos = contacts["to_s"].to_numpy(dtype=float)[idx]
         sides = contacts["side"].to_numpy(dtype=object).copy()
         dist = np.full(len(contacts), np.nan)
-        for i in np.flatnonzero(todo.to_numpy()):
-            ic, to = ics[i], tos[i]
-            a, b = ic + 0.25 * (to - ic), ic + 0.75 * (to - ic)
-            lo, hi = int(np.searchsorted(t, a, "left")), int(np.searchsorted(t, b, "right"))
-            m: slice | np.ndarray = slice(lo, hi)
-            if hi <= lo:
-                gap = np.abs(t - 0.5 * (ic + to))
-                m = gap == np.min(gap)
+        # the middle half of each contact: height of each foot, and where the force acts
+        a, b = ics + 0.25 * (tos - ics), ics + 0.75 * (tos - ics)
+        lo, hi = np.searchsorted(t, a, "left"), np.searchsorted(t, b, "right")
+        hl, hr = _window_means(left[:, UP], lo, hi), _window_means(right[:, UP], lo, hi)
+        foot_l, foot_r = _window_means(left, lo, hi), _window_means(right, lo, hi)
+        for k in np.flatnonzero(hi <= lo):  # no marker frame inside: the nearest one
+            gap = np.abs(t - 0.5 * (ics[k] + tos[k]))
+            m = gap == np.min(gap)
             with np.errstate(all="ignore"):
-                hl, hr = np.nanmean(left[m, UP]), np.nanmean(right[m, UP])
-            if not (np.isfinite(hl) and np.isfinite(hr)):
-                continue
-            side = "left" if hl < hr else "right"
-            sides[i] = side
-            cop = _cop_at(trial, a, b)
-            if cop is not None:
-                foot = left if side == "left" else right
-                with np.errstate(all="ignore"):
-                    d = float(np.linalg.norm(np.nanmean(foot[m], axis=0)[[FORWARD, LEFT]] - cop[[FORWARD, LEFT]]))
-                dist[i] = d
-                far += d > 0.35
+                hl[k], hr[k] = np.nanmean(left[m, UP]), np.nanmean(right[m, UP])
+                foot_l[k], foot_r[k] = np.nanmean(left[m], axis=0), np.nanmean(right[m], axis=0)
+        found = np.isfinite(hl) & np.isfinite(hr)
+        is_left = hl < hr
+        sides[idx[found]] = np.where(is_left[found], "left", "right")
+        cops = _cops_over(trial, a, b)
+        foot = np.where(is_left[:, None], foot_l, foot_r)
+        d = np.hypot(foot[:, FORWARD] - cops[:, FORWARD], foot[:, LEFT] - cops[:, LEFT])
+        has_cop = found & np.isfinite(cops).all(axis=1)
+        dist[idx[has_cop]] = d[has_cop]
+        far = int(np.sum(d[has_cop] > 0.35))
         contacts["side"] = sides
         contacts["cop_foot_distance_m"] = dist
         if far:

@@ -93,7 +93,7 @@ def sha256_of(path: str | Path) -> str:
 
 def _mark_missing(positions: np.ndarray) -> np.ndarray:
     """Exact (0, 0, 0) samples are the 'missing' code of many exporters."""
-    zero = np.all(positions == 0.0, axis=2)
+    zero = (positions[..., 0] == 0.0) & (positions[..., 1] == 0.0) & (positions[..., 2] == 0.0)
     if zero.any():
         positions = positions.copy()
         positions[zero] = np.nan
@@ -150,7 +150,12 @@ def _axes(raw: RawMocap, names: list[str], pos_m: np.ndarray, opts: ReadOptions,
 
 
 def _rot(r: np.ndarray, a: np.ndarray) -> np.ndarray:
-    return a @ r.T
+    """Rows of ``a`` (..., 3) rotated by ``r`` (``a @ r.T``), written out per component: a stacked
+    matmul is slow and a BLAS product may start threads that compete for the cores."""
+    out = np.empty(a.shape)
+    for i in range(3):
+        out[..., i] = a[..., 0] * r[i, 0] + a[..., 1] * r[i, 1] + a[..., 2] * r[i, 2]
+    return out
 
 
 def _plate_to_canonical(p: RawPlate, r: np.ndarray, length_scale: float, quality: QualityLog) -> ForcePlate:
@@ -223,7 +228,7 @@ def build_trial(raw: RawMocap, opts: ReadOptions, path: str | Path | None = None
     r = _axes(raw, names, pos_m, opts, quality)
     pos_c = _rot(r, pos_m)
     if pos_c.shape[1]:
-        pos_c = fill_gaps(pos_c, names, raw.rate_hz, opts.max_gap_s, quality)
+        pos_c = fill_gaps(pos_c, names, raw.rate_hz, opts.max_gap_s, quality, copy=False)
     markers = MarkerData(pos_c, names, list(raw.names), raw.rate_hz, np.asarray(raw.time_s, dtype=float)) if pos_c.shape[1] else None
     if markers is not None:
         fix_swapped_pairs(markers, quality, raw.source)

@@ -5,7 +5,9 @@ back plain numpy arrays. A crash, a hang or an exception in the child becomes an
 :class:`~stridelab.errors.InvalidInputError` with one line for the user; the parent never dies.
 
 Force platforms of types 1-4 (including a calibration matrix, type 4, and Kistler 8-channel plates,
-type 3) are converted to forces, moments and centre of pressure by ezc3d, in the lab frame. Times
+type 3) are converted to forces, moments and centre of pressure in the lab frame from the analog
+channels by :mod:`stridelab.io.c3d_plates` (ezc3d's own conversion, reproduced with numpy, in the
+child too: a corrupt plate description fails there like the parse does). Times
 follow the C3D convention ``(first_frame - 1 + i) / rate`` with the header's 1-based first frame.
 """
 
@@ -47,21 +49,35 @@ def parse_c3d_inprocess(path: str) -> dict[str, Any]:
     return _parse(path)[0]
 
 
+def _read(ezc3d: Any, path: str) -> tuple[Any, Any, Any, Any, int]:
+    """(parser object, parameters, points (4, n, frames), analogs (1, channels, samples), 0-based
+    first frame). Through ezc3d's own classes, skipping what stridelab does not use (camera masks,
+    residuals, rotations: ~10 % of a parse); through its public reader if those classes differ."""
+    try:
+        swig = ezc3d.ezc3d
+        c = swig.c3d(path, swig.Options(keepParametersTrailingSpaces=False, ignoreBadFormatting=False))
+        params = ezc3d.c3d.Parameters(c.parameters())
+        return c, params, c.get_points(), c.get_analogs(), int(c.header().firstFrame())
+    except (AttributeError, TypeError, NotImplementedError):
+        full = ezc3d.c3d(path)
+        return full, full["parameters"], full["data"]["points"], full["data"]["analogs"], int(full["header"]["points"]["first_frame"])
+
+
 def _parse(path: str) -> tuple[dict[str, Any], Any]:
     """The arrays, and the parser's object (the child exits without spending ~15 ms freeing it)."""
     import ezc3d
 
-    c = ezc3d.c3d(path, extract_forceplat_data=True)
-    p = c["parameters"]
+    from stridelab.io.c3d_plates import PlateError, force_platforms
+
+    c, p, pts, analogs, first_frame0 = _read(ezc3d, path)
     point = p.get("POINT", {})
     rate = float(np.asarray(_param(point, "RATE", [0.0])).ravel()[0]) if _param(point, "RATE") is not None else 0.0
     labels = [str(s).strip() for s in _param(point, "LABELS", [])]
-    pts = np.asarray(c["data"]["points"], dtype=float)  # (4, n_markers, n_frames)
+    pts = np.asarray(pts, dtype=float)  # (4, n_markers, n_frames)
     n_markers = pts.shape[1]
     labels = labels[:n_markers] + [f"marker_{i}" for i in range(len(labels), n_markers)]
     units = _param(point, "UNITS", [""])
     units_s = str(units[0]).strip() if isinstance(units, (list, tuple)) and units else ""
-    first_frame0 = int(c["header"]["points"]["first_frame"])  # ezc3d: 0-based (header - 1)
     positions = np.transpose(pts[:3], (2, 1, 0)).copy()  # (n_frames, n_markers, 3)
     if pts.shape[0] > 3:
         positions[pts[3].T < 0] = np.nan  # C3D marks invalid samples with a negative residual
@@ -69,29 +85,21 @@ def _parse(path: str) -> tuple[dict[str, Any], Any]:
     analog = p.get("ANALOG", {})
     arate_v = _param(analog, "RATE", [0.0])
     arate = float(np.asarray(arate_v).ravel()[0]) if np.size(arate_v) else 0.0
-    plates = []
-    for pf in c["data"].get("platform", []):
-        plates.append(
-            {
-                "force": np.asarray(pf["force"], dtype=float).T.copy(),
-                "moment": np.asarray(pf["moment"], dtype=float).T.copy(),
-                "cop": np.asarray(pf["center_of_pressure"], dtype=float).T.copy(),
-                "tz": np.asarray(pf["Tz"], dtype=float).T.copy(),
-                "corners": np.asarray(pf["corners"], dtype=float).T.copy(),
-                "origin": np.asarray(pf["origin"], dtype=float).ravel().copy(),
-                "unit_force": str(pf.get("unit_force", "N")),
-                "unit_moment": str(pf.get("unit_moment", "Nmm")),
-                "unit_position": str(pf.get("unit_position", "mm")),
-            }
-        )
+    analogs = np.asarray(analogs, dtype=float)
+    analogs = analogs[0] if analogs.ndim == 3 and analogs.size else np.zeros((0, 0))  # (n_channels, n_samples)
+    try:
+        plates = force_platforms(p, analogs)
+    except PlateError as e:
+        raise InvalidInputError(f"{Path(path).name}: {e}") from None
+    for pf in plates:
+        pf["corners"] = pf["corners"].T.copy()  # (4, 3): one corner per row
+        del pf["cal_matrix"]
     fp = p.get("FORCE_PLATFORM", {})
     types = [int(t) for t in np.asarray(_param(fp, "TYPE", [])).ravel()]
     subjects = p.get("SUBJECTS", {})
     subject_names = [str(s) for s in (_param(subjects, "NAMES", []) or [])]
     analog_labels = [str(s).strip() for s in (_param(analog, "LABELS", []) or [])]
     analog_units = [str(s).strip() for s in (_param(analog, "UNITS", []) or [])]
-    analogs = np.asarray(c["data"]["analogs"], dtype=float)
-    analogs = analogs[0].T.copy() if analogs.ndim == 3 and analogs.size else np.zeros((0, 0))
     out = {
         "labels": labels,
         "positions": positions,
@@ -102,7 +110,7 @@ def _parse(path: str) -> tuple[dict[str, Any], Any]:
         "analog_rate_hz": arate,
         "analog_labels": analog_labels,
         "analog_units": analog_units,
-        "analogs": analogs,
+        "analogs": analogs.T.copy(),
         "plates": plates,
         "plate_types": types,
         "subject_names": subject_names,
@@ -210,42 +218,47 @@ def _quiet() -> None:  # pragma: no cover - runs in the child
         pass
 
 
-def _child(path: str, conn: Any, memory_bytes: int) -> None:  # pragma: no cover - runs in the child
-    try:
-        _quiet()
-        _limit_memory(memory_bytes)
-        arrays: list[np.ndarray] = []
-        payload, keep = _parse(path)
-        header = _split(payload, arrays)
-    except InvalidInputError as e:
-        conn.send(("invalid", e.message))
-    except MemoryError:
-        conn.send(("memory", None))
-    except BaseException as e:  # noqa: BLE001 - anything the parser throws is reported
+def _child(paths: list[str], conn: Any, memory_bytes: int) -> None:  # pragma: no cover - runs in the child
+    """Parse each file in turn and send its arrays; stop at the first failure."""
+    _quiet()
+    _limit_memory(memory_bytes)
+    keep: list[Any] = []
+    for path in paths:
         try:
-            conn.send(("error", f"{type(e).__name__}: {e}"))
-        except Exception:
-            pass
-    else:
+            arrays: list[np.ndarray] = []
+            payload, parsed = _parse(path)
+            header = _split(payload, arrays)
+        except InvalidInputError as e:
+            conn.send(("invalid", e.message))
+            break
+        except MemoryError:
+            conn.send(("memory", None))
+            break
+        except BaseException as e:  # noqa: BLE001 - anything the parser throws is reported
+            try:
+                conn.send(("error", f"{type(e).__name__}: {e}"))
+            except Exception:
+                pass
+            break
         conn.send(("ok", header))
         for a in arrays:
             conn.send_bytes(a.data.cast("B") if a.nbytes else b"")
-        conn.close()
-        os._exit(0)  # all sent: skip freeing the parsed file (and any other teardown)
-    finally:
-        conn.close()
+        keep.append(parsed)
+    conn.close()
+    os._exit(0)  # all sent: skip freeing the parsed files (and any other teardown)
 
 
-def parse_c3d(path: str | Path, timeout_s: float | None = None) -> dict[str, Any]:
-    """Parse a C3D file in a child process; raise InvalidInputError if the parser fails, crashes,
-    hangs (``timeout_s``, by default scaled with the file size) or runs out of its memory allowance."""
-    path = str(path)
-    if not os.path.isfile(path):
-        raise InvalidInputError(f"file not found: {path}")
-    size = os.path.getsize(path)
-    if timeout_s is None:
-        timeout_s = PARSE_TIMEOUT_S + PARSE_TIMEOUT_S_PER_MB * size / 1e6
-    memory = max(PARSE_MEMORY_MIN_BYTES, PARSE_MEMORY_PER_FILE_BYTE * size)
+#: Files parsed ahead, in the child of another file (a trial's static trial): (real path, size,
+#: modification time) -> the parse result, handed out once.
+_PREPARSED: dict[tuple[str, int, int], dict[str, Any]] = {}
+
+
+def _key(path: str) -> tuple[str, int, int]:
+    st = os.stat(path)
+    return (os.path.realpath(path), st.st_size, st.st_mtime_ns)
+
+
+def _check_header(path: str, size: int) -> None:
     with open(path, "rb") as fh:
         head = fh.read(512)
     if len(head) < 512 or head[1] != 0x50:
@@ -258,49 +271,30 @@ def parse_c3d(path: str | Path, timeout_s: float | None = None) -> dict[str, Any
             f"{Path(path).name}: the file is truncated: it ends at byte {size}, before its data start "
             f"(byte {(data_start - 1) * 512}); copy or export it again from the lab software"
         )
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    ctx: Any = mp.get_context(method)
-    parent, child = ctx.Pipe(duplex=False)
-    try:
-        import fcntl
 
-        fcntl.fcntl(child.fileno(), _F_SETPIPE_SZ, 1 << 20)
-    except (ImportError, OSError):  # not Linux, or a lower pipe-max-size: the default pipe works too
-        pass
-    proc = ctx.Process(target=_child, args=(path, child, memory), daemon=True)
-    proc.start()
-    child.close()
-    from stridelab.io.assemble import sha256_of
 
-    sha256_of(path)  # while the child parses (the trial assembly reuses the digest)
-    msg: tuple[str, Any] | None = None
-    deadline = time.monotonic() + timeout_s
-    try:
-        while time.monotonic() < deadline:
-            if parent.poll(0.05):
-                try:
-                    msg = parent.recv()
-                    if msg[0] == "ok":
-                        msg = ("ok", _join(msg[1], parent))
-                except (EOFError, OSError):
-                    msg = None
-                break
-            if not proc.is_alive() and not parent.poll(0):
-                break
-        else:
-            proc.kill()
-            raise InvalidInputError(
-                f"{Path(path).name}: the C3D parser did not finish in {timeout_s:.0f} s; the file is probably corrupt"
-            )
-    finally:
-        proc.join(timeout=5)
-        if proc.is_alive():
-            proc.kill()
-            proc.join(timeout=5)
-        parent.close()
+def _timeout(size: int) -> float:
+    return PARSE_TIMEOUT_S + PARSE_TIMEOUT_S_PER_MB * size / 1e6
+
+
+def _receive(parent: Any, proc: Any, deadline: float) -> tuple[str, Any] | None:
+    """The child's next result (None: it died first); TimeoutError past ``deadline``."""
+    while time.monotonic() < deadline:
+        if parent.poll(0.05):
+            try:
+                msg: tuple[str, Any] = parent.recv()
+                return ("ok", _join(msg[1], parent)) if msg[0] == "ok" else msg
+            except (EOFError, OSError):
+                return None
+        if not proc.is_alive() and not parent.poll(0):
+            return None
+    raise TimeoutError
+
+
+def _outcome(path: str, size: int, memory: int, msg: tuple[str, Any] | None, exitcode: int | None) -> dict[str, Any]:
+    """The arrays of a successful parse; InvalidInputError with one line for anything else."""
     if msg is None:
-        code = proc.exitcode
-        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        how = f"signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit code {exitcode}"
         raise InvalidInputError(
             f"{Path(path).name}: the C3D parser crashed ({how}); the file is truncated or corrupt, "
             "export it again from the lab software"
@@ -328,4 +322,74 @@ def parse_c3d(path: str | Path, timeout_s: float | None = None) -> dict[str, Any
             f"{Path(path).name}: the file is truncated: its header announces {announced} frames but it holds "
             f"{n_frames}; copy or export it again from the lab software"
         )
+    return out
+
+
+def parse_c3d(path: str | Path, timeout_s: float | None = None, also: str | Path | None = None) -> dict[str, Any]:
+    """Parse a C3D file in a child process; raise InvalidInputError if the parser fails, crashes,
+    hangs (``timeout_s``, by default scaled with the file size) or runs out of its memory allowance.
+
+    ``also``: another C3D (the static trial) to parse in the same child after this one; its result
+    waits for the next ``parse_c3d`` of that file (one process instead of two). Whatever goes wrong
+    with it is left for that call to report."""
+    path = str(path)
+    if not os.path.isfile(path):
+        raise InvalidInputError(f"file not found: {path}")
+    ahead = _PREPARSED.pop(_key(path), None)
+    if ahead is not None:
+        return ahead
+    size = os.path.getsize(path)
+    _check_header(path, size)
+    extra = str(also) if also is not None and os.path.isfile(also) and _key(str(also)) != _key(path) else None
+    extra_size = os.path.getsize(extra) if extra else 0
+    if extra:
+        try:
+            _check_header(extra, extra_size)
+        except (InvalidInputError, OSError):
+            extra = None
+    timeout_s = _timeout(size) if timeout_s is None else timeout_s
+    memory = max(PARSE_MEMORY_MIN_BYTES, PARSE_MEMORY_PER_FILE_BYTE * (size + extra_size))
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    ctx: Any = mp.get_context(method)
+    parent, child = ctx.Pipe(duplex=False)
+    try:
+        import fcntl
+
+        fcntl.fcntl(child.fileno(), _F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, OSError):  # not Linux, or a lower pipe-max-size: the default pipe works too
+        pass
+    proc = ctx.Process(target=_child, args=([path] + ([extra] if extra else []), child, memory), daemon=True)
+    proc.start()
+    child.close()
+    from stridelab.io.assemble import sha256_of
+
+    for f in [path] + ([extra] if extra else []):
+        sha256_of(f)  # while the child parses (the trial assembly reuses the digest)
+    msg2: tuple[str, Any] | None = None
+    try:
+        try:
+            msg = _receive(parent, proc, time.monotonic() + timeout_s)
+        except TimeoutError:
+            proc.kill()
+            raise InvalidInputError(
+                f"{Path(path).name}: the C3D parser did not finish in {timeout_s:.0f} s; the file is probably corrupt"
+            ) from None
+        if extra and msg is not None and msg[0] == "ok":
+            try:
+                msg2 = _receive(parent, proc, time.monotonic() + _timeout(extra_size))
+            except TimeoutError:
+                proc.kill()
+    finally:
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(timeout=5)
+        parent.close()
+    out = _outcome(path, size, memory, msg, proc.exitcode)
+    if extra and msg2 is not None and msg2[0] == "ok":
+        try:
+            _PREPARSED.clear()
+            _PREPARSED[_key(extra)] = _outcome(extra, extra_size, memory, msg2, proc.exitcode)
+        except (InvalidInputError, OSError):
+            pass
     return out

@@ -16,8 +16,10 @@ _MOMENT_SCALE = {"nmm": 1e-3, "n.mm": 1e-3, "nm": 1.0, "n.m": 1.0}
 _POS_SCALE = {"mm": 1e-3, "m": 1.0, "cm": 1e-2}
 
 
-def raw_from_c3d(path: str | Path) -> RawMocap:
-    d = parse_c3d(path)
+def raw_from_c3d(path: str | Path, also: str | Path | None = None) -> RawMocap:
+    """The parsed file as a :class:`RawMocap`; ``also``: a C3D to parse in the same child
+    process for a later read (the static trial)."""
+    d = parse_c3d(path, also=also)
     name = Path(path).name
     rate = d["rate_hz"]
     n_frames = d["positions"].shape[0]
@@ -81,4 +83,5 @@ def read_c3d(path: str | Path, opts: ReadOptions | None = None) -> Trial:
             f"--forces {Path(opts.forces).name}: a C3D file carries its own force plates; drop --forces "
             "(a separate force file goes with a TRC or text marker file)"
         )
-    return build_trial(raw_from_c3d(path), opts, path)
+    static = opts.static if opts.static is not None and Path(opts.static).suffix.lower() == ".c3d" else None
+    return build_trial(raw_from_c3d(path, also=static), opts, path)

@@ -73,12 +73,13 @@ def not_a_knot_spline(x: np.ndarray, y: np.ndarray, xq: np.ndarray) -> np.ndarra
     return out.reshape((xq.size,) + y.shape[1:])
 
 
-def fill_gaps(positions: np.ndarray, names: list[str], rate_hz: float, max_gap_s: float, quality: QualityLog) -> np.ndarray:
-    """Fill short gaps in place-safe fashion; returns a new array."""
-    out = positions.copy()
+def fill_gaps(positions: np.ndarray, names: list[str], rate_hz: float, max_gap_s: float, quality: QualityLog, copy: bool = True) -> np.ndarray:
+    """Fill short gaps; returns a new array (``copy=False``: fills ``positions`` itself)."""
+    out = positions.copy() if copy else positions
     n = out.shape[0]
     max_len = int(round(max_gap_s * rate_hz))
-    valid_all = np.isfinite(out).all(axis=2)  # (n_frames, n_markers), one pass for every marker
+    fin = np.isfinite(out)
+    valid_all = fin[..., 0] & fin[..., 1] & fin[..., 2]  # (n_frames, n_markers), one pass for every marker
     for j in np.flatnonzero(~valid_all.all(axis=0)):
         name = names[j]
         valid = valid_all[:, j]

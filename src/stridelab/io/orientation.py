@@ -21,6 +21,14 @@ UPPER_PREFIXES = ("asis", "psis", "iliac_crest", "gtr", "pelvis_c", "sacrum", "c
 FOOT_PREFIXES = ("heel", "mt1", "mt2", "mt5", "toe", "foot_c", "midfoot", "forefoot", "ankle_lat", "ankle_med")
 
 
+def _nanmean(x: np.ndarray, axis: int | tuple[int, ...]) -> np.ndarray:
+    """``np.nanmean`` without its copy when there is nothing to ignore (the same sums)."""
+    if np.isfinite(x).all():
+        return np.asarray(x.mean(axis=axis))
+    with np.errstate(all="ignore"):
+        return np.asarray(np.nanmean(x, axis=axis))
+
+
 def _strip_side(name: str) -> str:
     return name[2:] if name[:2] in ("l_", "r_") else name
 
@@ -41,8 +49,7 @@ def vertical_from_markers(names: list[str], positions: np.ndarray) -> tuple[int,
     foot = group_indices(names, FOOT_PREFIXES)
     if not up or not foot:
         return None
-    with np.errstate(all="ignore"):
-        d = np.nanmean(positions[:, up, :], axis=(0, 1)) - np.nanmean(positions[:, foot, :], axis=(0, 1))
+    d = _nanmean(positions[:, up, :], axis=(0, 1)) - _nanmean(positions[:, foot, :], axis=(0, 1))
     if not np.all(np.isfinite(d)):
         return None
     axis = int(np.argmax(np.abs(d)))
@@ -71,8 +78,7 @@ def forward_from_motion(
         return None
     vax, vsign = vertical
     horiz = [a for a in range(3) if a != vax]
-    with np.errstate(all="ignore"):
-        pelvis = np.nanmean(positions[:, up_idx, :], axis=1)
+    pelvis = _nanmean(positions[:, up_idx, :], axis=1)
     # overground: the pelvis itself travels (faster than 1 m/s on average) in the running direction
     ok = np.flatnonzero(np.isfinite(pelvis).all(axis=1))
     if ok.size >= 2:
@@ -87,8 +93,7 @@ def forward_from_motion(
         idx = group_indices(names, FOOT_PREFIXES[:8], side)
         if not idx:
             continue
-        with np.errstate(all="ignore"):
-            foot = np.nanmean(positions[:, idx, :], axis=1)
+        foot = _nanmean(positions[:, idx, :], axis=1)
         h = vsign * foot[:, vax]
         if not np.isfinite(h).any():
             continue

@@ -64,10 +64,29 @@ class CycleSet:
 def strides_from_contacts(contacts: pd.DataFrame) -> dict[str, list[Stride]]:
     """Strides per side from a contact table (each contact to the next one of the same side)."""
     out: dict[str, list[Stride]] = {}
+    sides = contacts["side"].to_numpy(dtype=object)
+    ic_all, to_all = contacts["ic_s"].to_numpy(float), contacts["to_s"].to_numpy(float)
     for side in ("left", "right"):
-        c = contacts[contacts["side"] == side].sort_values("ic_s")
-        ic, to = c["ic_s"].to_numpy(float), c["to_s"].to_numpy(float)
-        out[side] = [Stride(side, float(ic[i]), float(ic[i + 1]), float(to[i])) for i in range(len(ic) - 1)]
+        m = sides == side
+        order = np.argsort(ic_all[m], kind="stable")
+        ic, to = ic_all[m][order].tolist(), to_all[m][order].tolist()
+        out[side] = [Stride(side, ic[i], ic[i + 1], to[i]) for i in range(len(ic) - 1)]
+    return out
+
+
+def segment_nanmax(x: np.ndarray, first: np.ndarray, stop: np.ndarray, min_valid: int = 1) -> np.ndarray:
+    """``np.nanmax(x[first:stop])`` for each window, NaN where it holds fewer than ``min_valid``
+    finite samples (vectorised over windows)."""
+    out = np.full(len(first), np.nan)
+    if len(first) == 0 or len(x) == 0:
+        return out
+    fin = np.isfinite(x)
+    cnt = np.concatenate([[0], np.cumsum(fin)])
+    good = (stop > first) & (cnt[stop] - cnt[first] >= min_valid)
+    if good.any():
+        xs = np.append(np.where(fin, x, np.nan), np.nan)  # a sentinel: windows may end at len(x)
+        idx = np.stack([first[good], stop[good]], axis=1).ravel()
+        out[good] = np.fmax.reduceat(xs, idx)[::2]
     return out
 
 
@@ -97,6 +116,32 @@ def missing_fraction(time_s: np.ndarray, x: np.ndarray, starts: np.ndarray, ends
     return (cum[b] - cum[a]) / n
 
 
+def _normalise_many(time_s: np.ndarray, x: np.ndarray, starts: np.ndarray, ends: np.ndarray, n_points: int = N_POINTS) -> np.ndarray:
+    """:func:`normalise` of every column of ``x`` (n, m): (m, n_strides, n_points)."""
+    frac = np.linspace(0.0, 1.0, n_points)
+    tq = starts[:, None] + (ends - starts)[:, None] * frac[None, :]
+    dt = time_s[1] - time_s[0] if len(time_s) > 1 else 1.0
+    pos = np.clip((tq - time_s[0]) / dt, 0, len(time_s) - 1)
+    i0 = np.minimum(np.floor(pos).astype(int), len(time_s) - 2)
+    w = pos - i0
+    xt = np.ascontiguousarray(x.T)  # (m, n)
+    out = xt[:, i0] * (1 - w) + xt[:, i0 + 1] * w
+    out[:, (tq < time_s[0]) | (tq > time_s[-1])] = np.nan
+    return out
+
+
+def _masked_median(v: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """``np.median(v[j][ok[j]], axis=0)`` for every j: v (m, k, ...), ok (m, k) with at least one
+    True per row (the same middle values, averaged the same way)."""
+    cnt = ok.sum(axis=1)
+    okb = ok.reshape(ok.shape + (1,) * (v.ndim - 2))
+    srt = np.sort(np.where(okb, v, np.nan), axis=1)  # NaN (left out) last
+    lo = np.take_along_axis(srt, ((cnt - 1) // 2).reshape((-1, 1) + (1,) * (v.ndim - 2)), axis=1)[:, 0]
+    hi = np.take_along_axis(srt, (cnt // 2).reshape((-1, 1) + (1,) * (v.ndim - 2)), axis=1)[:, 0]
+    even = (cnt % 2 == 0).reshape((-1,) + (1,) * (v.ndim - 2))
+    return np.where(even, (lo + hi) / 2, lo)
+
+
 def build_cycles(time_s: np.ndarray, signals: dict[str, dict[str, np.ndarray]], contacts: pd.DataFrame) -> CycleSet:
     """Normalised strides of every signal (``{name: {side: (n,)}}``) with outliers rejected."""
     cs = CycleSet(strides=strides_from_contacts(contacts))
@@ -110,36 +155,62 @@ def build_cycles(time_s: np.ndarray, signals: dict[str, dict[str, np.ndarray]], 
         for k, s in enumerate(strides):
             if abs(st[k] - med) > 0.2 * med:
                 s.used, s.reason = False, f"stride time {st[k] * 1000:.0f} ms differs from the median {med * 1000:.0f} ms by more than 20 % (a contact was missed or added)"
-        for name, by_side in signals.items():
-            x = by_side.get(side)
-            if x is None:
-                continue
-            cs.curves.setdefault(name, {})[side] = normalise(time_s, x, starts, ends)
-            miss = missing_fraction(time_s, x, starts, ends)
-            for k, s in enumerate(strides):
-                if s.used and miss[k] > 0.10:
-                    s.used, s.reason = False, f"{name}: {miss[k] * 100:.0f} % of the stride's samples are missing"
+        names = [n for n, by_side in signals.items() if by_side.get(side) is not None]
+        if not names:
+            _reject_curve_outliers(cs, side)
+            continue
+        x = np.stack([signals[n][side] for n in names], axis=1)
+        curves = _normalise_many(time_s, x, starts, ends)
+        bad = ~np.isfinite(x)
+        cum = np.concatenate([np.zeros((1, len(names)), dtype=np.int64), np.cumsum(bad, axis=0)])
+        a = np.searchsorted(time_s, starts)
+        b = np.searchsorted(time_s, ends, side="right")
+        miss = (cum[b] - cum[a]) / np.maximum(b - a, 1)[:, None]  # (n_strides, names)
+        for j, name in enumerate(names):
+            cs.curves.setdefault(name, {})[side] = curves[j]
+        over = miss > 0.10
+        for k in np.flatnonzero(over.any(axis=1)).tolist():
+            s = strides[k]
+            if s.used:
+                first = int(np.argmax(over[k]))  # the first signal that misses too much
+                s.used, s.reason = False, f"{names[first]}: {miss[k, first] * 100:.0f} % of the stride's samples are missing"
         _reject_curve_outliers(cs, side)
     return cs
 
 
 def _reject_curve_outliers(cs: CycleSet, side: str, k_mad: float = 4.0, floor: float = 5.0) -> None:
+    """Each curve in turn (a stride rejected for one curve is left out of the next curves'
+    statistics), computed for all curves at once and redone after each curve that rejects."""
     strides = cs.strides[side]
-    for name, by_side in cs.curves.items():
-        c = by_side.get(side)
-        if c is None:
-            continue
-        ok = np.array([s.used for s in strides]) & np.isfinite(c).all(axis=1)
-        if ok.sum() < 5:
-            continue
-        med_curve = np.median(c[ok], axis=0)
-        d = np.sqrt(np.mean((c - med_curve) ** 2, axis=1))
-        md = float(np.median(d[ok]))
-        mad = 1.4826 * float(np.median(np.abs(d[ok] - md)))
-        limit = max(md + k_mad * mad, floor)
-        for k in np.flatnonzero(ok & (d > limit)):
+    names = [n for n, by_side in cs.curves.items() if by_side.get(side) is not None]
+    if not names or not strides:
+        return
+    c = np.stack([cs.curves[n][side] for n in names])  # (names, strides, points)
+    finite = np.isfinite(c).all(axis=2)
+    start = 0
+    while start < len(names):
+        used = np.array([s.used for s in strides])
+        ok = used[None, :] & finite[start:]
+        run = ok.sum(axis=1) >= 5
+        if not run.any():
+            return
+        idx = np.flatnonzero(run)
+        cj, okj = c[start:][idx], ok[idx]
+        med_curve = _masked_median(cj, okj)
+        d = np.sqrt(np.mean((cj - med_curve[:, None, :]) ** 2, axis=2))
+        md = _masked_median(d, okj)
+        mad = 1.4826 * _masked_median(np.abs(d - md[:, None]), okj)
+        limit = np.maximum(md + k_mad * mad, floor)
+        reject = okj & (d > limit[:, None])
+        hit = np.flatnonzero(reject.any(axis=1))
+        if hit.size == 0:
+            return
+        j = int(hit[0])
+        name = names[start + int(idx[j])]
+        for k in np.flatnonzero(reject[j]):
             s = strides[k]
-            s.used, s.reason = False, f"{name}: curve {d[k]:.1f} from the median stride (RMS), limit {limit:.1f}"
+            s.used, s.reason = False, f"{name}: curve {d[j, k]:.1f} from the median stride (RMS), limit {limit[j]:.1f}"
+        start += int(idx[j]) + 1
 
 
 def variability(cs: CycleSet) -> dict[str, Any]:
@@ -184,4 +255,4 @@ def strides_json(cs: CycleSet) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: r["ic_s"])
 
 
-__all__ = ["N_POINTS", "curves_json", "strides_json", "CycleSet", "Stride", "build_cycles", "missing_fraction", "normalise", "strides_from_contacts", "variability"]
+__all__ = ["N_POINTS", "curves_json", "strides_json", "CycleSet", "Stride", "build_cycles", "missing_fraction", "normalise", "segment_nanmax", "strides_from_contacts", "variability"]

@@ -164,10 +164,22 @@ def cast_segment(mk: MarkerData, static: MarkerData | None, side: str, name: str
         return None
     ref = np.stack([_static_point(static, n) for n in cluster])
     rot, t, _ = fit_rigid(ref, mk.positions_m[:, [mk.names.index(n) for n in cluster], :], residuals=False)
-    r = np.matmul(rot, ref_seg.rotation[0])
-    prox = rot @ ref_seg.proximal[0] + t
-    dist = rot @ ref_seg.distal[0] + t
+    r = _times(rot, ref_seg.rotation[0])
+    prox = _times(rot, ref_seg.proximal[0]) + t
+    dist = _times(rot, ref_seg.distal[0]) + t
     return Segment(name, side, r, prox, prox, dist, "wu2002_cast")
+
+
+def _times(rot: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """``rot @ m`` for a stack of rotations (n, 3, 3) and one fixed matrix (3, 3) or vector (3,),
+    written out per element (a stacked matmul is several times slower, and a BLAS product may
+    start threads that compete for the cores)."""
+    if m.ndim == 1:
+        return rot[:, :, 0] * m[0] + rot[:, :, 1] * m[1] + rot[:, :, 2] * m[2]
+    out = np.empty(rot.shape)
+    for j in range(3):
+        out[:, :, j] = rot[:, :, 0] * m[0, j] + rot[:, :, 1] * m[1, j] + rot[:, :, 2] * m[2, j]
+    return out
 
 
 def median_point(samples: np.ndarray) -> np.ndarray:
@@ -178,8 +190,23 @@ def median_point(samples: np.ndarray) -> np.ndarray:
         return np.nanmedian(samples, axis=0)
 
 
+def static_medians(static: MarkerData) -> np.ndarray:
+    """:func:`median_point` of every marker of a standing trial (n_markers, 3), computed once per
+    trial (remembered on it for as long as its positions array is the same)."""
+    pos = static.positions_m
+    cached = getattr(static, "_medians", None)
+    if cached is not None and cached[0] is pos:
+        return np.asarray(cached[1])
+    out = np.median(pos, axis=0) if len(pos) else np.full(pos.shape[1:], np.nan)
+    for j in np.flatnonzero(~np.isfinite(pos).all(axis=(0, 2))) if len(pos) else []:
+        out[j] = median_point(pos[:, j, :])
+    static._medians = (pos, out)  # type: ignore[attr-defined]
+    return np.asarray(out)
+
+
 def _static_point(static: MarkerData, name: str) -> np.ndarray:
-    return median_point(static[name])
+    static[name]  # KeyError for an unknown name, as before
+    return static_medians(static)[static._index[name]].copy()  # the column static[name] reads
 
 
 def foot_points(mk: MarkerData, side: str) -> tuple[str | None, str | None, list[str]]:
@@ -241,10 +268,10 @@ def foot_static_level(mk: MarkerData, static: MarkerData | None, side: str, mess
     o_static = _static_point(static, p + "ajc")
     ref = np.stack([_static_point(static, n) for n in shared])
     rot, t, _ = fit_rigid(ref, mk.positions_m[:, [mk.names.index(n) for n in shared], :], residuals=False)
-    r = np.matmul(rot, r_static)
-    origin = rot @ o_static + t
+    r = _times(rot, r_static)
+    origin = _times(rot, o_static) + t
     if heel is not None and toe is not None:
-        distal = rot @ _static_point_any(static, side, toe) + t
+        distal = _times(rot, _static_point_any(static, side, toe)) + t
     else:
         distal = origin + 0.15 * r[:, :, FORWARD]
     return Segment("foot", side, r, origin, origin, distal, how)
@@ -269,7 +296,7 @@ def pelvis_static_posture(mk: MarkerData, static: MarkerData | None) -> tuple[np
     o = ref.mean(axis=0)
     if static.has("l_hjc", "r_hjc"):
         o = 0.5 * (_static_point(static, "l_hjc") + _static_point(static, "r_hjc"))
-    return rot, rot @ o + t
+    return rot, _times(rot, o) + t
 
 
 def thorax(mk: MarkerData) -> Segment | None:

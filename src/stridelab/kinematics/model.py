@@ -56,10 +56,11 @@ def filter_markers(mk: MarkerData, cutoff_hz: float | None) -> tuple[MarkerData,
     if cutoff_hz is None or mk.rate_hz < 2.5 * cutoff_hz or mk.n_frames < 8:
         return _Markers(pos, mk.names, mk.original_names, mk.rate_hz, mk.time_s), None
     use = np.isfinite(pos[:, :, 0]).any(axis=0)
-    out = pos.copy()
+    out = np.empty_like(pos) if use.all() else pos.copy()
     if use.any():
-        sub = pos[:, use, :].reshape(mk.n_frames, -1)
-        out[:, use, :] = lowpass(sub, mk.rate_hz, cutoff_hz).reshape(mk.n_frames, -1, 3)
+        sub = pos[:, use, :] if not use.all() else pos
+        # one channel per (marker, coordinate) column, time first: lowpass filters axis 0
+        out[:, use, :] = lowpass(sub.reshape(mk.n_frames, -1), mk.rate_hz, cutoff_hz, axis=0).reshape(mk.n_frames, -1, 3)
     return _Markers(out, mk.names, mk.original_names, mk.rate_hz, mk.time_s), cutoff_hz
 
 

@@ -143,31 +143,50 @@ SI_WINDOW_S = 0.015
 def strike_index(kin: Kinematics, grf: Grf, side: str, ic: float, to: float, foot_length_m: float | None) -> float:
     """Strike index (%) of one contact, NaN when the data cannot give it. ``grf`` should be the
     unfiltered plate force (filtering smears the COP at contact)."""
+    return float(strike_indices(kin, grf, side, np.array([ic], dtype=float), np.array([to], dtype=float), foot_length_m)[0])
+
+
+def strike_indices(kin: Kinematics, grf: Grf, side: str, ic: np.ndarray, to: np.ndarray, foot_length_m: float | None) -> np.ndarray:
+    """:func:`strike_index` of many contacts of one foot at once."""
+    out = np.full(len(ic), np.nan)
     foot = kin.body.get("foot", side)
     heel = kin.body.points.get(f"{side}_heel")
-    if foot is None or heel is None:
-        return float("nan")
-    a, b = np.searchsorted(grf.time_s, [ic, to])
-    ok = np.flatnonzero((grf.force_n[a:b, UP] > COP_MIN_N) & np.isfinite(grf.cop_m[a:b, 0]))
-    if ok.size == 0:
-        return float("nan")
-    k0 = a + int(ok[0])
-    tk = float(grf.time_s[k0])
-    sel = a + ok[grf.time_s[a + ok] <= tk + SI_WINDOW_S]
-    cop = np.median(grf.cop_m[sel], axis=0)
-    when = np.array([tk])
-    x = _vecs_at(kin.time_s, foot.rotation[:, :, FORWARD], when)[0]
-    x[UP] = 0.0
-    nx = float(np.linalg.norm(x))
-    if not np.isfinite(nx) or nx == 0:
-        return float("nan")
-    x /= nx
-    h = _vecs_at(kin.time_s, heel, when)[0]
+    if foot is None or heel is None or len(ic) == 0:
+        return out
+    tg = grf.time_s
+    loaded = (grf.force_n[:, UP] > COP_MIN_N) & np.isfinite(grf.cop_m[:, 0])
+    li = np.flatnonzero(loaded)
+    if li.size == 0:
+        return out
+    a, b = np.searchsorted(tg, ic), np.searchsorted(tg, to)
+    pos = np.searchsorted(li, a)  # the first loaded sample at or after each initial contact
+    k0 = np.where(pos < li.size, li[np.minimum(pos, li.size - 1)], len(tg))
+    has = k0 < b
+    if not has.any():
+        return out
+    k0 = k0[has]
+    tk = tg[k0]
+    cops = np.empty((len(k0), 3))
+    for i, (first, end, t_first) in enumerate(zip(k0.tolist(), b[has].tolist(), tk.tolist(), strict=True)):
+        sel = first + np.flatnonzero(loaded[first:end])
+        sel = sel[tg[sel] <= t_first + SI_WINDOW_S]
+        cops[i] = np.median(grf.cop_m[sel], axis=0)
+    x = _vecs_at(kin.time_s, foot.rotation[:, :, FORWARD], tk)
+    x[:, UP] = 0.0
+    nx = np.sqrt(x[:, FORWARD] ** 2 + x[:, LEFT] ** 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x = x / nx[:, None]
+    h = _vecs_at(kin.time_s, heel, tk)
     toe = kin.body.points.get(f"{side}_toe_tip")
-    length = float(np.dot(_vecs_at(kin.time_s, toe, when)[0] - h, x)) if toe is not None else (foot_length_m or float("nan"))
-    if not (np.isfinite(length) and length > 0.1):
-        return float("nan")
-    return float(100.0 * np.dot((cop - h)[[FORWARD, LEFT]], x[[FORWARD, LEFT]]) / length)
+    if toe is not None:
+        length = np.einsum("ij,ij->i", _vecs_at(kin.time_s, toe, tk) - h, x)
+    else:
+        length = np.full(len(tk), foot_length_m or np.nan)
+    d = cops - h
+    si = 100.0 * (d[:, FORWARD] * x[:, FORWARD] + d[:, LEFT] * x[:, LEFT]) / length
+    good = np.isfinite(nx) & (nx > 0) & np.isfinite(length) & (length > 0.1)
+    out[np.flatnonzero(has)[good]] = si[good]
+    return out
 
 
 def step_metrics(kin: Kinematics, steps: pd.DataFrame, leg_length_m: float | None, grf: Grf | None = None, height_m: float | None = None) -> pd.DataFrame:
@@ -195,7 +214,7 @@ def step_metrics(kin: Kinematics, steps: pd.DataFrame, leg_length_m: float | Non
             x = _vecs_at(t, foot.rotation[:, :, FORWARD], ic)
             out["foot_strike_angle_deg"][m] = np.degrees(np.arctan2(x[:, UP], np.hypot(x[:, FORWARD], x[:, LEFT])))
         if grf is not None:
-            out["strike_index_pct"][m] = [strike_index(kin, grf, side, a, b, foot_len) for a, b in zip(ic, to, strict=True)]
+            out["strike_index_pct"][m] = strike_indices(kin, grf, side, ic, to, foot_len)
         heel, hjc = body.points.get(f"{side}_heel"), body.points.get(f"{side}_hjc")
         if heel is not None and hjc is not None:
             d = _interp_at(t, heel[:, FORWARD] - hjc[:, FORWARD], ic)
@@ -239,4 +258,4 @@ def _next_same_side(steps: pd.DataFrame) -> np.ndarray:
     return out
 
 
-__all__ = ["COLUMNS", "pattern_from_angle", "pattern_from_strike_index", "step_metrics", "strike_index"]
+__all__ = ["COLUMNS", "pattern_from_angle", "pattern_from_strike_index", "step_metrics", "strike_index", "strike_indices"]

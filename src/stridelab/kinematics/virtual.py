@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from stridelab.kinematics.frames import static_medians
 from stridelab.kinematics.rigid import fit_rigid, transform_points
 from stridelab.model.axes import FORWARD, LEFT, UP
 from stridelab.model.trial import MarkerData, Trial
@@ -61,11 +62,7 @@ class VirtualResult:
 
 
 def _static_ref(static: MarkerData, idx: int) -> np.ndarray:
-    x = static.positions_m[:, idx, :]
-    if np.isfinite(x).all():
-        return np.median(x, axis=0)
-    with np.errstate(all="ignore"):
-        return np.nanmedian(x, axis=0)
+    return static_medians(static)[idx].copy()
 
 
 def add_static_landmarks(trial: Trial, skip: tuple[str, ...] = ()) -> VirtualResult:
@@ -119,11 +116,21 @@ def add_static_landmarks(trial: Trial, skip: tuple[str, ...] = ()) -> VirtualRes
 
 
 def _append(trial: Trial, positions: list[np.ndarray], names: list[str], originals: list[str]) -> None:
-    mk = trial.markers
-    assert mk is not None
+    assert trial.markers is not None
+    trial.markers = _with_markers(trial.markers, positions, names, originals)
+
+
+def _with_markers(mk: MarkerData, positions: list[np.ndarray], names: list[str], originals: list[str]) -> MarkerData:
+    """``mk`` with the named markers added (replacing those of the same name), in one copy."""
     keep = [i for i, n in enumerate(mk.names) if n not in names]
-    pos = np.concatenate([mk.positions_m[:, keep, :], np.stack(positions, axis=1)], axis=1)
-    trial.markers = MarkerData(pos, [mk.names[i] for i in keep] + names, [mk.original_names[i] for i in keep] + originals, mk.rate_hz, mk.time_s)
+    pos = np.empty((mk.n_frames, len(keep) + len(names), 3))
+    if len(keep) == len(mk.names):
+        pos[:, : len(keep)] = mk.positions_m
+    else:
+        pos[:, : len(keep)] = mk.positions_m[:, keep, :]
+    for k, p in enumerate(positions):
+        pos[:, len(keep) + k] = p
+    return MarkerData(pos, [mk.names[i] for i in keep] + names, [mk.original_names[i] for i in keep] + originals, mk.rate_hz, mk.time_s)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -181,10 +188,7 @@ def add_joint_centres(markers: MarkerData, static: bool = False) -> tuple[Marker
                 msgs.append(f"{side}{jc} needs {', '.join(markers.missing(side + a, side + b))}")
     if not names:
         return markers, [], msgs
-    keep = [i for i, n in enumerate(markers.names) if n not in names]
-    p = np.concatenate([markers.positions_m[:, keep, :], np.stack(pos, axis=1)], axis=1)
-    out = MarkerData(p, [markers.names[i] for i in keep] + names, [markers.original_names[i] for i in keep] + [f"(derived) {n}" for n in names], markers.rate_hz, markers.time_s)
-    return out, names, msgs
+    return _with_markers(markers, pos, names, [f"(derived) {n}" for n in names]), names, msgs
 
 
 def prepare_markers(trial: Trial) -> VirtualResult:

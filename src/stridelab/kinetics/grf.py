@@ -67,9 +67,8 @@ def _plate_signals(p: ForcePlate, cutoff_hz: float | None) -> tuple[np.ndarray, 
     tz = np.nan_to_num(p.free_moment_nm[:, UP].astype(float)) if p.free_moment_nm.ndim == 2 else np.nan_to_num(p.free_moment_nm.astype(float))
     tz = np.where(f[:, UP] > COP_MIN_N, tz, 0.0)
     if cutoff_hz is not None and p.rate_hz >= 2.5 * cutoff_hz:
-        f = lowpass(f, p.rate_hz, cutoff_hz)
-        m = lowpass(m, p.rate_hz, cutoff_hz)
-        tz = lowpass(tz, p.rate_hz, cutoff_hz)
+        y = lowpass(np.concatenate([f, m, tz[:, None]], axis=1), p.rate_hz, cutoff_hz)  # each channel on its own
+        f, m, tz = y[:, :3], y[:, 3:6], y[:, 6]
     return f, m, tz
 
 

@@ -41,15 +41,46 @@ class JointKinetics:
     messages: list[str] = field(default_factory=list)
 
 
+def _gradient(x: np.ndarray, dt: float) -> np.ndarray:
+    """``np.gradient(x, dt, axis=0)`` (central differences, one-sided at the ends; the same
+    arithmetic), without its generic-axis overhead."""
+    out = np.empty_like(x)
+    if len(x) < 2:
+        return np.gradient(x, dt, axis=0) if len(x) else out
+    np.subtract(x[2:], x[:-2], out=out[1:-1])
+    out[1:-1] /= 2.0 * dt
+    out[0] = (x[1] - x[0]) / dt
+    out[-1] = (x[-1] - x[-2]) / dt
+    return out
+
+
 def angular_velocity(r: np.ndarray, rate_hz: float) -> np.ndarray:
-    """Angular velocity (n, 3) in the laboratory frame from rotations (n, 3, 3)."""
-    dr = np.gradient(r, 1.0 / rate_hz, axis=0)
-    w = np.matmul(dr, r.transpose(0, 2, 1))
-    return 0.5 * np.stack([w[:, 2, 1] - w[:, 1, 2], w[:, 0, 2] - w[:, 2, 0], w[:, 1, 0] - w[:, 0, 1]], axis=1)
+    """Angular velocity (n, 3) in the laboratory frame from rotations (n, 3, 3): the axial vector
+    of ``W = dR/dt R^T`` (only its off-diagonal elements are formed)."""
+    dr = _gradient(r, 1.0 / rate_hz)
+
+    def w(i: int, j: int) -> np.ndarray:  # W[i, j] = sum_k dR[i, k] R[j, k]
+        return dr[:, i, 0] * r[:, j, 0] + dr[:, i, 1] * r[:, j, 1] + dr[:, i, 2] * r[:, j, 2]
+
+    return 0.5 * np.stack([w(2, 1) - w(1, 2), w(0, 2) - w(2, 0), w(1, 0) - w(0, 1)], axis=1)
 
 
 def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.cross(a, b)
+    """Row-wise cross product of (n, 3) arrays (as ``np.cross``, without its axis handling)."""
+    return np.stack(
+        [a[:, 1] * b[:, 2] - a[:, 2] * b[:, 1], a[:, 2] * b[:, 0] - a[:, 0] * b[:, 2], a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]],
+        axis=1,
+    )
+
+
+def _rot(r: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """``R @ v`` for stacks (n, 3, 3) and (n, 3)."""
+    return np.einsum("nij,nj->ni", r, v)
+
+
+def _rot_t(r: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """``R^T @ v`` for stacks (n, 3, 3) and (n, 3)."""
+    return np.einsum("nji,nj->ni", r, v)
 
 
 @dataclass
@@ -62,14 +93,13 @@ class _Load:
 def segment_dynamics(seg: Segment, com: np.ndarray, mass: float, radii: tuple[float, float, float], length: float, rate_hz: float, distal: _Load) -> tuple[_Load, np.ndarray]:
     """The proximal joint load on this segment and its angular velocity."""
     dt = 1.0 / rate_hz
-    acc = np.gradient(np.gradient(com, dt, axis=0), dt, axis=0)
+    acc = _gradient(_gradient(com, dt), dt)
     w = angular_velocity(seg.rotation, rate_hz)
-    al = np.gradient(w, dt, axis=0)
+    al = _gradient(w, dt)
     i_local = mass * length**2 * np.array([radii[0] ** 2, radii[1] ** 2, radii[2] ** 2])
     r = seg.rotation
-    rt = r.transpose(0, 2, 1)
-    iw = np.matmul(r, (i_local * np.matmul(rt, w[:, :, None])[:, :, 0])[:, :, None])[:, :, 0]
-    ial = np.matmul(r, (i_local * np.matmul(rt, al[:, :, None])[:, :, 0])[:, :, None])[:, :, 0]
+    iw = _rot(r, i_local * _rot_t(r, w))
+    ial = _rot(r, i_local * _rot_t(r, al))
     f_prox = mass * acc - mass * _GRAVITY - distal.force
     m_prox = ial + _cross(w, iw) - distal.moment - _cross(seg.proximal - com, f_prox) - _cross(distal.point - com, distal.force)
     return _Load(f_prox, m_prox, seg.proximal), w
@@ -81,6 +111,7 @@ def leg_kinetics(body: Body, grf: dict[str, Grf], mass_kg: float, sex: str | Non
     ``grf`` maps side -> force under that foot on the marker clock."""
     out = JointKinetics()
     pelvis = body.get("pelvis")
+    w_pelvis = angular_velocity(pelvis.rotation, body.rate_hz) if pelvis is not None else None
     for side in ("left", "right"):
         segs = {n: body.get(n, side) for n in ("foot", "shank", "thigh")}
         missing = [n for n, s in segs.items() if s is None]
@@ -104,13 +135,12 @@ def leg_kinetics(body: Body, grf: dict[str, Grf], mass_kg: float, sex: str | Non
             prox, w = segment_dynamics(seg, com, p.mass_frac * mass_kg, (p.r_transverse, p.r_sagittal, p.r_longitudinal), length, body.rate_hz, load)
             loads[name], omegas[name] = prox, w
             load = _Load(-prox.force, -prox.moment, prox.point)
-        w_pelvis = angular_velocity(pelvis.rotation, body.rate_hz) if pelvis is not None else None
         for joint, dist, prox_seg in (("ankle", "foot", shank), ("knee", "shank", thigh), ("hip", "thigh", pelvis)):
             if prox_seg is None:
                 out.messages.append(f"{side} hip: moments need the pelvis frame")
                 continue
             m = loads[dist].moment
-            local = np.matmul(prox_seg.rotation.transpose(0, 2, 1), m[:, :, None])[:, :, 0]
+            local = _rot_t(prox_seg.rotation, m)
             s_ang = JOINT_SIGNS[joint][side]
             s_mom = MOMENT_VS_ANGLE[joint]
             comp = (local[:, 1], local[:, 0], local[:, 2])  # about LEFT, FORWARD, UP

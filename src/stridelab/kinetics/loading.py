@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from stridelab.kinetics.grf import G, Grf
-from stridelab.kinetics.stiffness import com_drop_from_force, from_forces, morin2005
+from stridelab.kinetics.stiffness import com_drop_from_force, from_forces, morin2005_many
 from stridelab.model.axes import FORWARD, UP
 
 LOADING_CUTOFF_HZ = 50.0
@@ -96,13 +96,16 @@ def impact_peak(t: np.ndarray, fz: np.ndarray, bw: float) -> int | None:
         return None
     i_act = int(np.argmax(fz))
     lim = min(i_act, int(np.ceil(IMPACT_WINDOW_FRAC * n)))
-    for i in range(1, lim):
-        if fz[i] >= fz[i - 1] and fz[i] > fz[i + 1] and fz[i] > 0.5 * bw:
-            dip = float(np.min(fz[i : i_act + 1]))
-            if fz[i] - dip >= IMPACT_DIP_BW * bw:
-                return i
-            return None
-    return None
+    if lim <= 1:
+        return None
+    # the first local maximum above 0.5 BW before the active peak (within the window)
+    mid = fz[1:lim]
+    cand = np.flatnonzero((mid >= fz[: lim - 1]) & (mid > fz[2 : lim + 1]) & (mid > 0.5 * bw))
+    if cand.size == 0:
+        return None
+    i = int(cand[0]) + 1
+    dip = float(np.min(fz[i : i_act + 1]))
+    return i if fz[i] - dip >= IMPACT_DIP_BW * bw else None
 
 
 def loading_rate(t: np.ndarray, fz: np.ndarray, bw: float, i_peak: int | None) -> tuple[float, float, str, float | None]:
@@ -130,37 +133,47 @@ def contact_metrics(
     bw = mass_kg * G
     t = grf.time_s
     fz, fx = grf.force_n[:, UP], grf.force_n[:, FORWARD]
-    rows: list[dict[str, Any]] = []
-    for row in steps.itertuples(index=False):
-        r: dict[str, Any] = {c: np.nan for c in COLUMNS}
-        r["vlr_window"] = None
-        a, b = np.searchsorted(t, [row.ic_s, row.to_s])
+    n = len(steps)
+    out: dict[str, Any] = {c: np.full(n, np.nan) for c in COLUMNS}
+    window: list[str | None] = [None] * n
+    ic_all, to_all = steps["ic_s"].to_numpy(float), steps["to_s"].to_numpy(float)
+    nxt_all = steps["next_ic_s"].to_numpy(float) if "next_ic_s" in steps else np.full(n, np.nan)
+    fl_all = steps["flight_ms"].to_numpy(float) if "flight_ms" in steps else np.full(n, np.nan)
+    first, stop = np.searchsorted(t, ic_all), np.searchsorted(t, to_all)
+    nxt_i = np.searchsorted(t, nxt_all)
+    dt = 1.0 / grf.rate_hz
+    done = np.zeros(n, dtype=bool)
+    for k in range(n):
+        a, b = int(first[k]), int(stop[k])
         if b - a < 5 or a == 0 or b >= len(t):
-            rows.append(r)
             continue
+        done[k] = True
         tt, z, x = t[a:b], fz[a:b], fx[a:b]
-        r["peak_vgrf_bw"] = float(z.max()) / bw
+        zmax = float(z.max())
+        out["peak_vgrf_bw"][k] = zmax / bw
         ipk = impact_peak(tt, z, bw)
-        avg, inst, window, ip = loading_rate(tt, z, bw, ipk)
-        r.update(vlr_avg_bw_s=avg, vlr_inst_bw_s=inst, vlr_window=window, impact_peak_bw=ip if ip is not None else np.nan)
-        dt = 1.0 / grf.rate_hz
-        r["peak_braking_bw"] = max(0.0, -float(x.min())) / bw
-        r["peak_propulsive_bw"] = max(0.0, float(x.max())) / bw
-        r["braking_impulse_bws"] = float(-np.sum(np.minimum(x, 0.0)) * dt) / bw
-        r["propulsive_impulse_bws"] = float(np.sum(np.maximum(x, 0.0)) * dt) / bw
-        tc = float(row.to_s - row.ic_s)
-        nxt = getattr(row, "next_ic_s", np.nan)
-        if np.isfinite(nxt):
-            c = int(np.searchsorted(t, nxt))
-            dy = com_drop_from_force(fz, grf.rate_hz, mass_kg, int(a), int(b), c)
+        avg, inst, window[k], ip = loading_rate(tt, z, bw, ipk)
+        out["vlr_avg_bw_s"][k], out["vlr_inst_bw_s"][k] = avg, inst
+        if ip is not None:
+            out["impact_peak_bw"][k] = ip
+        out["peak_braking_bw"][k] = max(0.0, -float(x.min())) / bw
+        out["peak_propulsive_bw"][k] = max(0.0, float(x.max())) / bw
+        out["braking_impulse_bws"][k] = float(-np.sum(np.minimum(x, 0.0)) * dt) / bw
+        out["propulsive_impulse_bws"][k] = float(np.sum(np.maximum(x, 0.0)) * dt) / bw
+        if np.isfinite(nxt_all[k]):
+            dy = com_drop_from_force(fz, grf.rate_hz, mass_kg, a, b, int(nxt_i[k]))
             if np.isfinite(dy) and dy > 0:
-                s = from_forces(float(z.max()), dy, tc, speed_mps, leg_length_m)
-                r.update(com_drop_cm=dy * 100, vertical_stiffness_kn_m=s.k_vert_kn_m, leg_stiffness_kn_m=s.k_leg_kn_m)
-        fl = getattr(row, "flight_ms", np.nan)
-        if speed_mps is not None and leg_length_m is not None and np.isfinite(fl):
-            m = morin2005(tc, max(float(fl), 0.0) / 1000.0, speed_mps, mass_kg, leg_length_m)
-            r.update(vertical_stiffness_morin_kn_m=m.k_vert_kn_m, leg_stiffness_morin_kn_m=m.k_leg_kn_m)
-        rows.append(r)
+                s = from_forces(zmax, dy, float(to_all[k] - ic_all[k]), speed_mps, leg_length_m)
+                out["com_drop_cm"][k] = dy * 100
+                out["vertical_stiffness_kn_m"][k], out["leg_stiffness_kn_m"][k] = s.k_vert_kn_m, s.k_leg_kn_m
+    if speed_mps is not None and leg_length_m is not None:
+        use = done & np.isfinite(fl_all)
+        if use.any():
+            kv, kl = morin2005_many(to_all[use] - ic_all[use], np.maximum(fl_all[use], 0.0) / 1000.0, speed_mps, mass_kg, leg_length_m)
+            out["vertical_stiffness_morin_kn_m"][use], out["leg_stiffness_morin_kn_m"][use] = kv, kl
+    rows: list[dict[str, Any]] = [{c: out[c][k] for c in COLUMNS} for k in range(n)]
+    for k in range(n):
+        rows[k]["vlr_window"] = window[k]
     return pd.DataFrame(rows, columns=list(COLUMNS), index=steps.index)
 
 

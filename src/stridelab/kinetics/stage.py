@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from stridelab.kinematics.conventions import MOMENTS, POWERS
-from stridelab.kinematics.cycles import build_cycles, curves_json, normalise
+from stridelab.kinematics.cycles import build_cycles, curves_json, normalise, segment_nanmax
 from stridelab.kinetics.grf import G, Grf, foot_grf, total_grf
 from stridelab.kinetics.inverse_dynamics import leg_kinetics
 from stridelab.kinetics.loading import COLUMNS, LOADING_CUTOFF_HZ, contact_metrics, estimate_mass
@@ -56,12 +56,14 @@ def _mass(analysis: Analysis, grf: Grf) -> float | None:
 
 def _stance_curves(grf: Grf, contacts: Any, bw: float) -> dict[str, Any]:
     out: dict[str, Any] = {"x": "percent of stance, 0 = initial contact, 100 = toe-off", "units": "BW"}
+    sides = contacts["side"].to_numpy(dtype=object)
+    ic_all, to_all = contacts["ic_s"].to_numpy(float), contacts["to_s"].to_numpy(float)
     for comp, k in (("vertical_bw", UP), ("fore_aft_bw", FORWARD), ("medio_lateral_bw", LEFT)):
         for side in ("left", "right"):
-            c = contacts[contacts["side"] == side]
-            if len(c) == 0:
+            m = sides == side
+            if not m.any():
                 continue
-            cur = normalise(grf.time_s, grf.force_n[:, k] / bw, c["ic_s"].to_numpy(float), c["to_s"].to_numpy(float))
+            cur = normalise(grf.time_s, grf.force_n[:, k] / bw, ic_all[m], to_all[m])
             cur = cur[np.isfinite(cur).all(axis=1)]
             if len(cur) == 0:
                 continue
@@ -143,16 +145,14 @@ def _inverse_dynamics(analysis: Analysis, kin: Any, mass: float, methods: dict[s
     t = kin.time_s
     out: dict[str, np.ndarray] = {}
     steps = analysis.steps
+    sides = steps["side"].to_numpy(dtype=object)
+    first = np.searchsorted(t, steps["ic_s"].to_numpy(float))
+    last = np.minimum(np.searchsorted(t, steps["to_s"].to_numpy(float)) + 1, len(t))  # to-off sample included
     for name in PEAK_MOMENTS:
         col = np.full(len(steps), np.nan)
-        for i, row in enumerate(steps.itertuples(index=False)):
-            x = jk.moments.get(name, {}).get(str(row.side))
-            if x is None:
-                continue
-            a, b = np.searchsorted(t, [row.ic_s, row.to_s])
-            seg = x[a : b + 1]
-            if np.isfinite(seg).sum() > 2:
-                col[i] = float(np.nanmax(seg))
+        for side, x in jk.moments.get(name, {}).items():
+            m = sides == side
+            col[m] = segment_nanmax(x, first[m], last[m], min_valid=3)
         out[f"{name}_moment_peak_nm_kg"] = col
     return out
 

@@ -59,6 +59,23 @@ def morin2005(contact_time_s: float, flight_time_s: float, speed_mps: float, mas
     return Stiffness(vals["fmax_n"], vals["dy_m"], vals["dl_m"], kv, kl)
 
 
+def morin2005_many(
+    contact_time_s: np.ndarray, flight_time_s: np.ndarray, speed_mps: float, mass_kg: float, leg_length_m: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(vertical, leg) stiffness in kN/m of :func:`morin2005` for many contacts at once."""
+    from stridelab.metrics.stiffness import morin2005 as model
+
+    tc, tf = np.asarray(contact_time_s, dtype=float), np.asarray(flight_time_s, dtype=float)
+    nan = np.full(tc.shape, np.nan)
+    if not (mass_kg > 0 and leg_length_m > 0 and speed_mps >= 0):
+        return nan, nan.copy()
+    ok = (tc > 0) & (tf >= 0)
+    r = model(np.where(ok, tc, np.nan), np.where(ok, tf, np.nan), mass_kg, leg_length_m, speed_mps)
+    kv = np.where(ok & (r["dy_m"] > 0), r["k_vert_kn_m"], np.nan)
+    kl = np.where(ok & (r["dl_m"] > 0), r["k_leg_kn_m"], np.nan)
+    return kv, kl
+
+
 def com_drop_from_force(fz_n: np.ndarray, rate_hz: float, mass_kg: float, i_ic: int, i_to: int, i_next: int) -> float:
     """Downward displacement (m, positive) of the centre of mass from initial contact to its
     lowest point in contact, by double integration of the vertical force over one step
@@ -84,4 +101,4 @@ def from_forces(fmax_n: float, dy_m: float, contact_time_s: float, speed_mps: fl
     return Stiffness(float(fmax_n), float(dy_m), dl, float(kv), float(kl))
 
 
-__all__ = ["Stiffness", "com_drop_from_force", "from_forces", "morin2005"]
+__all__ = ["Stiffness", "com_drop_from_force", "from_forces", "morin2005", "morin2005_many"]

@@ -40,9 +40,16 @@ def _mode(values: np.ndarray) -> str | None:
 def add_step_columns(analysis: Analysis, df: pd.DataFrame, bilateral: tuple[str, ...] = ()) -> None:
     """Join ``df`` (same index as ``analysis.steps``) and summarise its columns."""
     sides = analysis.steps["side"].to_numpy()
+    values = {c: df[c].to_numpy() for c in df.columns}
+    new = [c for c in df.columns if c not in analysis.steps.columns]
     for c in df.columns:
-        analysis.steps[c] = df[c].to_numpy()
-        col = df[c].to_numpy()
+        if c not in new:
+            analysis.steps[c] = values[c]
+    if new:  # one concatenation instead of a column insert each (pandas re-indexes on every insert)
+        added = pd.DataFrame({c: values[c] for c in new}, index=analysis.steps.index)
+        analysis.steps = pd.concat([analysis.steps, added], axis=1)
+    for c in df.columns:
+        col = values[c]
         if col.dtype == object:
             analysis.summary[c] = _mode(col)
             for side in ("left", "right"):

@@ -45,8 +45,17 @@ def pelvis_centre(markers: MarkerData) -> np.ndarray | None:
     names = [n for n in PELVIS_LANDMARKS if markers.has(n)]
     if not names:
         return None
+    return mean_of_markers(markers, names)
+
+
+def mean_of_markers(markers: MarkerData, names: list[str]) -> np.ndarray:
+    """NaN-ignoring mean trajectory (n_frames, 3) of the named markers (``np.nanmean``, without
+    its copies when nothing is missing: the same sums)."""
+    x = markers.positions_m[:, [markers.names.index(n) for n in names], :]
+    if np.isfinite(x).all():
+        return np.asarray(x.mean(axis=1))
     with np.errstate(all="ignore"):
-        return np.nanmean(np.stack([markers[n] for n in names], axis=1), axis=1)
+        return np.asarray(np.nanmean(x, axis=1))
 
 
 def _mean_over(x: np.ndarray, t: np.ndarray, a: float, b: float) -> np.ndarray:
@@ -117,8 +126,8 @@ def build_steps(
             other = _mean_over(foot_points[side[i + 1]], markers.time_s, ic[i + 1], ic[i + 1] + 0.4 * (to[i + 1] - ic[i + 1]))
             row["step_length_m"] = float(other[FORWARD] - this[FORWARD])
         if has_next and pelvis is not None and markers is not None:
-            m = (markers.time_s >= ic[i]) & (markers.time_s <= ic[i + 1])
-            z = pelvis[m, UP]
+            lo, hi = np.searchsorted(markers.time_s, ic[i], "left"), np.searchsorted(markers.time_s, ic[i + 1], "right")
+            z = pelvis[lo:hi, UP]  # the frames from this contact to the next (times are sorted)
             if np.isfinite(z).sum() >= 3:
                 row["vertical_oscillation_cm"] = float(np.nanmax(z) - np.nanmin(z)) * 100
         rows.append(row)
@@ -137,16 +146,19 @@ def treadmill_speed_from_feet(contacts: pd.DataFrame, markers: MarkerData, foot_
     minus the belt speed. Median over the middle 40% of every contact."""
     v_all = []
     rate = markers.rate_hz
-    for row in contacts.itertuples():
-        fp = foot_points.get(str(row.side))
+    t = markers.time_s
+    sides = contacts["side"].to_numpy(dtype=object)
+    ics, tos = contacts["ic_s"].to_numpy(float), contacts["to_s"].to_numpy(float)
+    for side, ic, to in zip(sides, ics.tolist(), tos.tolist(), strict=True):
+        fp = foot_points.get(str(side))
         if fp is None:
             continue
-        a = row.ic_s + 0.3 * (row.to_s - row.ic_s)
-        b = row.ic_s + 0.7 * (row.to_s - row.ic_s)
-        m = (markers.time_s >= a) & (markers.time_s <= b)
-        if m.sum() < 2:
+        a = ic + 0.3 * (to - ic)
+        b = ic + 0.7 * (to - ic)
+        lo, hi = int(np.searchsorted(t, a, "left")), int(np.searchsorted(t, b, "right"))  # times are sorted
+        if hi - lo < 2:
             continue
-        idx = np.flatnonzero(m)
+        idx = np.arange(lo, hi)
         x = fp[idx, FORWARD]
         if np.isfinite(x).sum() >= 2:
             v_all.append(-(x[-1] - x[0]) / ((idx[-1] - idx[0]) / rate))

@@ -37,24 +37,26 @@ BILATERAL_KEYS = ("gct_ms", "flight_ms", "step_time_ms", "step_length_m", "duty_
 STEP_SUMMARY_KEYS = ("cadence_spm", "gct_ms", "flight_ms", "duty_factor", "step_length_m", "stride_length_m", "step_time_ms", "stride_time_ms", "vertical_oscillation_cm", "vertical_ratio_pct")
 
 
-def _median(x: pd.Series) -> float | None:
-    v = x.to_numpy(dtype=float)
-    v = v[np.isfinite(v)]
+def _values(x: pd.Series | np.ndarray) -> np.ndarray:
+    v = x.to_numpy(dtype=float) if isinstance(x, pd.Series) else np.asarray(x, dtype=float)
+    return v[np.isfinite(v)]
+
+
+def _median(x: pd.Series | np.ndarray) -> float | None:
+    v = _values(x)
     return float(np.median(v)) if v.size else None
 
 
-def _iqr(x: pd.Series) -> float | None:
-    v = x.to_numpy(dtype=float)
-    v = v[np.isfinite(v)]
+def _iqr(x: pd.Series | np.ndarray) -> float | None:
+    v = _values(x)
     if v.size < 2:
         return None
     q1, q3 = np.percentile(v, [25, 75])
     return float(q3 - q1)
 
 
-def _mean(x: pd.Series) -> float | None:
-    v = x.to_numpy(dtype=float)
-    v = v[np.isfinite(v)]
+def _mean(x: pd.Series | np.ndarray) -> float | None:
+    v = _values(x)
     return float(np.mean(v)) if v.size else None
 
 
@@ -73,26 +75,28 @@ def summarise(steps: pd.DataFrame, speed_mps: float | None, extra_columns: tuple
     summary: dict[str, Any] = {k: None for k in SUMMARY_KEYS}
     iqr: dict[str, Any] = {}
     cols = [c for c in (*STEP_SUMMARY_KEYS, *extra_columns) if c in steps.columns]
+    values = {c: steps[c].to_numpy(dtype=float) for c in {*cols, *BILATERAL_KEYS, *extra_columns, "gct_ms"} if c in steps.columns}
     for c in cols:
-        summary[c] = _median(steps[c])
-        iqr[c] = _iqr(steps[c])
+        summary[c] = _median(values[c])
+        iqr[c] = _iqr(values[c])
     summary["speed_mps"] = speed_mps
     by_side: dict[str, dict[str, Any]] = {}
+    sides = steps["side"].to_numpy(dtype=object)
+    is_side = {side: sides == side for side in ("left", "right")}
     for side in ("left", "right"):
-        s = steps[steps["side"] == side]
-        d: dict[str, Any] = {"n_steps": int(len(s))}
+        m = is_side[side]
+        d: dict[str, Any] = {"n_steps": int(m.sum())}
         for c in cols:
-            d[c] = _median(s[c])
+            d[c] = _median(values[c][m])
         by_side[side] = d
-    left = steps[steps["side"] == "left"]
-    right = steps[steps["side"] == "right"]
-    gl, gr = (_mean(left["gct_ms"]), _mean(right["gct_ms"])) if len(steps) else (None, None)
+    left, right = is_side["left"], is_side["right"]
+    gl, gr = (_mean(values["gct_ms"][left]), _mean(values["gct_ms"][right])) if len(steps) else (None, None)
     summary["gct_balance_left_pct"] = 100.0 * gl / (gl + gr) if gl is not None and gr is not None else None
     symmetry: dict[str, Any] = {}
     for c in (*BILATERAL_KEYS, *extra_columns):
         if c not in steps.columns:
             continue
-        lv, rv = _mean(left[c]), _mean(right[c])
+        lv, rv = _mean(values[c][left]), _mean(values[c][right])
         if lv is None or rv is None or (lv + rv) == 0:
             symmetry[c] = None
         else:

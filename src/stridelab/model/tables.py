@@ -52,10 +52,22 @@ def empty_step_table() -> pd.DataFrame:
 def records(df: pd.DataFrame, columns: Iterable[str] | None = None) -> list[dict[str, Any]]:
     """JSON-ready rows: NaN becomes None, numpy scalars become Python numbers."""
     cols = list(columns) if columns is not None else list(df.columns)
-    out: list[dict[str, Any]] = []
-    for row in df[cols].itertuples(index=False, name=None):
-        out.append({c: to_json_value(v) for c, v in zip(cols, row, strict=True)})
-    return out
+    values = [_json_column(df[c]) for c in cols]
+    return [dict(zip(cols, row, strict=True)) for row in zip(*values, strict=True)] if cols else [{} for _ in range(len(df))]
+
+
+def _json_column(col: pd.Series) -> list[Any]:
+    """:func:`to_json_value` of every value of a column (whole numpy columns at once)."""
+    dt = col.dtype
+    if isinstance(dt, np.dtype) and dt.kind == "f":
+        a = col.to_numpy()
+        out: list[Any] = a.tolist()
+        for i in np.flatnonzero(~np.isfinite(a)).tolist():
+            out[i] = None
+        return out
+    if isinstance(dt, np.dtype) and dt.kind in "iub":
+        return list(col.to_numpy().tolist())
+    return [to_json_value(v) for v in col.to_numpy(dtype=object)]
 
 
 def to_json_value(v: Any) -> Any:

@@ -1,0 +1,55 @@
+"""The C3D child process: a static trial parsed in the running trial's child, and its errors
+still reported for the right file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import stridelab.io.c3d as c3d
+from stridelab.errors import InvalidInputError
+from stridelab.io import read_trial
+
+
+def test_static_parsed_in_the_same_child_equals_its_own_parse(example_dir: Path) -> None:
+    run, static = example_dir / "RBDS001runT35.c3d", example_dir / "RBDS001static.c3d"
+    alone = c3d.parse_c3d(static)
+    c3d.parse_c3d(run, also=static)
+    assert len(c3d._PREPARSED) == 1
+    ahead = c3d.parse_c3d(static)  # handed out once, without a second child
+    assert not c3d._PREPARSED
+    assert ahead.keys() == alone.keys()
+    assert np.array_equal(ahead["positions"], alone["positions"], equal_nan=True)
+    assert ahead["labels"] == alone["labels"] and ahead["first_frame0"] == alone["first_frame0"]
+
+
+def test_read_trial_with_static_uses_one_child(example_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[list[str]] = []
+    real = c3d.mp.get_context
+
+    class Context:
+        def __init__(self, method: str) -> None:
+            self.ctx = real(method)
+            self.Pipe = self.ctx.Pipe
+
+        def Process(self, **kwargs: Any) -> Any:  # noqa: N802 - multiprocessing's name
+            started.append(list(kwargs["args"][0]))
+            return self.ctx.Process(**kwargs)
+
+    monkeypatch.setattr(c3d.mp, "get_context", Context)
+    t = read_trial(example_dir / "RBDS001runT35.c3d", static=example_dir / "RBDS001static.c3d")
+    assert t.static is not None and t.static.n_frames == 150
+    assert [[Path(p).name for p in args] for args in started] == [["RBDS001runT35.c3d", "RBDS001static.c3d"]]
+
+
+@pytest.mark.parametrize("keep", [5000, 100_000])
+def test_damaged_static_is_reported_for_the_static(example_dir: Path, tmp_path: Path, keep: int) -> None:
+    bad = tmp_path / "cut_static.c3d"
+    bad.write_bytes((example_dir / "RBDS001static.c3d").read_bytes()[:keep])
+    with pytest.raises(InvalidInputError, match="cut_static.c3d") as e:
+        read_trial(example_dir / "RBDS001runT35.c3d", static=bad)
+    assert "truncated" in str(e.value) or "not a valid C3D" in str(e.value)
+    assert not c3d._PREPARSED
