@@ -42,7 +42,8 @@ def bench(path: Path, label: str) -> float:
 
     from stridelab.analysis import analyze
     from stridelab.io import read_trial
-    from stridelab.io.fit_decode import decode_fit, message_columns
+    from stridelab.io.fit_decode import decode_fit
+    from stridelab.io.fit_messages import message_columns
 
     data = path.read_bytes()
     read_trial(path)  # warm imports

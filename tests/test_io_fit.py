@@ -13,7 +13,8 @@ import pytest
 from stridelab.analysis import analyze
 from stridelab.errors import NotRunningError, NoValidResultError
 from stridelab.io import read_trial
-from stridelab.io.fit_decode import crc16, decode_fit, message_columns
+from stridelab.io.fit_decode import crc16, decode_fit
+from stridelab.io.fit_messages import message_columns
 from stridelab.io.fit_synth import write_synthetic_run
 
 REAL = ["activity-small-fenix2-run.fit", "developer-types-sample.fit", "garmin-fenix-5-run.fit", "garmin-fenix-5-bike.fit", "garmin-fenix-5-walk.fit"]

@@ -134,7 +134,7 @@ class _Buf:
 
 
 def _split(obj: Any, out: list[np.ndarray]) -> Any:
-    """Replace the arrays in a nested dict/list by placeholders, collecting them in ``out``."""
+    """Replace the arrays in a nested dict/list by index stand-ins, collecting them in ``out``."""
     if isinstance(obj, np.ndarray) and obj.dtype != object:
         a = np.ascontiguousarray(obj)
         out.append(a)

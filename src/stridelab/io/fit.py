@@ -31,8 +31,9 @@ import numpy as np
 import pandas as pd
 
 from stridelab.errors import InvalidInputError, NotRunningError
-from stridelab.io.fit_decode import FIT_EPOCH_S, FitFile, decode_fit, message_columns, message_dicts
+from stridelab.io.fit_decode import FIT_EPOCH_S, FitFile, decode_fit
 from stridelab.io.fit_fields import RUNNING_SPORTS, TREADMILL_SUB_SPORTS, WALK_CADENCE_SPM
+from stridelab.io.fit_messages import message_columns, message_dicts
 from stridelab.io.fit_records import build_records
 from stridelab.io.options import ReadOptions
 from stridelab.model.trial import Trial

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stridelab.io.fit_decode import FIT_EPOCH_S, FitFile, developer_column, developer_fields
+from stridelab.io.fit_decode import FIT_EPOCH_S, FitFile
 from stridelab.io.fit_fields import (
     PLAUSIBLE_RUNNING,
     STOP_SPEED_MPS,
@@ -25,6 +25,7 @@ from stridelab.io.fit_fields import (
     canonical_developer_name,
     unit_factor,
 )
+from stridelab.io.fit_messages import developer_column, developer_fields
 
 _SEMICIRCLE_DEG = 180.0 / 2**31
 
