@@ -34,7 +34,7 @@ import numpy as np
 FIT_EPOCH_S = 631065600
 
 # base type number -> (numpy type without byte order, size, invalid raw value or None for float)
-_BASE: dict[int, tuple[str, int, int | None]] = {
+BASE_TYPES: dict[int, tuple[str, int, int | None]] = {
     0x00: ("u1", 1, 0xFF),  # enum
     0x01: ("i1", 1, 0x7F),
     0x02: ("u1", 1, 0xFF),
@@ -205,7 +205,7 @@ def _frame(buf: bytes) -> tuple[list[_Definition], list[FitBreak], int, int]:
                 nd = buf[q]
                 dev = [(buf[q + 1 + 3 * i], buf[q + 2 + 3 * i], buf[q + 3 + 3 * i]) for i in range(nd)]
                 q += 1 + 3 * nd
-            if any((bt & 0x1F) not in _BASE for _, _, bt in fields) or any(sz == 0 for _, sz, _ in fields):
+            if any((bt & 0x1F) not in BASE_TYPES for _, _, bt in fields) or any(sz == 0 for _, sz, _ in fields):
                 stop = FitBreak(p, k, "definition message with an unknown base type or a zero-size field (data corrupt)")
                 break
             d = _Definition(gnum, little, fields, dev, sum(s for _, s, _ in fields) + sum(s for _, s, _ in dev))
@@ -233,7 +233,7 @@ def _decode(buf_np: np.ndarray, d: _Definition) -> FitGroup:
     names, formats, offs = [], [], []
     o = 0
     for i, (_num, size, bt) in enumerate(d.fields):
-        code, bsize, _ = _BASE[bt & 0x1F]
+        code, bsize, _ = BASE_TYPES[bt & 0x1F]
         if code == "S":
             fmt = f"S{size}"
         elif size % bsize:
@@ -256,7 +256,7 @@ def _decode(buf_np: np.ndarray, d: _Definition) -> FitGroup:
     rec = np.ascontiguousarray(raw).view(dtype).reshape(len(starts))
     cols: dict[int, np.ndarray] = {}
     for i, (num, size, bt) in enumerate(d.fields):
-        code, bsize, invalid = _BASE[bt & 0x1F]
+        code, bsize, invalid = BASE_TYPES[bt & 0x1F]
         v = rec[f"f{i}"]
         if code == "S":
             cols[num] = np.array([s.split(b"\0", 1)[0].decode("utf-8", "replace") or None for s in v], dtype=object)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from stridelab.io.fit_decode import _BASE, FitFile
+from stridelab.io.fit_decode import BASE_TYPES, FitFile
 
 _NUMERIC_TYPES = {"date_time", "local_date_time", "localtime_into_day", "time_into_day"}
 
@@ -123,9 +123,9 @@ def developer_column(ff: FitFile, global_num: int, key: tuple[int, int], desc: d
     """Values of one developer field over all messages of a type, in file order (NaN where absent)."""
     groups = ff.groups.get(global_num, [])
     bt = desc.get("base_type")
-    if bt is None or (bt & 0x1F) not in _BASE:
+    if bt is None or (bt & 0x1F) not in BASE_TYPES:
         return None
-    code, bsize, invalid = _BASE[bt & 0x1F]
+    code, bsize, invalid = BASE_TYPES[bt & 0x1F]
     if code == "S":
         return None
     parts = []
