@@ -209,9 +209,18 @@ def _check_running(steps: pd.DataFrame) -> None:
         )
 
 
+#: Numerical failures a stage may meet on unusual data; the stage's results are then left out with a
+#: warning instead of failing the whole analysis (everything else still stands).
+STAGE_ERRORS = (ValueError, IndexError, KeyError, ZeroDivisionError, np.linalg.LinAlgError)
+
+
 def _run_stage(path: str, analysis: Analysis, options: AnalysisOptions) -> None:
     mod, func = path.split(":")
-    getattr(importlib.import_module(mod), func)(analysis, options)
+    try:
+        getattr(importlib.import_module(mod), func)(analysis, options)
+    except STAGE_ERRORS as e:
+        name = mod.removeprefix("stridelab.").removesuffix(".stage")
+        analysis.warn(f"{name} left out: unexpected {type(e).__name__} ({e}); please report this recording")
 
 
 def _records_analysis(trial: Trial, options: AnalysisOptions) -> Analysis:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from stridelab.kinematics.conventions import ANGLES, describe
 from stridelab.kinematics.cycles import build_cycles, curves_json, strides_json, variability
 from stridelab.kinematics.model import compute_kinematics
@@ -26,15 +24,7 @@ BILATERAL = ("knee_flexion_ic_deg", "knee_flexion_peak_deg", "hip_adduction_peak
 
 
 def run(analysis: Analysis, options: AnalysisOptions) -> None:
-    """The stage (see module docstring). An unexpected failure on unusual data leaves this
-    stage's results out with a warning instead of failing the whole analysis."""
-    try:
-        _run(analysis, options)
-    except (ValueError, IndexError, KeyError, ZeroDivisionError, np.linalg.LinAlgError) as e:  # pragma: no cover - defensive
-        analysis.warn(f"kinematics left out: unexpected {type(e).__name__} ({e}); please report this recording")
-
-
-def _run(analysis: Analysis, options: AnalysisOptions) -> None:
+    """The stage (see module docstring); registered in ``stridelab.analysis.EXTRA_STAGES``."""
     trial = analysis.trial
     kin = compute_kinematics(trial)
     if kin is None:

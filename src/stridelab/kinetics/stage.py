@@ -76,15 +76,7 @@ def _stance_curves(grf: Grf, contacts: Any, bw: float) -> dict[str, Any]:
 
 
 def run(analysis: Analysis, options: AnalysisOptions) -> None:
-    """The stage (see module docstring). An unexpected failure on unusual data leaves this
-    stage's results out with a warning instead of failing the whole analysis."""
-    try:
-        _run(analysis, options)
-    except (ValueError, IndexError, KeyError, ZeroDivisionError, np.linalg.LinAlgError) as e:  # pragma: no cover - defensive
-        analysis.warn(f"kinetics left out: unexpected {type(e).__name__} ({e}); please report this recording")
-
-
-def _run(analysis: Analysis, options: AnalysisOptions) -> None:
+    """The stage (see module docstring); registered in ``stridelab.analysis.EXTRA_STAGES``."""
     trial = analysis.trial
     if not trial.has_forces:
         return
