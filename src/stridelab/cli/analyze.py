@@ -10,6 +10,7 @@ import typer
 
 from stridelab.cli.main import app, existing, handle_errors
 from stridelab.errors import UsageError
+from stridelab.metrics.catalog import format_value, rows
 
 
 @app.command()
@@ -123,27 +124,14 @@ def _write(path: Path, text: str) -> None:
         raise InvalidInputError(f"cannot write {path} ({e.strerror}); choose another output path") from None
 
 
-_ROWS = (
-    ("Cadence", "cadence_spm", "steps/min", "{:.0f}"),
-    ("Ground contact time", "gct_ms", "ms", "{:.0f}"),
-    ("Flight time", "flight_ms", "ms", "{:.0f}"),
-    ("Duty factor", "duty_factor", "", "{:.2f}"),
-    ("Step length", "step_length_m", "m", "{:.2f}"),
-    ("Speed", "speed_mps", "m/s", "{:.2f}"),
-    ("Pace", "pace_min_per_km", "min/km", "mm:ss"),
-    ("Vertical oscillation", "vertical_oscillation_cm", "cm", "{:.1f}"),
-    ("Vertical ratio", "vertical_ratio_pct", "%", "{:.1f}"),
-    ("Contact-time balance (left)", "gct_balance_left_pct", "%", "{:.1f}"),
+_ROWS = rows(
+    "cadence_spm", "gct_ms", "flight_ms", "duty_factor", "step_length_m", "speed_mps", "pace_min_per_km",
+    "vertical_oscillation_cm", "vertical_ratio_pct", "gct_balance_left_pct",
 )
 
 
 def _fmt(v: Any, f: str) -> str:
-    if v is None:
-        return "-"
-    if f == "mm:ss":
-        m, sec = divmod(round(float(v) * 60), 60)
-        return f"{m}:{sec:02d}"
-    return f.format(v)
+    return format_value("", v, f)
 
 
 def _print_summary(doc: dict[str, Any], name: str, report: Path | None) -> None:

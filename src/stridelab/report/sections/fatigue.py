@@ -5,19 +5,15 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from stridelab.metrics.catalog import rows
 from stridelab.report.html import Section
 
 if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis
 
-SHOWN = (
-    ("cadence_spm", "Cadence", "steps/min", "{:.0f}"),
-    ("gct_ms", "Contact time", "ms", "{:.0f}"),
-    ("vertical_oscillation_cm", "Vertical oscillation", "cm", "{:.1f}"),
-    ("step_length_m", "Step length", "m", "{:.2f}"),
-    ("power_w", "Power", "W", "{:.0f}"),
-    ("leg_spring_stiffness_kn_m", "Leg spring stiffness", "kN/m", "{:.1f}"),
-    ("heart_rate_bpm", "Heart rate", "bpm", "{:.0f}"),
+SHOWN = tuple(
+    (key, label, unit, fmt)
+    for label, key, unit, fmt in rows("cadence_spm", "gct_ms", "vertical_oscillation_cm", "step_length_m", "power_w", "leg_spring_stiffness_kn_m", "heart_rate_bpm")
 )
 
 

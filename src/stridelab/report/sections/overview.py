@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from stridelab.metrics.catalog import CATALOG
 from stridelab.report.blocks import card, fmt, pace_text, padded_domain, position_word, range_bar
 from stridelab.report.html import Section
 from stridelab.report.reference_ranges import ranges_for
@@ -15,16 +16,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis
 
 #: (label, summary key, unit, format, one-line plain definition)
-CARDS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("Cadence", "cadence_spm", "steps/min", "{:.0f}", "Steps per minute, both feet counted."),
-    ("Ground contact time", "gct_ms", "ms", "{:.0f}", "How long each foot stays on the ground per step."),
-    ("Flight time", "flight_ms", "ms", "{:.0f}", "Time with both feet off the ground between steps."),
-    ("Duty factor", "duty_factor", "", "{:.2f}", "Share of each stride that a foot spends on the ground."),
-    ("Step length", "step_length_m", "m", "{:.2f}", "Distance covered from one foot's contact to the other's."),
-    ("Speed", "speed_mps", "m/s", "{:.2f}", "Running speed used for step length."),
-    ("Vertical oscillation", "vertical_oscillation_cm", "cm", "{:.1f}", "Up-and-down travel of the pelvis in each step."),
-    ("Vertical ratio", "vertical_ratio_pct", "%", "{:.1f}", "Vertical oscillation as a share of step length."),
-    ("Contact-time balance, left", "gct_balance_left_pct", "%", "{:.1f}", "Left foot's share of the total contact time; 50% is even."),
+CARDS: tuple[tuple[str, str, str, str, str], ...] = tuple(
+    (CATALOG[k].label, k, CATALOG[k].unit, CATALOG[k].fmt, CATALOG[k].plain)
+    for k in ("cadence_spm", "gct_ms", "flight_ms", "duty_factor", "step_length_m", "speed_mps", "vertical_oscillation_cm", "vertical_ratio_pct", "gct_balance_left_pct")
 )
 
 

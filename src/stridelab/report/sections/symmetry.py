@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from stridelab.metrics.catalog import rows
 from stridelab.metrics.symmetry import symmetry_angle_pct
 from stridelab.report.blocks import fmt, note, position_word, table
 from stridelab.report.html import Section
@@ -17,14 +18,7 @@ from stridelab.report.references import cite
 if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis
 
-ROWS: tuple[tuple[str, str, str, str], ...] = (
-    ("Ground contact time", "gct_ms", "ms", "{:.0f}"),
-    ("Flight time", "flight_ms", "ms", "{:.0f}"),
-    ("Step time", "step_time_ms", "ms", "{:.0f}"),
-    ("Duty factor", "duty_factor", "", "{:.3f}"),
-    ("Step length", "step_length_m", "m", "{:.2f}"),
-    ("Vertical oscillation", "vertical_oscillation_cm", "cm", "{:.1f}"),
-)
+ROWS: tuple[tuple[str, str, str, str], ...] = rows("gct_ms", "flight_ms", "step_time_ms", "duty_factor", "step_length_m", "vertical_oscillation_cm")
 
 
 def _mean(x: np.ndarray) -> float | None:
