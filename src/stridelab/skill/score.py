@@ -36,8 +36,10 @@ def check_inputs(model: SkillModel, pop: Population) -> None:
     for r in pop.runners:
         missing = [a for a in model.extractor.angles if a not in r.curves]
         if missing:
+            kin = r.meta.get("kinematics_notes")
+            why = f" (kinematics: {'; '.join(kin)}; joint angles need leg markers and a static trial)" if kin else ""
             raise InvalidInputError(
-                f"runner {r.id} lacks {', '.join(missing)}; the skill model needs it (model angles: {', '.join(model.extractor.angles)})"
+                f"runner {r.id} lacks {', '.join(missing)}; the skill model needs it (model angles: {', '.join(model.extractor.angles)}){why}"
             )
 
 
