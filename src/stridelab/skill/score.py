@@ -78,8 +78,9 @@ def _feature_text(name: str) -> tuple[str, str]:
     texts = {
         "rom_deg": (f"{lab} range of motion", "deg"),
         "peak_rel_deg": (f"peak {lab} above its stride mean", "deg"),
-        "t_max_pct": (f"timing of peak {lab}", "% of stride"),
-        "t_min_pct": (f"timing of least {lab}", "% of stride"),
+        "max_prom_deg": (f"peak {lab} above the values 10% of the stride before and after it", "deg"),
+        "min_prom_deg": (f"least {lab} below the values 10% of the stride before and after it", "deg"),
+        "shift_pct": (f"timing of the {lab} curve (+ = later than the reference runners' average)", "% of stride"),
         "stance_exc_deg": (f"{lab} excursion in early stance", "deg"),
         "sd_deg": (f"stride-to-stride variability of {lab}", "deg"),
     }
@@ -90,20 +91,10 @@ def _feature_text(name: str) -> tuple[str, str]:
     return (name, "")
 
 
-def display_value(model: SkillModel, name: str, value: float) -> float:
-    """Timing features are stored as deviations from a reference; show them as % of stride."""
-    ref = model.extractor.t_ref_.get(name)
-    return float((ref + value) % 100.0) if ref is not None else float(value)
-
-
 def plain_line(model: SkillModel, group: str, x_row: np.ndarray, score: float, assoc: float, ci: np.ndarray) -> str:
     """One sentence per group: motion, the runner's value, better runners' range, association."""
     gm = model.group_models[group]
-    def clear(f: str) -> bool:  # a timing whose better-runner range spans a quarter of the stride says little
-        lo, hi = model.better_ranges[f]
-        return f not in model.extractor.t_ref_ or (hi - lo) % 100.0 <= 25.0
-
-    pick = [f for f in gm.features if not f.split(".", 1)[1].startswith("pc") and f in model.better_ranges and clear(f)]
+    pick = [f for f in gm.features if not f.split(".", 1)[1].startswith("pc") and f in model.better_ranges]
     if not pick:
         pick = [f for f in gm.features if f in model.better_ranges]
     weights = dict(zip(gm.features, np.abs(gm.coef), strict=True))  # standardised: comparable
@@ -116,10 +107,9 @@ def plain_line(model: SkillModel, group: str, x_row: np.ndarray, score: float, a
     head = f"{group.capitalize()} ({GROUP_MOTION.get(group, group)}): score {score:.0f}/100."
     if best is not None:
         what, u = _feature_text(best)
-        v = display_value(model, best, float(x_row[model.names.index(best)]))
+        v = float(x_row[model.names.index(best)])
         lo, hi = model.better_ranges[best]
-        wrap = " (across foot strike)" if u.startswith("%") and lo > hi else ""
-        head += f" Your {what} is {v:.1f} {u}; the better third of {model.reference_name} ranged {lo:.1f} to {hi:.1f}{wrap}."
+        head += f" Your {what} is {v:.1f} {u}; the better third of {model.reference_name} ranged {lo:.1f} to {hi:.1f}."
     lo_ci, hi_ci = (ci * scale).tolist()
     return (
         f"{head} Runners whose {GROUP_MOTION.get(group, group)} is like yours are on average "
@@ -154,7 +144,7 @@ def score_population(model: SkillModel, pop: Population) -> list[dict[str, Any]]
         if p_perm is not None and p_perm >= 0.05:
             warns.append(
                 f"in the reference population technique was not associated with {model.target} beyond chance (permutation p = "
-                f"{p_perm:.2f}): group scores rank the runner among those runners, they do not predict performance"
+                f"{p_perm:.2f}): the skill value and the group scores rank the runner among those runners, they do not predict performance"
             )
         groups: dict[str, float | None] = {}
         assoc: dict[str, float | None] = {}
