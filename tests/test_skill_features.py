@@ -102,3 +102,41 @@ def test_runner_data_uses_the_other_side_with_a_warning() -> None:
     pop.runners[0] = r.with_curves({**r.curves, "knee_flexion": {"left": r.curves["knee_flexion"]["right"]}})
     d = runner_data(pop, ANG)
     assert any("left side" in w for w in d.warnings[0])
+
+
+def test_quality_checks_each_side_with_its_own_strides() -> None:
+    """Recordings give the two sides different numbers of strides: both sides are checked and kept."""
+    pop = toy_source(n_runners=2, n_strides=12)
+    r = pop.runners[0]
+    right_only, _ = check_population(pop.subset([r.id]), min_strides=5)
+    n_right = right_only.runners[0].curves["knee_flexion"]["right"].shape[0]
+    both = {a: {"right": v["right"], "left": v["right"][:9] + 1.0} for a, v in r.curves.items()}
+    both["knee_flexion"]["left"][2, 50:] += 30.0  # a jump of 30 deg within 1 % of the stride: a left stride dropped
+    pop.runners[0] = r.with_curves(both)
+    clean, rep = check_population(pop, min_strides=5)
+    c = clean.runner(r.id).curves
+    assert c["knee_flexion"]["right"].shape[0] == n_right  # the right side is checked as before
+    assert c["hip_flexion"]["left"].shape[0] == c["knee_flexion"]["left"].shape[0] <= 8  # a left stride goes for every angle
+    assert rep.strides_dropped_implausible == 1
+
+
+def test_scoring_applies_the_quality_checks_with_a_warning() -> None:
+    from _skill_toy import toy_population
+    from stridelab.skill.fit import FitOptions, fit_model
+    from stridelab.skill.population import Population
+    from stridelab.skill.score import clean_for_scoring, score_population
+
+    pop, _ = toy_population(n=40, seed=5, n_strides=12)
+    model = fit_model(pop, FitOptions(n_permutations=0, n_repeats=1, n_pairs=3, n_boot=10, learning_fractions=()))
+    r = pop.runners[0]
+    kept = check_population(Population("one", [r]), min_strides=2)[0].runners[0].curves["hip_flexion"]["right"]
+    k = next(i for i, row in enumerate(r.curves["hip_flexion"]["right"]) if any(np.array_equal(row, q) for q in kept))
+    bad = {a: {"right": v["right"].copy()} for a, v in r.curves.items()}
+    bad["hip_flexion"]["right"][k, 30:] += 40.0  # a Cardan flip in a stride that passed the checks
+    cleaned, warns = clean_for_scoring(model, Population("one", [r.with_curves(bad)]))
+    assert not any(np.array_equal(row, bad["hip_flexion"]["right"][k]) for row in cleaned.runners[0].curves["hip_flexion"]["right"])
+    assert any("right strides left out by the quality checks" in w for w in warns[r.id])
+    clean = score_population(model, Population("one", [r]))[0]
+    flipped = score_population(model, Population("one", [r.with_curves(bad)]))[0]
+    assert any("left out by the quality checks" in w for w in flipped["warnings"])
+    assert flipped["skill_value"] == pytest.approx(clean["skill_value"], abs=15)

@@ -118,15 +118,49 @@ def plain_line(model: SkillModel, group: str, x_row: np.ndarray, score: float, a
     )
 
 
+MIN_STRIDES_SCORE = 2
+
+
+def clean_for_scoring(model: SkillModel, pop: Population) -> tuple[Population, dict[str, list[str]]]:
+    """The stride quality checks of the model's fit (:mod:`stridelab.skill.quality`), per runner.
+
+    Returns the cleaned population and, per runner, warnings about the strides left out on the
+    model's side; a runner left with fewer than 2 usable strides is refused (one line).
+    """
+    from stridelab.skill.quality import check_population
+
+    clean, rep = check_population(pop, min_strides=MIN_STRIDES_SCORE)
+    if rep.runners_excluded:
+        rid, why = next(iter(rep.runners_excluded.items()))
+        raise InvalidInputError(f"runner {rid}: {why} after the quality checks (gaps, implausible jumps, outliers); too few to score")
+    warns: dict[str, list[str]] = {}
+    for before, after in zip(pop.runners, clean.runners, strict=True):
+        w = warns.setdefault(before.id, [])
+        for side in (model.side, "left" if model.side == "right" else "right"):
+            n0 = max((per[side].shape[0] for per in before.curves.values() if side in per), default=0)
+            n1 = max((per[side].shape[0] for per in after.curves.values() if side in per), default=0)
+            if n0 and n1 < n0:
+                w.append(f"{n0 - n1} of {n0} {side} strides left out by the quality checks (gaps, implausible jumps, outliers)")
+            if n1 and side == model.side and n1 < 10:
+                w.append(f"only {n1} usable {side} strides: the runner's curves and variability are uncertain")
+            if n0:
+                break  # the model's side is used when present; the other side only when it is absent
+    return clean, warns
+
+
 def score_population(model: SkillModel, pop: Population) -> list[dict[str, Any]]:
-    """Score every runner of ``pop``; one JSON-ready dict per runner (see ``stridelab skill score``)."""
+    """Score every runner of ``pop``; one JSON-ready dict per runner (see ``stridelab skill score``).
+
+    The runners' strides go through the same quality checks as the model's reference runners."""
+    check_inputs(model, pop)
+    pop, quality_warnings = clean_for_scoring(model, pop)
     check_inputs(model, pop)
     data = runner_data(pop, model.extractor.angles, model.side, model.extractor.rhythm)
     res = score_data(model, data)
     scale, _ = _unit_scale(model)
     out = []
     for i, r in enumerate(pop.runners):
-        warns = list(data.warnings[i]) if data.warnings else []
+        warns = quality_warnings.get(r.id, []) + (list(data.warnings[i]) if data.warnings else [])
         sp = r.speed_mps
         if model.speed_mps is not None:
             if sp is None:
