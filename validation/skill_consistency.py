@@ -43,24 +43,30 @@ def sources(model: Any) -> tuple[Any, Any]:
     return a, b
 
 
-def curve_agreement(model: Any, a: Any, b: Any) -> list[dict[str, float | str]]:
-    """Per model angle: r, RMS of the mean-removed difference and offset of the mean curves (B - A)."""
+def curve_agreement(model: Any, a: Any, b: Any, side_b: str = "right") -> list[dict[str, float | str]]:
+    """Per harmonised angle: r, RMSE, RMS of the mean-removed difference and offset of the mean curves
+    (B on ``side_b`` minus A, whose side is taken as right), both after the stride quality checks."""
     from stridelab.skill.score import clean_for_scoring
+    from stridelab.skill.stridefiles import HARMONISATION
 
     ca, _ = clean_for_scoring(model, a)
     cb, _ = clean_for_scoring(model, b)
     rows = []
-    for ang in model.extractor.angles:
-        ma = ca.runners[0].curves[ang][model.side].mean(axis=0)
-        mb = cb.runners[0].curves[ang][model.side].mean(axis=0)
+    for ang in [ang for ang, _ in HARMONISATION.values()]:
+        sa, sb = ca.runners[0].curves.get(ang, {}).get("right"), cb.runners[0].curves.get(ang, {}).get(side_b)
+        if sa is None or sb is None:
+            continue
+        ma, mb = sa.mean(axis=0), sb.mean(axis=0)
         da, db = ma - ma[:100].mean(), mb - mb[:100].mean()
         rows.append({
             "angle": ang,
             "r": float(np.corrcoef(ma, mb)[0, 1]),
+            "rmse_deg": float(np.sqrt(np.mean((mb - ma) ** 2))),
             "rms_centred_deg": float(np.sqrt(np.mean((db - da) ** 2))),
             "offset_deg": float(mb[:100].mean() - ma[:100].mean()),
-            "n_a": int(ca.runners[0].curves[ang][model.side].shape[0]),
-            "n_b": int(cb.runners[0].curves[ang][model.side].shape[0]),
+            "n_a": int(sa.shape[0]),
+            "n_b": int(sb.shape[0]),
+            "in_model": "yes" if ang in model.extractor.angles else "",
         })
     return rows
 
@@ -116,10 +122,13 @@ def report(model: Any, what: str) -> None:
     print(f"runner {RUNNER}, {what} ({model.reference_name}, side {model.side}); A = rbds_strides, B = raw markers "
           f"(RBDS001runT25markers.txt + forces + static) through stridelab.kinematics")
     print(f"speed A {sa['speed_mps']} m/s, B {sb['speed_mps']:.2f} m/s; warnings B: {sb['warnings']}")
-    print("\n1. Mean curves, B against A (right side, after the stride quality checks)")
-    print(f"{'angle':>20} {'r':>6} {'RMS c.':>7} {'offset':>7} {'strides A/B':>12}")
-    for row in curve_agreement(model, a, b):
-        print(f"{row['angle']:>20} {row['r']:6.3f} {row['rms_centred_deg']:7.2f} {row['offset_deg']:+7.2f} {row['n_a']:>6}/{row['n_b']}")
+    for side_b in ("right", "left"):
+        print(f"\n1. Mean curves, B ({side_b} side) against A (rbds_strides, side taken as right), after the stride quality checks; "
+              "RMSE, RMS of the mean-removed difference and offset B - A in deg")
+        print(f"{'angle':>20} {'r':>6} {'RMSE':>6} {'RMS c.':>7} {'offset':>7} {'strides A/B':>12} {'in model':>9}")
+        for row in curve_agreement(model, a, b, side_b):
+            print(f"{row['angle']:>20} {row['r']:6.3f} {row['rmse_deg']:6.2f} {row['rms_centred_deg']:7.2f} {row['offset_deg']:+7.2f} "
+                  f"{row['n_a']:>6}/{row['n_b']:<5} {row['in_model']:>9}")
     cmp = compare_scores(sa, sb, model.reliability)
     print("\n2. Scores (0-100) and the within-session MDC95 of the model card")
     print(f"{'score':>16} {'A':>6} {'B':>6} {'B - A':>7} {'MDC95':>6}  within")
