@@ -43,10 +43,21 @@ def test_fit_then_score_a_synthetic_folder(tmp_path: Path, capsys: pytest.Captur
     assert len(doc["runners"]) == 60 and doc["model"]["synthetic"] is True
 
 
-def test_score_trial_needs_the_kinematics_pipeline(example_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_trial_without_static_says_what_is_missing(example_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rc = main(["skill", "score", str(example_dir / "RBDS001runT35.c3d"), "--json", str(tmp_path / "s.json")])
     err = capsys.readouterr().err
-    assert rc == 4 and "joint-motion pipeline" in err and len(err.strip().splitlines()) == 1
+    assert rc == 3 and "static" in err and "knee_flexion" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "s.json").exists()
+
+
+def test_score_real_trial_with_static_warns_about_speed(example_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "s.json"
+    rc = main(["skill", "score", str(example_dir / "RBDS001runT35.c3d"), "--static", str(example_dir / "RBDS001static.c3d"), "--json", str(out)])
+    assert rc == 0, capsys.readouterr().err
+    r = json.loads(out.read_text())["runners"][0]
+    assert r["runner"] == "RBDS001runT35" and 3.3 < r["speed_mps"] < 3.7
+    assert any("differs from the model's 2.50 m/s" in w for w in r["warnings"])  # 3.5 m/s trial, 2.5 m/s model
+    assert all(0 <= r["groups"][g] <= 100 for g in ("hip and pelvis", "knee", "ankle and foot"))
 
 
 @pytest.mark.parametrize(

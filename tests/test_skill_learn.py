@@ -56,7 +56,7 @@ def test_cross_validation_never_lets_a_held_out_runner_into_a_fit(monkeypatch: p
     calls: list[tuple[set[int], set[int], set[str]]] = []
     real_fit = FeatureExtractor.fit
 
-    def spy_make(d, train, test, cfg):  # type: ignore[no-untyped-def]
+    def spy_make(d, train, test, cfg, components=None):  # type: ignore[no-untyped-def]
         seen: list[set[str]] = []
 
         def spy_fit(self, dd):  # type: ignore[no-untyped-def]
@@ -64,7 +64,7 @@ def test_cross_validation_never_lets_a_held_out_runner_into_a_fit(monkeypatch: p
             return real_fit(self, dd)
 
         monkeypatch.setattr(FeatureExtractor, "fit", spy_fit)
-        out = real_make(d, train, test, cfg)
+        out = real_make(d, train, test, cfg, components)
         monkeypatch.setattr(FeatureExtractor, "fit", real_fit)
         calls.append((set(train.tolist()), set(test.tolist()), seen[0]))
         return out
@@ -107,7 +107,7 @@ def test_held_out_targets_never_reach_the_model(monkeypatch: pytest.MonkeyPatch)
         both = np.union1d(train, test) if test is not None else train
         pipes = real(data, y, both, cfg, test=None, cache=None, rng=rng)
         for p in pipes:
-            p.design = learn.make_design(data, both, test, cfg)
+            p.design = learn.make_design(data, both, test, cfg, p.design.extractor.components_)
         return pipes
 
     monkeypatch.setattr(learn, "fit_pipelines", leaky)

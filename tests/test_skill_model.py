@@ -112,4 +112,5 @@ def test_default_model_card_says_what_it_can_support() -> None:
     assert c["groups"]["arm action"] == "not measured" and c["groups"]["knee"] == "measured"
     assert c["validation"]["permutation_p"] >= 0.05 and c["validation"]["n_permutations"] == 99
     assert any("not distinguishable from chance" in cv for cv in c["caveats"])
-    assert m.extractor.angles and all(a != "ankle_rotation" for a in m.extractor.angles)
+    assert m.extractor.angles == ["hip_flexion", "knee_flexion", "ankle_dorsiflexion", "ankle_inversion", "ankle_rotation"]
+    assert any("depend on the kinematic model" in cv for cv in c["caveats"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from _skill_toy import BASE, toy_source
-from stridelab.skill.synthetic import PlantedEffects, SyntheticGenerator, _shift_curves
+from stridelab.skill.synthetic import PlantedEffects, SyntheticGenerator, _periodic_gp_basis, _shift_curves
 
 
 def test_labelled_synthetic_and_any_size() -> None:
@@ -38,5 +38,24 @@ def test_shift_is_a_circular_time_shift() -> None:
 
 def test_oracle_ceiling_is_below_rho() -> None:
     gen = SyntheticGenerator().fit(toy_source(), list(BASE))
-    r = gen.oracle_r(PlantedEffects(rho=0.6), n=1500)
+    r = gen.oracle_r(PlantedEffects(rho=0.6), n=1500, method="linear")
     assert 0.3 < r <= 0.62
+
+
+def test_bayes_oracle_is_the_best_predictor() -> None:
+    """The posterior mean is at least as good as the best linear predictor, never better than rho, and
+    equal to it when the planted effect is linear in the curves (the knee bump alone)."""
+    gen = SyntheticGenerator(coupling="by_group").fit(toy_source(), list(BASE))
+    both = PlantedEffects(rho=0.8)
+    bayes, linear = gen.oracle_r(both, n=1000, seed=1), gen.oracle_r(both, n=6000, seed=1, method="linear")
+    assert linear - 0.03 <= bayes <= 0.8
+    knee = PlantedEffects(ankle_shift_pct=0.0, rho=0.8)
+    assert abs(gen.oracle_r(knee, n=1500, seed=2) - gen.oracle_r(knee, n=20000, seed=2, method="linear")) < 0.03
+
+
+def test_matern_residual_varies_in_every_direction() -> None:
+    """The squared-exponential residual is numerically low-rank (no natural variation in most directions
+    of the curve space); the Matern 5/2 residual is not."""
+    ev = {k: np.sort(np.linalg.eigvalsh(b @ b.T))[::-1] for k in ("matern52", "squared_exponential") for b in [_periodic_gp_basis(101, 8.0, k)]}
+    assert ev["squared_exponential"][30] < 1e-6 < 1e-4 < ev["matern52"][30]
+    assert abs(np.trace(_periodic_gp_basis(101, 8.0) @ _periodic_gp_basis(101, 8.0).T) / 101 - 1.0) < 1e-9

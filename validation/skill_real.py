@@ -30,11 +30,22 @@ V3D = SHARED / "mocap" / "fukuchi2017" / "RBDS001processed.txt"
 DEFAULT = ROOT / "src" / "stridelab" / "skill" / "data" / "default_model.json"
 V3D_COLUMN = {"Z": "Z", "X": "X", "Y": "Y"}
 
+#: Angles of the default model: those whose RBDS001 curves agree in shape (r >= 0.85) across the three
+#: sources: stridelab's own kinematics of the raw trial, rbds_strides and Visual3D's processed curves
+#: (validation/skill_consistency.py, this script's part 1, validation/visual3d.py). The frontal and
+#: transverse hip and knee angles depend on the kinematic model (stridelab vs rbds_strides: hip adduction
+#: r 0.54, hip rotation 0.84, knee adduction 0.41), so a model using them scores the same runner
+#: differently from another lab's curves (RBDS001: hip and knee group scores differ by more than the MDC).
+DEFAULT_ANGLES = ["hip_flexion", "knee_flexion", "ankle_dorsiflexion", "ankle_inversion", "ankle_rotation"]
+
 CAVEATS = [
     "Reference population: 23 real runners of Fukuchi et al. (2017), all men, 21 competitive and 2 elite, aged 22-51, "
     "all on a treadmill at one speed (2.5 m/s); it says nothing about women, beginners or other speeds.",
     "No arm, trunk or pelvis data and no spatiotemporal data: arm action, trunk and rhythm are not measured.",
     "The side of the stride files is not recorded (taken as right); knee rotation is excluded (no sign mapping).",
+    "Angles: hip, knee and ankle flexion, ankle inversion and ankle rotation. Hip adduction and rotation and knee adduction "
+    "are left out: their curves depend on the kinematic model (for RBDS001, r 0.41-0.84 between stridelab's kinematics and "
+    "rbds_strides), so scores from another pipeline's curves would not be comparable.",
     "Pace is the self-reported race pace; the race distance is ambiguous for most runners, so no Riegel conversion.",
     "With 23 runners the cross-validated association between technique and pace is not distinguishable from chance "
     "(see validation): scores rank a runner within these 23 runners, they do not predict performance.",
@@ -81,7 +92,7 @@ def main() -> None:
 
     pop = load_stride_folder(STRIDES)
     for target in ("pace", "level"):
-        opts = FitOptions(target=target, n_permutations=args.permutations, caveats=CAVEATS,
+        opts = FitOptions(target=target, angles=DEFAULT_ANGLES, n_permutations=args.permutations, caveats=CAVEATS,
                           name=f"stridelab default skill model ({target}, rbds_strides, 23 real runners)")
         model = fit_model(pop, opts)
         c = model.card

@@ -66,7 +66,8 @@ def score(
     report_out: Annotated[Path | None, typer.Option("--report", help="Write an HTML skill report here.")] = None,
     runner: Annotated[list[str] | None, typer.Option("--runner", help="Only these runner ids (repeatable).")] = None,
     performance: Annotated[Path | None, typer.Option("--performance", help="Performance table for a stride-file folder.")] = None,
-    static: Annotated[Path | None, typer.Option("--static", help="Static trial for TRIAL.")] = None,
+    static: Annotated[Path | None, typer.Option("--static", help="Static (standing) trial for TRIAL: joint angles need it.")] = None,
+    forces: Annotated[Path | None, typer.Option("--forces", help="Separate force file for a text marker TRIAL.")] = None,
     speed_mps: Annotated[float | None, typer.Option("--speed-mps", help="Running speed of TRIAL (m/s).")] = None,
 ) -> None:
     """Score a trial or the runners of a population folder against a skill model."""
@@ -74,7 +75,11 @@ def score(
         raise UsageError("give either a TRIAL or --population DIR")
     if json_out is None and report_out is None:
         raise UsageError("nothing to write: give --json OUT and/or --report OUT.html")
+    if population is not None and (static or forces or speed_mps is not None):
+        raise UsageError("--static, --forces and --speed-mps describe one TRIAL; for a folder of trials put them in its trials.tsv")
     existing(trial, "recording")
+    existing(static, "static trial")
+    existing(forces, "force file")
     existing(population, "population folder")
     existing(model_path, "skill model")
     from stridelab.skill.model import load_model
@@ -87,7 +92,7 @@ def score(
         pop = load_population(population, performance)
     else:
         assert trial is not None
-        pop = _trial_population(trial, static, speed_mps)
+        pop = _trial_population(trial, static, forces, speed_mps, model.extractor.angles)
     if runner:
         missing = [r for r in runner if r not in pop.ids]
         if missing:
@@ -116,14 +121,9 @@ def _strip_curves(doc: dict[str, Any]) -> dict[str, Any]:
     return {**doc, "runners": [{k: v for k, v in r.items() if k != "curves"} for r in doc["runners"]]}
 
 
-def _trial_population(trial: Path, static: Path | None, speed_mps: float | None) -> Any:
-    from stridelab.analysis import AnalysisOptions, analyze
-    from stridelab.io import ReadOptions, read_trial
-    from stridelab.skill.population import Population
-    from stridelab.skill.trials import curves_from_analysis, resolve_stride_curves
+def _trial_population(trial: Path, static: Path | None, forces: Path | None, speed_mps: float | None, angles: list[str]) -> Any:
+    from stridelab.skill.trials import analyse_recording, resolve_stride_curves, trial_population
 
-    fn = resolve_stride_curves()  # fails with one line until the joint-motion pipeline is registered
-    tr = read_trial(trial, ReadOptions(static=static))
-    an = analyze(tr, AnalysisOptions(speed_mps=speed_mps))
-    curves, meta = curves_from_analysis(an, fn)
-    return Population.from_curves({trial.stem: curves}, {trial.stem: meta}, name=trial.name, source=str(trial))
+    fn = resolve_stride_curves()
+    an = analyse_recording(trial, static, forces, {"speed_mps": speed_mps})
+    return trial_population(an, trial.stem, fn, angles)

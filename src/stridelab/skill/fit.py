@@ -54,7 +54,8 @@ class FitOptions:
     angles: list[str] | None = None
     side: str = "right"
     alpha: float = 0.9
-    n_components: int = 3
+    fpc_variance: float = 0.99
+    max_components: int = 8
     n_folds: int = 5
     n_repeats: int | None = None
     n_permutations: int = 99
@@ -124,7 +125,7 @@ def _fit(pop: Population, opts: FitOptions) -> SkillModel:
         raise InvalidInputError("the population has no joint angle that stridelab's kinematics produces")
     rhythm = available_rhythm(fitpop)
     data = runner_data(fitpop, angles, opts.side, rhythm)
-    cfg = LearnConfig(angles=angles, rhythm=rhythm, alpha=opts.alpha, n_components=opts.n_components, seed=opts.seed)
+    cfg = LearnConfig(angles=angles, rhythm=rhythm, alpha=opts.alpha, fpc_variance=opts.fpc_variance, max_components=opts.max_components, seed=opts.seed)
     cache = DesignCache()
 
     test_fraction = opts.test_fraction if opts.test_fraction is not None else (0.2 if n >= 100 else 0.0)
@@ -182,11 +183,7 @@ def _fit(pop: Population, opts: FitOptions) -> SkillModel:
     ranges = {}
     for j, f in enumerate(names):
         v = x_raw[better, j]
-        lo, hi = float(np.quantile(v, 0.1)), float(np.quantile(v, 0.9))
-        ref = final.design.extractor.t_ref_.get(f)
-        if ref is not None:  # timings: quantiles of the circular deviation, shown as % of stride
-            lo, hi = (ref + lo) % 100.0, (ref + hi) % 100.0
-        ranges[f] = [lo, hi]
+        ranges[f] = [float(np.quantile(v, 0.1)), float(np.quantile(v, 0.9))]
 
     model = SkillModel(
         target=opts.target,
@@ -254,7 +251,8 @@ def _card(model: SkillModel, pop: Population, fitpop: Population, opts: FitOptio
         "data": {**desc, "synthetic": pop.synthetic, "quality": quality, "selection_notes": notes},
         "reference_population": fitpop.name,
         "target": {"name": opts.target, "unit": TARGET_UNITS[opts.target], "riegel_km": opts.riegel_km, "better": "lower" if model.better_sign < 0 else "higher"},
-        "features": {"names": model.names, "angles": model.extractor.angles, "rhythm": model.extractor.rhythm, "n_components": opts.n_components},
+        "features": {"names": model.names, "angles": model.extractor.angles, "rhythm": model.extractor.rhythm,
+                     "fpc_variance": opts.fpc_variance, "components": model.extractor.components_},
         "groups": groups_status,
         "method": {
             "model": "sparse-group lasso (simon2013), FISTA; lambda by inner runner-wise CV with early stopping",

@@ -59,3 +59,16 @@ class FPCA:
 
     def inverse(self, scores: np.ndarray) -> np.ndarray:
         return self.mean_ + np.asarray(scores, float) @ self.components_
+
+    def truncated(self, k: int) -> FPCA:
+        """The first ``k`` components of this fit (a new object)."""
+        return FPCA(k, self.method, self.mean_, self.components_[:k].copy(), self.variance_[:k].copy(), self.explained_ratio_[:k].copy())
+
+
+def n_for_variance(explained_ratio: np.ndarray, threshold: float, max_components: int) -> int:
+    """Smallest number of components whose cumulative explained variance reaches ``threshold``
+    (at least 1, at most ``max_components`` and the number of non-zero components)."""
+    ratio = np.asarray(explained_ratio, float)
+    nonzero = int(np.sum(ratio > 1e-12))
+    k = int(np.searchsorted(np.cumsum(ratio), threshold - 1e-12) + 1)
+    return max(1, min(k, max_components, max(nonzero, 1)))

@@ -4,8 +4,9 @@ Every step that looks at more than one runner (functional PCA bases, reference t
 scaling, the choice of lambda, the selection of groups) is fitted on training runners only:
 :func:`make_design` fits the features on the training rows and applies them to the held-out
 rows; :func:`fit_pipeline` chooses lambda by an inner K-fold cross-validation of the training
-runners (each with its own design) and refits; the outer folds of :func:`cross_validate` never
-let a held-out runner into any of it. Lambda is searched from the largest value down and the
+runners (each with its own design, with the numbers of functional PCs chosen on the training
+runners of the fit it belongs to, so that the inner designs line up) and refits; the outer folds
+of :func:`cross_validate` never let a held-out runner into any of it. Lambda is searched from the largest value down and the
 search stops early when the inner validation error has not improved for ``patience`` steps.
 """
 
@@ -27,7 +28,8 @@ class LearnConfig:
     angles: list[str]
     rhythm: list[str] = field(default_factory=list)
     feature_groups: dict[str, str] | None = None
-    n_components: int = 3
+    fpc_variance: float = 0.99
+    max_components: int = 8
     alpha: float = 0.5
     n_lambdas: int = 30
     min_ratio: float = 0.02
@@ -55,20 +57,22 @@ class DesignCache:
     """Designs depend on the training runners only (not on the target): reuse them across targets."""
 
     def __init__(self) -> None:
-        self._d: dict[tuple[bytes, bytes], Design] = {}
+        self._d: dict[tuple[bytes, bytes, tuple[tuple[str, int], ...] | None], Design] = {}
         self.fits = 0
 
-    def get(self, data: RunnerData, train: np.ndarray, test: np.ndarray, cfg: LearnConfig) -> Design:
-        key = (np.sort(train).tobytes(), np.sort(test).tobytes())
+    def get(self, data: RunnerData, train: np.ndarray, test: np.ndarray, cfg: LearnConfig, components: dict[str, int] | None = None) -> Design:
+        key = (np.sort(train).tobytes(), np.sort(test).tobytes(), tuple(sorted(components.items())) if components else None)
         if key not in self._d:
-            self._d[key] = make_design(data, train, test, cfg)
+            self._d[key] = make_design(data, train, test, cfg, components)
             self.fits += 1
         return self._d[key]
 
 
-def make_design(data: RunnerData, train: np.ndarray, test: np.ndarray, cfg: LearnConfig) -> Design:
-    """Fit the feature extractor and the scaler on ``train`` rows only; transform both."""
-    ex = FeatureExtractor(list(cfg.angles), list(cfg.rhythm), cfg.n_components).fit(data.take(train))
+def make_design(data: RunnerData, train: np.ndarray, test: np.ndarray, cfg: LearnConfig, components: dict[str, int] | None = None) -> Design:
+    """Fit the feature extractor and the scaler on ``train`` rows only; transform both.
+
+    ``components`` fixes the number of functional PCs per angle (None: chosen on ``train``)."""
+    ex = FeatureExtractor(list(cfg.angles), list(cfg.rhythm), cfg.fpc_variance, cfg.max_components, components).fit(data.take(train))
     xtr = ex.transform(data.take(train))
     mean = xtr.mean(axis=0)
     sd = xtr.std(axis=0)
@@ -150,7 +154,7 @@ def fit_pipelines(
     designs, c_in, means, yval = [], [], [], []
     for f in kfold(len(train), cfg.inner_folds, rng):
         tr_in = np.setdiff1d(np.arange(len(train)), f)
-        d = cache.get(data, train[tr_in], train[f], cfg)
+        d = cache.get(data, train[tr_in], train[f], cfg, full.extractor.components_)
         yi = y2[:, train[tr_in]]
         mi = yi.mean(axis=1)
         designs.append(d)

@@ -22,7 +22,7 @@ from stridelab.skill.features import FeatureExtractor
 from stridelab.skill.groupmodels import GroupModel
 
 FORMAT = "stridelab-skill-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: fPCs chosen by explained variance, prominences and registration timing (stridelab 2026-11)
 DEFAULT_MODEL = "default_model.json"
 
 
@@ -91,6 +91,10 @@ class SkillModel:
             raise InvalidInputError("not a stridelab skill model (format field missing or wrong)")
         if int(d.get("format_version", 0)) > FORMAT_VERSION:
             raise InvalidInputError(f"skill model format {d.get('format_version')} is newer than this stridelab; upgrade stridelab")
+        if int(d.get("format_version", 0)) < FORMAT_VERSION:
+            raise InvalidInputError(
+                f"skill model format {d.get('format_version')} uses an older feature set; refit it with this stridelab (stridelab skill fit)"
+            )
         try:
             ref = d["reference"]
             return cls(

@@ -12,7 +12,9 @@
   (0.6745 (x - median x) / MAD; the log makes the right-skewed distances about symmetric) exceeds
   3.5 in any angle is dropped (3 % of the real strides of ``rbds_strides``) (Iglewicz B, Hoaglin DC (1993) How to detect and handle
   outliers. ASQC Quality Press).
-- Runners with fewer than ``min_strides`` good strides are excluded; runners whose mean curves lie
+- Each side of a runner is checked on its own (its strides are kept or dropped for all its
+  angles together); a side with fewer than ``min_strides`` good strides is left out, a runner
+  with no side left is excluded; runners whose mean curves lie
   far from the population (modified z > 3.5 of their median-curve distance, pooled over angles)
   are flagged, not removed (an unusual runner is data, not an error).
 Nothing is dropped silently: the report lists every count and every runner.
@@ -40,6 +42,7 @@ class QualityReport:
     strides_dropped_implausible: int = 0
     strides_dropped_outlier: int = 0
     runners_excluded: dict[str, str] = field(default_factory=dict)
+    sides_excluded: dict[str, str] = field(default_factory=dict)
     runners_flagged: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -76,47 +79,73 @@ def _mod_z(d: np.ndarray) -> np.ndarray:
 
 
 def check_population(pop: Population, max_gap: int = 5, min_strides: int = 5) -> tuple[Population, QualityReport]:
-    """Clean a population (see the module doc); returns the cleaned copy and the report."""
+    """Clean a population (see the module doc); returns the cleaned copy and the report.
+
+    The strides of one side are checked together (a stride is kept or dropped for every angle of
+    that side); each side of a runner is checked on its own, since the two sides of a recording
+    have their own strides. A side with fewer than ``min_strides`` good strides is left out
+    (``runners_excluded`` names the runner when no side is left, ``sides_excluded`` otherwise).
+    """
     rep = QualityReport()
     runners = []
     for r in pop.runners:
-        n = r.n_strides()
-        rep.strides_in += n
-        keep = np.ones(n, bool)
-        filled: Curves = {}
-        for a, per in r.curves.items():
-            for side, s in per.items():
-                if s.shape[0] != n:  # sides/angles with their own stride count are checked alone
-                    continue
-                f, ok, k = _fill_gaps(s, max_gap)
-                rep.strides_interpolated += k
-                rep.strides_dropped_gap += int((keep & ~ok).sum())
-                keep &= ok
-                implaus = (np.abs(np.nan_to_num(f)) > 180).any(axis=1)
-                implaus |= (np.abs(np.diff(np.nan_to_num(f), axis=1)) > MAX_STEP_DEG).any(axis=1)
-                if a in SAGITTAL_ANGLES:
-                    implaus |= np.ptp(np.nan_to_num(f), axis=1) < 2.0
-                rep.strides_dropped_implausible += int((keep & implaus).sum())
-                keep &= ~implaus
-                filled.setdefault(a, {})[side] = f
-        outl = np.zeros(n, bool)
-        if keep.sum() >= 5:
-            for per in filled.values():
-                for s in per.values():
-                    good = s[keep]
-                    d = np.sqrt(np.mean((good - np.median(good, axis=0)) ** 2, axis=1))
-                    z = np.zeros(n)
-                    z[keep] = _mod_z(np.log(np.maximum(d, 1e-9)))
-                    outl |= z > MOD_Z
-        rep.strides_dropped_outlier += int((keep & outl).sum())
-        keep &= ~outl
-        if keep.sum() < min_strides:
-            rep.runners_excluded[r.id] = f"{int(keep.sum())} good strides (< {min_strides})"
+        cleaned: Curves = {}
+        for (side, n), angles in _stride_sets(r.curves).items():
+            keep, filled = _check_strides({a: r.curves[a][side] for a in angles}, n, max_gap, rep)
+            if keep.sum() < min_strides:
+                rep.sides_excluded[f"{r.id} {side}"] = f"{int(keep.sum())} good strides (< {min_strides})"
+                continue
+            for a, f in filled.items():
+                cleaned.setdefault(a, {})[side] = f[keep]
+        if not cleaned:
+            rep.runners_excluded[r.id] = f"fewer than {min_strides} good strides"
             continue
-        runners.append(r.with_curves({a: {s: v[keep] for s, v in per.items()} for a, per in filled.items()}))
-    cleaned = Population(pop.name, runners, pop.synthetic, pop.source, list(pop.notes))
-    _flag_runners(cleaned, rep)
-    return cleaned, rep
+        runners.append(r.with_curves(cleaned))
+    for key in list(rep.sides_excluded):
+        if key.rsplit(" ", 1)[0] in rep.runners_excluded:
+            del rep.sides_excluded[key]
+    cleaned_pop = Population(pop.name, runners, pop.synthetic, pop.source, list(pop.notes))
+    _flag_runners(cleaned_pop, rep)
+    return cleaned_pop, rep
+
+
+def _stride_sets(curves: Curves) -> dict[tuple[str, int], list[str]]:
+    """Angles grouped by (side, number of strides): each group shares its strides."""
+    out: dict[tuple[str, int], list[str]] = {}
+    for a, per in curves.items():
+        for side, s in per.items():
+            out.setdefault((side, int(s.shape[0])), []).append(a)
+    return out
+
+
+def _check_strides(curves: dict[str, np.ndarray], n: int, max_gap: int, rep: QualityReport) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Keep mask (n,) and gap-filled curves of one side's strides (every angle (n, 101))."""
+    rep.strides_in += n
+    keep = np.ones(n, bool)
+    filled: dict[str, np.ndarray] = {}
+    for a, s in curves.items():
+        f, ok, k = _fill_gaps(s, max_gap)
+        rep.strides_interpolated += k
+        rep.strides_dropped_gap += int((keep & ~ok).sum())
+        keep &= ok
+        implaus = (np.abs(np.nan_to_num(f)) > 180).any(axis=1)
+        implaus |= (np.abs(np.diff(np.nan_to_num(f), axis=1)) > MAX_STEP_DEG).any(axis=1)
+        if a in SAGITTAL_ANGLES:
+            implaus |= np.ptp(np.nan_to_num(f), axis=1) < 2.0
+        rep.strides_dropped_implausible += int((keep & implaus).sum())
+        keep &= ~implaus
+        filled[a] = f
+    outl = np.zeros(n, bool)
+    if keep.sum() >= 5:
+        for f in filled.values():
+            good = f[keep]
+            d = np.sqrt(np.mean((good - np.median(good, axis=0)) ** 2, axis=1))
+            z = np.zeros(n)
+            z[keep] = _mod_z(np.log(np.maximum(d, 1e-9)))
+            outl |= z > MOD_Z
+    rep.strides_dropped_outlier += int((keep & outl).sum())
+    keep &= ~outl
+    return keep, filled
 
 
 def _flag_runners(pop: Population, rep: QualityReport) -> None:

@@ -36,8 +36,10 @@ def check_inputs(model: SkillModel, pop: Population) -> None:
     for r in pop.runners:
         missing = [a for a in model.extractor.angles if a not in r.curves]
         if missing:
+            kin = r.meta.get("kinematics_notes")
+            why = f" (kinematics: {'; '.join(kin)}; joint angles need leg markers and a static trial)" if kin else ""
             raise InvalidInputError(
-                f"runner {r.id} lacks {', '.join(missing)}; the skill model needs it (model angles: {', '.join(model.extractor.angles)})"
+                f"runner {r.id} lacks {', '.join(missing)}; the skill model needs it (model angles: {', '.join(model.extractor.angles)}){why}"
             )
 
 
@@ -76,8 +78,9 @@ def _feature_text(name: str) -> tuple[str, str]:
     texts = {
         "rom_deg": (f"{lab} range of motion", "deg"),
         "peak_rel_deg": (f"peak {lab} above its stride mean", "deg"),
-        "t_max_pct": (f"timing of peak {lab}", "% of stride"),
-        "t_min_pct": (f"timing of least {lab}", "% of stride"),
+        "max_prom_deg": (f"peak {lab} above the values 10% of the stride before and after it", "deg"),
+        "min_prom_deg": (f"least {lab} below the values 10% of the stride before and after it", "deg"),
+        "shift_pct": (f"timing of the {lab} curve (+ = later than the reference runners' average)", "% of stride"),
         "stance_exc_deg": (f"{lab} excursion in early stance", "deg"),
         "sd_deg": (f"stride-to-stride variability of {lab}", "deg"),
     }
@@ -88,20 +91,10 @@ def _feature_text(name: str) -> tuple[str, str]:
     return (name, "")
 
 
-def display_value(model: SkillModel, name: str, value: float) -> float:
-    """Timing features are stored as deviations from a reference; show them as % of stride."""
-    ref = model.extractor.t_ref_.get(name)
-    return float((ref + value) % 100.0) if ref is not None else float(value)
-
-
 def plain_line(model: SkillModel, group: str, x_row: np.ndarray, score: float, assoc: float, ci: np.ndarray) -> str:
     """One sentence per group: motion, the runner's value, better runners' range, association."""
     gm = model.group_models[group]
-    def clear(f: str) -> bool:  # a timing whose better-runner range spans a quarter of the stride says little
-        lo, hi = model.better_ranges[f]
-        return f not in model.extractor.t_ref_ or (hi - lo) % 100.0 <= 25.0
-
-    pick = [f for f in gm.features if not f.split(".", 1)[1].startswith("pc") and f in model.better_ranges and clear(f)]
+    pick = [f for f in gm.features if not f.split(".", 1)[1].startswith("pc") and f in model.better_ranges]
     if not pick:
         pick = [f for f in gm.features if f in model.better_ranges]
     weights = dict(zip(gm.features, np.abs(gm.coef), strict=True))  # standardised: comparable
@@ -114,10 +107,9 @@ def plain_line(model: SkillModel, group: str, x_row: np.ndarray, score: float, a
     head = f"{group.capitalize()} ({GROUP_MOTION.get(group, group)}): score {score:.0f}/100."
     if best is not None:
         what, u = _feature_text(best)
-        v = display_value(model, best, float(x_row[model.names.index(best)]))
+        v = float(x_row[model.names.index(best)])
         lo, hi = model.better_ranges[best]
-        wrap = " (across foot strike)" if u.startswith("%") and lo > hi else ""
-        head += f" Your {what} is {v:.1f} {u}; the better third of {model.reference_name} ranged {lo:.1f} to {hi:.1f}{wrap}."
+        head += f" Your {what} is {v:.1f} {u}; the better third of {model.reference_name} ranged {lo:.1f} to {hi:.1f}."
     lo_ci, hi_ci = (ci * scale).tolist()
     return (
         f"{head} Runners whose {GROUP_MOTION.get(group, group)} is like yours are on average "
@@ -126,15 +118,49 @@ def plain_line(model: SkillModel, group: str, x_row: np.ndarray, score: float, a
     )
 
 
+MIN_STRIDES_SCORE = 2
+
+
+def clean_for_scoring(model: SkillModel, pop: Population) -> tuple[Population, dict[str, list[str]]]:
+    """The stride quality checks of the model's fit (:mod:`stridelab.skill.quality`), per runner.
+
+    Returns the cleaned population and, per runner, warnings about the strides left out on the
+    model's side; a runner left with fewer than 2 usable strides is refused (one line).
+    """
+    from stridelab.skill.quality import check_population
+
+    clean, rep = check_population(pop, min_strides=MIN_STRIDES_SCORE)
+    if rep.runners_excluded:
+        rid, why = next(iter(rep.runners_excluded.items()))
+        raise InvalidInputError(f"runner {rid}: {why} after the quality checks (gaps, implausible jumps, outliers); too few to score")
+    warns: dict[str, list[str]] = {}
+    for before, after in zip(pop.runners, clean.runners, strict=True):
+        w = warns.setdefault(before.id, [])
+        for side in (model.side, "left" if model.side == "right" else "right"):
+            n0 = max((per[side].shape[0] for per in before.curves.values() if side in per), default=0)
+            n1 = max((per[side].shape[0] for per in after.curves.values() if side in per), default=0)
+            if n0 and n1 < n0:
+                w.append(f"{n0 - n1} of {n0} {side} strides left out by the quality checks (gaps, implausible jumps, outliers)")
+            if n1 and side == model.side and n1 < 10:
+                w.append(f"only {n1} usable {side} strides: the runner's curves and variability are uncertain")
+            if n0:
+                break  # the model's side is used when present; the other side only when it is absent
+    return clean, warns
+
+
 def score_population(model: SkillModel, pop: Population) -> list[dict[str, Any]]:
-    """Score every runner of ``pop``; one JSON-ready dict per runner (see ``stridelab skill score``)."""
+    """Score every runner of ``pop``; one JSON-ready dict per runner (see ``stridelab skill score``).
+
+    The runners' strides go through the same quality checks as the model's reference runners."""
+    check_inputs(model, pop)
+    pop, quality_warnings = clean_for_scoring(model, pop)
     check_inputs(model, pop)
     data = runner_data(pop, model.extractor.angles, model.side, model.extractor.rhythm)
     res = score_data(model, data)
     scale, _ = _unit_scale(model)
     out = []
     for i, r in enumerate(pop.runners):
-        warns = list(data.warnings[i]) if data.warnings else []
+        warns = quality_warnings.get(r.id, []) + (list(data.warnings[i]) if data.warnings else [])
         sp = r.speed_mps
         if model.speed_mps is not None:
             if sp is None:
@@ -152,7 +178,7 @@ def score_population(model: SkillModel, pop: Population) -> list[dict[str, Any]]
         if p_perm is not None and p_perm >= 0.05:
             warns.append(
                 f"in the reference population technique was not associated with {model.target} beyond chance (permutation p = "
-                f"{p_perm:.2f}): group scores rank the runner among those runners, they do not predict performance"
+                f"{p_perm:.2f}): the skill value and the group scores rank the runner among those runners, they do not predict performance"
             )
         groups: dict[str, float | None] = {}
         assoc: dict[str, float | None] = {}

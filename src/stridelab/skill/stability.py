@@ -7,7 +7,8 @@ selected features is at most ``ev`` (their Theorem 1, exchangeability assumed); 
 group's) selection probability is the largest, over that range, of the share of half-samples in
 which it (any of its features) has a non-zero coefficient; groups at or above ``pi_thr`` are stable (Meinshausen N, Buehlmann P (2010) Stability selection. J R Stat Soc B 72:417-473).
 Half-samples come in complementary pairs (Shah RD, Samworth RJ (2013) J R Stat Soc B 75:55-80).
-Features and scaling are refitted on every half-sample.
+Features and scaling are refitted on every half-sample (with the numbers of functional PCs chosen
+once on all runners, so that the half-samples share their features).
 """
 
 from __future__ import annotations
@@ -53,10 +54,13 @@ def stability_selection(
     rng = np.random.default_rng(seed)
     half = len(rows) // 2
     designs, cs = [], []
+    # the numbers of functional PCs are chosen once on all rows (no target involved), so that every
+    # half-sample has the same features
+    components = cache.get(data, np.sort(rows), np.zeros(0, dtype=int), cfg).extractor.components_
     for _ in range(n_pairs):
         perm = rng.permutation(rows)
         for part in (np.sort(perm[:half]), np.sort(perm[half : 2 * half])):
-            d = cache.get(data, part, np.zeros(0, dtype=int), cfg)
+            d = cache.get(data, part, np.zeros(0, dtype=int), cfg, components)
             yy = y[part] - y[part].mean()
             designs.append(d)
             cs.append(d.x_train.T @ yy / len(part))
