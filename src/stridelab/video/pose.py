@@ -79,8 +79,9 @@ def probe(path: Path) -> VideoInfo:
     return info
 
 
-def frames(path: Path, prefetch: int = 8, scale_to_height: int | None = None) -> Iterator[tuple[int, float, np.ndarray]]:
-    """(index, time_ms, BGR frame) in a background decoding thread."""
+def frames(path: Path, prefetch: int = 8, scale_to_height: int | None = None, rgb: bool = False) -> Iterator[tuple[int, float, np.ndarray]]:
+    """(index, time_ms, frame) decoded in a background thread, BGR or (``rgb=True``) RGB: colour
+    conversion and scaling run in that thread, beside the pose model rather than before it."""
     cv2 = require_cv2()
     cap = cv2.VideoCapture(str(path))
     q: queue.Queue[Any] = queue.Queue(maxsize=prefetch)
@@ -96,6 +97,8 @@ def frames(path: Path, prefetch: int = 8, scale_to_height: int | None = None) ->
             if scale_to_height and f.shape[0] > scale_to_height:
                 w = int(round(f.shape[1] * scale_to_height / f.shape[0]))
                 f = cv2.resize(f, (w, scale_to_height), interpolation=cv2.INTER_AREA)
+            if rgb:
+                f = cv2.cvtColor(f, cv2.COLOR_BGR2RGB)
             q.put((i, t, f))
             i += 1
         q.put(None)
@@ -153,11 +156,14 @@ class PoseResult:
     pose_seconds: float
 
 
+_EMPTY = np.full((33, 4), np.nan)
+
+
 def run_pose(path: Path, max_frames: int | None = None, min_detection_confidence: float = 0.5, end_s: float | None = None) -> PoseResult:
     """Run the bundled pose model over every frame (see module docstring)."""
     import time
 
-    cv2 = require_cv2()
+    require_cv2()
     _, mp_pose = require_mediapipe()
     info = probe(path)
     xs: list[np.ndarray] = []
@@ -165,20 +171,23 @@ def run_pose(path: Path, max_frames: int | None = None, min_detection_confidence
     busy = 0.0
     import warnings
 
-    with quiet_stderr(), warnings.catch_warnings(), mp_pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False, enable_segmentation=False, min_detection_confidence=min_detection_confidence, min_tracking_confidence=0.5) as pose:
+    with quiet_stderr(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # protobuf deprecation notices from inside mediapipe
-        for i, t_ms, f in frames(path):
-            if (max_frames is not None and i >= max_frames) or (end_s is not None and i / info.rate_hz > end_s):
-                break
-            rgb = cv2.cvtColor(f, cv2.COLOR_BGR2RGB)
-            t0 = time.perf_counter()
-            res = pose.process(rgb)
-            busy += time.perf_counter() - t0
-            arr = np.full((33, 4), np.nan)
-            if res.pose_landmarks is not None:
-                arr = np.array([(p.x, p.y, p.z, p.visibility) for p in res.pose_landmarks.landmark])
-            xs.append(arr)
-            ts.append(t_ms / 1000.0)
+        t0 = time.perf_counter()  # loading the model is part of the pose model's own time
+        pose = mp_pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False, enable_segmentation=False, min_detection_confidence=min_detection_confidence, min_tracking_confidence=0.5)
+        busy += time.perf_counter() - t0
+        try:
+            for i, t_ms, rgb in frames(path, rgb=True):
+                if (max_frames is not None and i >= max_frames) or (end_s is not None and i / info.rate_hz > end_s):
+                    break
+                t0 = time.perf_counter()
+                res = pose.process(rgb)
+                busy += time.perf_counter() - t0
+                lm = res.pose_landmarks
+                xs.append(np.array([(p.x, p.y, p.z, p.visibility) for p in lm.landmark]) if lm is not None else _EMPTY)
+                ts.append(t_ms / 1000.0)
+        finally:
+            pose.close()
     if not xs:
         raise InvalidInputError(f"{path.name}: the video has no readable frames")
     a = np.stack(xs)
