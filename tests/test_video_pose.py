@@ -3,7 +3,9 @@ the clear error when the video extra is missing."""
 
 from __future__ import annotations
 
+import shutil
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -65,6 +67,9 @@ def test_video_read_annotate_and_refuse_not_running(demo: Path, tmp_path: Path, 
     cap = cv2.VideoCapture(str(out))
     ok, frame = cap.read()
     assert ok and frame.shape[0] == 360 and out.stat().st_size > 1000
+    av = pytest.importorskip("av")
+    with av.open(str(out)) as container:  # WebM/VP9: plays in every current browser
+        assert container.format.name.startswith("matroska") and container.streams.video[0].codec_context.name == "vp9"
     # the demo shows jumping and walking, not running: one line, exit 4 (too few steps) or 3 (not running)
     rc = main(["analyze", str(demo), "--end-s", "1.0", "-q"])
     err = capsys.readouterr().err
@@ -79,3 +84,27 @@ def test_missing_extra_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(UsageError, match="stridelab\\[video\\]") as e:
         pose.require_mediapipe()
     assert e.value.exit_code == 2
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_annotated_video_plays_in_headless_chromium(demo: Path, tmp_path: Path) -> None:
+    """The annotated WebM decodes in a real browser (loadeddata fires with the frame size)."""
+    from stridelab.io import read_trial
+    from stridelab.video.annotate import annotate_trial
+
+    out = annotate_trial(read_trial(demo, end_s=0.7), None, tmp_path / "a.webm")
+    page = tmp_path / "play.html"
+    page.write_text(
+        f"<html><body><video id=v src='{out.as_uri()}' muted></video><div id=o>pending</div><script>"
+        "const v=document.getElementById('v');"
+        "v.addEventListener('loadeddata',()=>{document.getElementById('o').textContent='decoded '+v.videoWidth+'x'+v.videoHeight;});"
+        "v.addEventListener('error',()=>{document.getElementById('o').textContent='error';});"
+        "</script></body></html>"
+    )
+    cmd = [
+        "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+        "--allow-file-access-from-files", "--virtual-time-budget=5000", "--dump-dom", page.as_uri(),
+    ]
+    dom = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
+    assert '<div id="o">decoded 640x360' in dom
