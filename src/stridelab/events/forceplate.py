@@ -10,8 +10,10 @@ Thresholds of 10-50 N are standard for running (e.g. Milner & Paquette 2015, J S
 
 Plates are summed into one vertical force (the runner's whole weight may span two plates). Sides:
 one-foot channels (OpenSim ``r_``/``l_`` forces) carry their side; otherwise the stance foot is the
-lower foot at mid-contact, checked against the centre of pressure; without markers, the lateral
-position of the centre of pressure decides (with a warning). A plate that never unloads between
+foot nearest the centre of pressure over the middle half of the contact (horizontal distance from
+the mean of each foot's markers), or, where the plate gives no centre of pressure, the lower foot
+(a disagreement between the two is reported); without markers, the lateral position of the centre
+of pressure decides (with a warning). A plate that never unloads between
 steps (no flight phase) cannot separate the feet: :class:`NoFlightPhase` is raised so the caller
 can fall back to marker events.
 """
@@ -312,20 +314,29 @@ def _assign_sides(contacts: pd.DataFrame, trial: Trial, warnings: list[str]) -> 
             with np.errstate(all="ignore"):
                 hl[k], hr[k] = np.nanmean(left[m, UP]), np.nanmean(right[m, UP])
                 foot_l[k], foot_r[k] = np.nanmean(left[m], axis=0), np.nanmean(right[m], axis=0)
-        found = np.isfinite(hl) & np.isfinite(hr)
-        is_left = hl < hr
-        sides[idx[found]] = np.where(is_left[found], "left", "right")
+        # the stance foot is the one under the centre of pressure; without a centre of pressure,
+        # the lower foot (the other one is in swing, well above the ground)
         cops = _cops_over(trial, a, b)
-        foot = np.where(is_left[:, None], foot_l, foot_r)
-        d = np.hypot(foot[:, FORWARD] - cops[:, FORWARD], foot[:, LEFT] - cops[:, LEFT])
-        has_cop = found & np.isfinite(cops).all(axis=1)
-        dist[idx[has_cop]] = d[has_cop]
-        far = int(np.sum(d[has_cop] > 0.35))
+        dl = np.hypot(foot_l[:, FORWARD] - cops[:, FORWARD], foot_l[:, LEFT] - cops[:, LEFT])
+        dr = np.hypot(foot_r[:, FORWARD] - cops[:, FORWARD], foot_r[:, LEFT] - cops[:, LEFT])
+        by_cop = np.isfinite(dl) & np.isfinite(dr)
+        by_height = ~by_cop & np.isfinite(hl) & np.isfinite(hr)
+        is_left = np.where(by_cop, dl < dr, hl < hr)
+        found = by_cop | by_height
+        sides[idx[found]] = np.where(is_left[found], "left", "right")
+        dist[idx[by_cop]] = np.where(is_left, dl, dr)[by_cop]
+        disagree = int(np.sum(by_cop & np.isfinite(hl) & np.isfinite(hr) & ((dl < dr) != (hl < hr))))
+        far = int(np.sum(np.where(is_left, dl, dr)[by_cop] > 0.35))
         contacts["side"] = sides
         contacts["cop_foot_distance_m"] = dist
         if far:
             warnings.append(f"{far} contact(s) have their centre of pressure more than 35 cm from the stance foot; check the plate calibration and marker labels")
-        contacts.loc[:, "side_from"] = "lower foot at mid-contact"
+        if disagree:
+            warnings.append(f"in {disagree} contact(s) the foot over the centre of pressure is not the lower foot; sides follow the centre of pressure (check the marker labels)")
+        side_from = np.full(len(contacts), None, dtype=object)
+        side_from[idx[by_cop]] = "foot nearest the centre of pressure"
+        side_from[idx[by_height]] = "lower foot at mid-contact"
+        contacts["side_from"] = side_from
     if contacts["side"].isna().any():
         lat = []
         for i in np.flatnonzero(contacts["side"].isna().to_numpy()):
