@@ -53,10 +53,33 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def records_basis(analysis: Analysis) -> dict[str, Any] | None:
+    """For a device's per-record data without foot contacts (a watch file): how many records,
+    how many of them running, over how long, how many values flagged implausible; else None."""
+    rec = analysis.trial.records
+    if len(analysis.contacts) or rec is None or len(rec) == 0:
+        return None
+    state = rec["state"] if "state" in rec.columns else None
+    running = int((state == "run").sum()) if state is not None else len(rec)
+    t = rec["time_s"].to_numpy(dtype=float) if "time_s" in rec.columns else None
+    span_min = float(t[-1] - t[0]) / 60.0 if t is not None and len(t) > 1 else 0.0
+    flagged = int(rec["implausible"].astype(bool).sum()) if "implausible" in rec.columns else 0
+    return {"n": len(rec), "running": running, "span_min": span_min, "implausible": flagged}
+
+
 def facts(analysis: Analysis) -> str:
     """One plain sentence on what was recorded and how contacts were found."""
     tr = analysis.trial
     c = analysis.contacts
+    rb = records_basis(analysis)
+    if rb is not None:
+        speed = analysis.summary.get("speed_mps")
+        sp = f" at {speed:.2f} m/s ({pace_text(speed)})" if speed else ""
+        return (
+            f'<p class="facts">Running{sp}, from the device\'s own per-record values: {rb["running"]} of {rb["n"]} records '
+            f"over {rb['span_min']:.0f} min are running (stops and walking are left out). There are no foot contacts "
+            "in such a file, so values are time-weighted medians of the running records, and the spread is over the run.</p>"
+        )
     n_steps = int(analysis.steps["next_ic_s"].notna().sum()) if len(analysis.steps) else 0
     speed = analysis.summary.get("speed_mps")
     env = {"treadmill": "on a treadmill", "overground": "overground"}.get(tr.environment, "")
@@ -89,7 +112,12 @@ def highlights(analysis: Analysis) -> list[str]:
         body = parts[0] if len(parts) == 1 else parts[0] + "; " + ", and ".join(parts[1:])
         sentence = (f"At {speed:.2f} m/s " if speed else "") + body
         sentence = sentence[0].upper() + sentence[1:]
-        basis = f"medians of {n_steps} steps" if n_steps else _plural(len(analysis.contacts), "contact")
+        rb = records_basis(analysis)
+        basis = (
+            f"medians of {n_steps} steps" if n_steps
+            else f"medians of {rb['running']} running records" if rb is not None
+            else _plural(len(analysis.contacts), "contact")
+        )
         out.append(f"{sentence} ({basis}).")
     # one comparison per metric, preferring the group compared on the most metrics (fewer, fuller sentences)
     applicable = {key: ranges_for(key, speed) for _, key, *_ in CARDS if s.get(key) is not None}
@@ -135,7 +163,8 @@ def build(analysis: Analysis) -> Section | None:
             continue
         spread = ""
         if iqr.get(key) is not None:
-            spread = f'<div class="spread">Step-to-step spread (IQR): {fmt(iqr[key], f)} {escape(unit)}</div>'
+            what = "Spread over the run" if records_basis(analysis) is not None else "Step-to-step spread"
+            spread = f'<div class="spread">{what} (IQR): {fmt(iqr[key], f)} {escape(unit)}</div>'
         body = _sides(key, bs, f) + spread + (_ref_block(key, v, speed, f, unit) if key != "speed_mps" else "")
         cards.append(card(label, fmt(v, f), unit, body, help_text))
     notes = []

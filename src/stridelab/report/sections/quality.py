@@ -156,6 +156,18 @@ def build(analysis: Analysis) -> Section:
         lead + warn + "<h3>Recording</h3>" + _recording(analysis) + "<h3>Markers</h3>" + _markers(analysis)
         + "<h3>Gaps</h3>" + _gaps(analysis) + "<h3>Contacts and steps left out</h3>" + _left_out(analysis) + _events(analysis)
     )
+    from stridelab.report.sections.overview import records_basis
+
+    rb = records_basis(analysis)
+    if rb is not None:
+        lead = (
+            f"<p>{_plural(rb['n'], 'device record')}, {rb['running']} running; {_plural(rb['implausible'], 'value')} flagged as "
+            f"implausible for running and left out; {_plural(len(analysis.warnings), 'warning')}.</p>"
+        )
+        html = lead + warn + "<h3>Recording</h3>" + _recording(analysis)
+        hl = f"Data: {_plural(rb['n'], 'device record')}, {rb['running']} running, {_plural(rb['implausible'], 'implausible value')} left out"
+        hl += f"; {_plural(len(analysis.warnings), 'warning')} (see Data quality)." if analysis.warnings else "."
+        return Section("Data quality", html, "quality", highlights=[hl], tail=True)
     hl = f"Data: {_plural(len(analysis.contacts), 'contact')}, {n_rej} left out; {_plural(n_fill, 'short marker gap')} filled, {n_long} left open"
     hl += f"; {_plural(len(analysis.warnings), 'warning')} (see Data quality)." if analysis.warnings else "."
     return Section("Data quality", html, "quality", highlights=[hl], tail=True)
