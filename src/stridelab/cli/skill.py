@@ -100,6 +100,12 @@ def score(
         pop = pop.subset(runner)
     runners = score_population(model, pop)
     doc: dict[str, Any] = {"model": model_summary(model), "population": pop.name, "runners": runners}
+    if trial is not None:
+        from stridelab.io.assemble import sha256_of
+
+        doc["input"] = {"path": str(trial), "sha256": sha256_of(trial)}
+    else:
+        doc["input"] = {"path": str(population), "sha256": None}
     if json_out is not None:
         text = json.dumps(_strip_curves(doc), indent=2, allow_nan=False, default=float)
         if str(json_out) == "-":

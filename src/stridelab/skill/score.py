@@ -111,8 +111,14 @@ def plain_line(model: SkillModel, group: str, x_row: np.ndarray, score: float, a
         lo, hi = model.better_ranges[best]
         head += f" Your {what} is {v:.1f} {u}; the better third of {model.reference_name} ranged {lo:.1f} to {hi:.1f}."
     lo_ci, hi_ci = (ci * scale).tolist()
+    motion = GROUP_MOTION.get(group, group)
+    if lo_ci <= 0 <= hi_ci:  # the interval holds no difference: say so rather than "0 s/km faster"
+        return (
+            f"{head} Runners whose {motion} is like yours do not run detectably {'faster or slower' if model.target == 'pace' else 'differently'} "
+            f"in this population (95% CI {lo_ci:+.0f} to {hi_ci:+.0f} {unit}); an association in cross-sectional data, not a cause."
+        )
     return (
-        f"{head} Runners whose {GROUP_MOTION.get(group, group)} is like yours are on average "
+        f"{head} Runners whose {motion} is like yours are on average "
         f"{abs(assoc) * scale:.0f} {unit} {word} in this population (95% CI {lo_ci:+.0f} to {hi_ci:+.0f} {unit}); "
         "an association in cross-sectional data, not a cause."
     )

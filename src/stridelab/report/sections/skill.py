@@ -60,7 +60,7 @@ def runner_html(runner: dict[str, Any], model: dict[str, Any]) -> str:
             continue
         a = runner["associations"][g]
         ci = runner["associations_ci95"][g]
-        rows.append(f"<tr><td>{escape(g)}</td><td>{v:.0f}</td><td>{a:+.0f} {unit} ({ci[0]:+.0f} to {ci[1]:+.0f})</td></tr>")
+        rows.append(f"<tr><td>{escape(g)}</td><td>{v:.0f}</td><td>{_signed(a)} {unit} ({_signed(ci[0])} to {_signed(ci[1])})</td></tr>")
     lines = "".join(f"<li>{escape(t)}</li>" for t in runner["lines"].values())
     warns = "".join(f"<li>{escape(w)}</li>" for w in runner.get("warnings", []))
     html = (
@@ -83,6 +83,12 @@ def runner_html(runner: dict[str, Any], model: dict[str, Any]) -> str:
     return html
 
 
+def _signed(x: float) -> str:
+    """A whole number with its sign, without a "-0"."""
+    r = round(float(x))
+    return f"{r:+d}" if r else "0"
+
+
 def build(analysis: Analysis) -> Section | None:
     doc = analysis.sections.get("skill")
     if not doc or not doc.get("runners"):
@@ -98,7 +104,18 @@ def write_skill_report(doc: dict[str, Any], model: SkillModel, path: str | Path)
 
     m = {**doc["model"], "bands": model.bands}
     sections = [Section(f"Runner {r['runner']}", runner_html(r, m), f"runner-{i}") for i, r in enumerate(doc["runners"])]
-    html = render_page(f"Technique skill scores: {doc.get('population', '')}", sections, str(doc.get("population", "")), "(population folder)")
+    src = doc.get("input") or {}
+    # the caveats that decide how to read every score go first, in "At a glance"
+    seen: list[str] = []
+    for r in doc["runners"]:
+        for w in r.get("warnings", []):
+            if w not in seen and ("not associated" in w or "speed" in w):
+                seen.append(w)
+    glance = [escape(w[0].upper() + w[1:]) + "." for w in seen[:4]]
+    html = render_page(
+        f"Technique skill scores: {doc.get('population', '')}", sections, str(src.get("path") or doc.get("population", "")),
+        src.get("sha256") or "(a population folder: one hash per file in its metadata)", glance,
+    )
     p = Path(path)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
