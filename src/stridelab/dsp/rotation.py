@@ -106,17 +106,20 @@ def quat_mul(p: np.ndarray, q: np.ndarray) -> np.ndarray:
 def quat_from_rotvec(rv: np.ndarray) -> np.ndarray:
     """Unit quaternions (w, x, y, z) of rotation vectors (..., 3)."""
     rv = np.asarray(rv, dtype=float)
-    th2 = np.einsum("...i,...i->...", rv, rv)
-    small = th2 < 0.25  # |theta| < 0.5 rad: Taylor series, error < 1e-7 (every per-sample increment)
-    if small.all():
+    c, s = _half_angle_terms(np.einsum("...i,...i->...", rv, rv))
+    return np.concatenate([c[..., None], rv * s[..., None]], axis=-1)
+
+
+def _half_angle_terms(th2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """cos(theta/2) and sin(theta/2)/theta from theta squared: Taylor series when every
+    |theta| < 0.5 rad (error < 1e-7; every per-sample increment of a gyroscope), else exact."""
+    if (th2 < 0.25).all():
         h2 = 0.25 * th2
         c = 1.0 - h2 / 2.0 + h2 * h2 / 24.0 - h2 * h2 * h2 / 720.0
         s = 0.5 * (1.0 - h2 / 6.0 + h2 * h2 / 120.0 - h2 * h2 * h2 / 5040.0)
-    else:
-        th = np.sqrt(th2)
-        c = np.cos(0.5 * th)
-        s = 0.5 * np.sinc(th / (2.0 * np.pi))
-    return np.concatenate([c[..., None], rv * s[..., None]], axis=-1)
+        return c, s
+    th = np.sqrt(th2)
+    return np.cos(0.5 * th), 0.5 * np.sinc(th / (2.0 * np.pi))
 
 
 def quat_to_matrix(q: np.ndarray) -> np.ndarray:
@@ -196,15 +199,7 @@ def segment_orientation(omega: np.ndarray, rate_hz: float, starts: np.ndarray, s
 def _quat_parts(rv: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`quat_from_rotvec` for small increments (|theta| < 0.5 rad, else exact), as four
     separate contiguous component arrays."""
-    th2 = np.einsum("...i,...i->...", rv, rv)
-    if (th2 < 0.25).all():
-        h2 = 0.25 * th2
-        c = 1.0 - h2 / 2.0 + h2 * h2 / 24.0 - h2 * h2 * h2 / 720.0
-        s = 0.5 * (1.0 - h2 / 6.0 + h2 * h2 / 120.0 - h2 * h2 * h2 / 5040.0)
-    else:
-        th = np.sqrt(th2)
-        c = np.cos(0.5 * th)
-        s = 0.5 * np.sinc(th / (2.0 * np.pi))
+    c, s = _half_angle_terms(np.einsum("...i,...i->...", rv, rv))
     return c, rv[..., 0] * s, rv[..., 1] * s, rv[..., 2] * s
 
 

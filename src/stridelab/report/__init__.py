@@ -16,11 +16,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def write_report(analysis: Analysis, path: str | Path) -> Path:
     """Render the report of one analysis to ``path`` (HTML) and return the path."""
-    from stridelab.errors import InvalidInputError
     from stridelab.report.html import render
 
+    return write_html(path, render(analysis))
+
+
+def write_html(path: str | Path, html: str) -> Path:
+    """Write a rendered report; an unwritable path is an input error, not a traceback."""
+    from stridelab.errors import InvalidInputError
+
     p = Path(path)
-    html = render(analysis)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(html, encoding="utf-8")
@@ -29,4 +34,4 @@ def write_report(analysis: Analysis, path: str | Path) -> Path:
     return p
 
 
-__all__ = ["write_report"]
+__all__ = ["write_html", "write_report"]

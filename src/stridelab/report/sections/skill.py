@@ -99,7 +99,6 @@ def build(analysis: Analysis) -> Section | None:
 
 def write_skill_report(doc: dict[str, Any], model: SkillModel, path: str | Path) -> Path:
     """A standalone HTML report of scored runners (same template as the analysis report)."""
-    from stridelab.errors import InvalidInputError
     from stridelab.report.html import render_page
 
     m = {**doc["model"], "bands": model.bands}
@@ -116,10 +115,6 @@ def write_skill_report(doc: dict[str, Any], model: SkillModel, path: str | Path)
         f"Technique skill scores: {doc.get('population', '')}", sections, str(src.get("path") or doc.get("population", "")),
         src.get("sha256") or "(a population folder: one hash per file in its metadata)", glance,
     )
-    p = Path(path)
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(html, encoding="utf-8")
-    except OSError as e:
-        raise InvalidInputError(f"cannot write the report to {p}: {e.strerror}") from None
-    return p
+    from stridelab.report import write_html
+
+    return write_html(path, html)
