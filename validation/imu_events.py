@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from stridelab.events.agreement import agreement, match_contacts
 from stridelab.events.imu_align import align
 from stridelab.events.imu_foot import foot_events
 from stridelab.events.imu_sacrum import sacrum_events
@@ -44,20 +45,18 @@ SEEDS = range(5)
 
 
 def match(ic: np.ndarray, to: np.ndarray, truth: pd.DataFrame, tol_s: float = 0.15) -> pd.DataFrame:
-    rows = []
-    for r in truth.itertuples():
-        if ic.size == 0:
-            break
-        j = int(np.argmin(np.abs(ic - r.ic_s)))
-        if abs(ic[j] - r.ic_s) < tol_s:
-            rows.append({"ic_err_ms": (ic[j] - r.ic_s) * 1000, "to_err_ms": (to[j] - r.to_s) * 1000, "ct_err_ms": ((to[j] - ic[j]) - (r.to_s - r.ic_s)) * 1000})
-    return pd.DataFrame(rows)
+    """Errors of one foot's (or the trunk's, both sides) events against the force-plate contacts."""
+    sides = truth["side"].unique()
+    est = pd.concat([pd.DataFrame({"side": sd, "ic_s": np.asarray(ic, float), "to_s": np.asarray(to, float)}) for sd in sides], ignore_index=True)
+    if len(sides) > 1:  # trunk events carry no side here: pair each with the nearest contact of either side
+        truth = truth.assign(side="any")
+        est = est.assign(side="any").drop_duplicates()
+    return match_contacts(truth, est, tol_s).rename(columns={"gct_err_ms": "ct_err_ms"})
 
 
 def stats(e: pd.Series) -> str:
-    v = e.to_numpy(dtype=float)
-    m, sd = v.mean(), v.std(ddof=1)
-    return f"{m:+6.1f} {sd:5.1f} [{m - 1.96 * sd:+6.1f}, {m + 1.96 * sd:+6.1f}] |{np.mean(np.abs(v)):5.1f}| rmse {np.sqrt(np.mean(v**2)):5.1f}"
+    a = agreement(e)
+    return f"{a.mean_ms:+6.1f} {a.sd_ms:5.1f} [{a.loa_low_ms:+6.1f}, {a.loa_high_ms:+6.1f}] |{a.mae_ms:5.1f}| rmse {a.rmse_ms:5.1f}"
 
 
 def main() -> int:

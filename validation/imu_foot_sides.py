@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from stridelab.events.agreement import match_contacts
 from stridelab.events.forceplate import detect_force_contacts
 from stridelab.events.imu_align import _principal, align, foot_flat, rotate
 from stridelab.events.imu_foot import foot_events
@@ -45,14 +46,11 @@ DECAYS = (0.85, 0.9, 0.95, 1.0)
 
 
 def match(ic: np.ndarray, to: np.ndarray, truth: pd.DataFrame, tol_s: float = 0.15) -> pd.DataFrame:
-    rows = []
-    for r in truth.itertuples():
-        if ic.size == 0:
-            break
-        j = int(np.argmin(np.abs(ic - r.ic_s)))
-        if abs(ic[j] - r.ic_s) < tol_s:
-            rows.append({"ic": (ic[j] - r.ic_s) * 1000, "to": (to[j] - r.to_s) * 1000, "ct": ((to[j] - ic[j]) - (r.to_s - r.ic_s)) * 1000})
-    return pd.DataFrame(rows)
+    """Errors (ms) of one foot's events against that foot's force-plate contacts."""
+    side = truth["side"].iloc[0] if len(truth) else "left"
+    est = pd.DataFrame({"side": side, "ic_s": np.asarray(ic, float), "to_s": np.asarray(to, float)})
+    m = match_contacts(truth, est, tol_s)
+    return m.rename(columns={"ic_err_ms": "ic", "to_err_ms": "to", "gct_err_ms": "ct"})
 
 
 def _foot_angles(trial: object, truth: pd.DataFrame, p: str, side: str) -> tuple[float, float]:

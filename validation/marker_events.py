@@ -27,6 +27,7 @@ import pandas as pd
 import stridelab as sl
 from stridelab.dsp import lowpass
 from stridelab.errors import NoValidResultError
+from stridelab.events.agreement import agreement, match_contacts
 from stridelab.events.forceplate import detect_force_contacts
 from stridelab.events.markers import detect_marker_contacts
 from stridelab.kinematics.virtual import prepare_markers
@@ -90,28 +91,13 @@ def only_feet(trial: Trial, keep: tuple[str, ...]) -> Trial:
     return dataclasses.replace(trial, markers=MarkerData(mk.positions_m[:, idx], names, [mk.original_names[i] for i in idx], mk.rate_hz, mk.time_s))
 
 
-def matched(ref: pd.DataFrame, est: pd.DataFrame, tol_s: float = 0.08) -> np.ndarray:
-    rows = []
-    for r in ref.itertuples():
-        m = est[(est["side"] == r.side) & ((est["ic_s"] - r.ic_s).abs() < tol_s)]
-        if len(m):
-            rows.append((r.ic_s, r.to_s, m.iloc[0].ic_s, m.iloc[0].to_s))
-    return np.array(rows).reshape(-1, 4)
-
-
-def errors(ref: pd.DataFrame, est: pd.DataFrame) -> dict[str, np.ndarray]:
-    m = matched(ref, est)
-    ic = (m[:, 2] - m[:, 0]) * 1000
-    to = (m[:, 3] - m[:, 1]) * 1000
-    return {"IC": ic, "TO": to, "CT": to - ic}
+def errors(ref: pd.DataFrame, est: pd.DataFrame, tol_s: float = 0.08) -> dict[str, np.ndarray]:
+    m = match_contacts(ref, est, tol_s)
+    return {"IC": m["ic_err_ms"].to_numpy(), "TO": m["to_err_ms"].to_numpy(), "CT": m["gct_err_ms"].to_numpy()}
 
 
 def stats(e: np.ndarray) -> str:
-    if e.size == 0:
-        return "    -"
-    sd = float(e.std(ddof=1)) if e.size > 1 else 0.0
-    mu = float(e.mean())
-    return f"{mu:+5.1f} {sd:4.1f} [{mu - 1.96 * sd:+5.1f}, {mu + 1.96 * sd:+5.1f}] {np.abs(e).mean():4.1f}"
+    return agreement(e).text()
 
 
 HEAD = "IC/TO/CT error ms: mean  SD  [95% limits of agreement]  mean |error|"

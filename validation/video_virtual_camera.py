@@ -30,6 +30,7 @@ import numpy as np
 
 import stridelab as sl
 import stridelab.events.video as video_events
+from stridelab.events.agreement import match_contacts
 from stridelab.events.dispatch import detect_contacts
 from stridelab.events.video import contacts_from_sagittal
 from stridelab.kinematics.planar import side_angles
@@ -74,20 +75,11 @@ def angles_of(names: list[str], fu: np.ndarray) -> dict[str, dict[str, np.ndarra
 
 
 def match(ref, est, tol=0.1):
-    """Per reference contact: (ic error, to error, contact time error) in s for the matched estimate."""
-    rows = []
-    for r in ref.itertuples():
-        c = est[est["side"] == r.side]
-        if not len(c):
-            rows.append(None)
-            continue
-        j = int(np.argmin(np.abs(c["ic_s"].to_numpy() - r.ic_s)))
-        e = c.iloc[j]
-        if abs(e.ic_s - r.ic_s) > tol:
-            rows.append(None)
-            continue
-        rows.append((e.ic_s - r.ic_s, e.to_s - r.to_s, (e.to_s - e.ic_s) - (r.to_s - r.ic_s)))
-    return rows
+    """Per reference contact: (ic error, to error, contact time error) in s for the matched estimate,
+    None for a reference contact without one."""
+    m = match_contacts(ref, est, tol)
+    found = [(r.ic_err_ms / 1000, r.to_err_ms / 1000, r.gct_err_ms / 1000) for r in m.itertuples()]
+    return found + [None] * (len(ref) - len(found))
 
 
 def extras(ref, est, t0: float, t1: float, tol=0.1) -> tuple[int, int]:
