@@ -4,10 +4,19 @@
 (treadmill or overground) and speed, contact events, the walking check, the per-step table and its
 summaries, then the registered extra stages (kinematics, kinetics, ...), each of which adds its
 own columns, sections and warnings. The CLI, the facade and the service all call this function.
+
+``analyze`` is pure: it works on its own copy of the trial (virtual markers, the subject's given
+measures and the detected environment go into that copy, reachable as ``analysis.trial``), so the
+caller's ``Trial`` and ``AnalysisOptions`` are never changed and the same inputs give the same JSON,
+from any thread or worker process. The options are checked here (one line, ``UsageError``) and
+recorded in ``provenance.parameters`` together with the reading options, so the facade's JSON is
+the CLI's JSON.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import importlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from stridelab._version import __version__
-from stridelab.errors import NotRunningError, NoValidResultError
+from stridelab.errors import NotRunningError, NoValidResultError, UsageError
 from stridelab.events.dispatch import ContactEvents, detect_contacts
 from stridelab.events.forceplate import foot_markers
 from stridelab.metrics.spatiotemporal import (
@@ -56,6 +65,24 @@ class AnalysisOptions:
     leg_length_m: float | None = None
     environment: str | None = None
 
+    def check(self) -> None:
+        """UsageError (one line) for a value no analysis can use: an unknown event source or
+        environment, a number outside its plausible range (:mod:`stridelab.options_check`)."""
+        from stridelab.events.dispatch import EVENT_SOURCES
+        from stridelab.options_check import check_number
+
+        if self.events_from != "auto" and self.events_from not in EVENT_SOURCES:
+            names = ", ".join(["auto", *EVENT_SOURCES])
+            raise UsageError(f"--events-from must be one of {names} (got {self.events_from!r})")
+        if self.environment not in (None, "treadmill", "overground"):
+            raise UsageError("--environment must be treadmill or overground")
+        for name, v in (("--speed-mps", self.speed_mps), ("--mass-kg", self.mass_kg), ("--height-m", self.height_m), ("--leg-length-m", self.leg_length_m)):
+            check_number(name, v)
+
+    def parameters(self) -> dict[str, Any]:
+        """The options as given (None left out), for ``provenance.parameters``."""
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+
 
 @dataclass
 class Analysis:
@@ -74,6 +101,8 @@ class Analysis:
     sections: dict[str, Any] = field(default_factory=dict)
     speed_source: str | None = None
     cache: dict[str, Any] = field(default_factory=dict)  # stage results shared between stages, not in JSON
+    #: What the caller asked for: reading options (from the trial's provenance) and analysis options.
+    parameters: dict[str, Any] = field(default_factory=dict)
 
     @property
     def contacts(self) -> pd.DataFrame:
@@ -129,6 +158,7 @@ class Analysis:
                     **{k: v for k, v in t.provenance.extra.items() if k in ("forces", "static", "first_frame")},
                 },
                 "methods": self.methods,
+                "parameters": dict(self.parameters),
             },
         }
         for key, value in self.sections.items():
@@ -232,9 +262,21 @@ def _records_analysis(trial: Trial, options: AnalysisOptions) -> Analysis:
     return Analysis(trial=trial, events=events, steps=empty_step_table(), **parts)
 
 
-def analyze(trial: Trial, options: AnalysisOptions | None = None) -> Analysis:
-    """Analyse one trial (see module docstring). Raises NoValidResultError when no contact is found."""
-    options = options or AnalysisOptions()
+def analyze(trial: Trial, options: AnalysisOptions | None = None, **kwargs: Any) -> Analysis:
+    """Analyse one trial (see module docstring); ``trial`` and ``options`` are left unchanged.
+
+    Keyword arguments are :class:`AnalysisOptions` fields (``mass_kg=``, ``events_from=`` ...).
+    Raises UsageError for unusable options and NoValidResultError when no contact is found.
+    """
+    options = dataclasses.replace(options or AnalysisOptions(), **kwargs)
+    options.check()
+    trial = copy.deepcopy(trial)  # the caller's trial stays as it was (pure, thread-safe)
+    analysis = _analyze(trial, options)
+    analysis.parameters = {**trial.provenance.extra.get("read_parameters", {}), **options.parameters()}
+    return analysis
+
+
+def _analyze(trial: Trial, options: AnalysisOptions) -> Analysis:
     subj = trial.subject
     subj.set("mass_kg", options.mass_kg, "given")
     subj.set("height_m", options.height_m, "given")

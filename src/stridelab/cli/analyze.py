@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 
 from stridelab.cli.main import app, existing, handle_errors
-from stridelab.errors import UsageError
 from stridelab.metrics.catalog import format_value, rows
 
 
@@ -41,27 +40,19 @@ def analyze(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the summary table.")] = False,
 ) -> None:
     """Analyse one running recording."""
-    if events_from not in ("auto", "forces", "markers", "imu", "video"):
-        raise UsageError(f"--events-from must be auto, forces, markers, imu or video (got {events_from!r})")
-    if environment not in (None, "treadmill", "overground"):
-        raise UsageError("--environment must be treadmill or overground")
-    from stridelab.cli.checks import check_number, check_outputs, check_window
-
-    for name, v in (("--speed-mps", speed_mps), ("--mass-kg", mass_kg), ("--height-m", height_m), ("--leg-length-m", leg_length_m), ("--rate-hz", rate_hz), ("--forces-rate-hz", forces_rate_hz)):
-        check_number(name, v)
-    check_window(start_s, end_s)
-    if units is not None and units.lower() not in ("mm", "cm", "m"):
-        raise UsageError("--units must be mm, cm or m")
-    existing(trial, "recording")
-    existing(forces, "force file")
-    existing(static, "static trial")
-    existing(markerset, "marker mapping file")
-    check_outputs({"--json": json_out, "--csv": csv_out, "--report": report_out}, [trial, forces, static, markerset])
-
     from stridelab.analysis import AnalysisOptions
-    from stridelab.analysis import analyze as run_analysis
-    from stridelab.io import ReadOptions, read_trial
+    from stridelab.cli.checks import check_outputs
+    from stridelab.io import ReadOptions, check_read_options
 
+    aopts = AnalysisOptions(
+        events_from=events_from,
+        speed_mps=speed_mps,
+        mass_kg=mass_kg,
+        height_m=height_m,
+        leg_length_m=leg_length_m,
+        environment=environment,
+    )
+    aopts.check()
     ropts = ReadOptions(
         forces=forces,
         static=static,
@@ -75,24 +66,19 @@ def analyze(
         end_s=end_s,
         location=location,
     )
+    check_read_options(ropts)
+    existing(trial, "recording")
+    existing(forces, "force file")
+    existing(static, "static trial")
+    existing(markerset, "marker mapping file")
+    check_outputs({"--json": json_out, "--csv": csv_out, "--report": report_out}, [trial, forces, static, markerset])
+
+    from stridelab.analysis import analyze as run_analysis
+    from stridelab.io import read_trial
+
     tr = read_trial(trial, ropts)
-    aopts = AnalysisOptions(
-        events_from=events_from,
-        speed_mps=speed_mps,
-        mass_kg=mass_kg,
-        height_m=height_m,
-        leg_length_m=leg_length_m,
-        environment=environment,
-    )
     result = run_analysis(tr, aopts)
     doc = result.to_json()
-    given = {
-        "events_from": events_from, "speed_mps": speed_mps, "mass_kg": mass_kg, "height_m": height_m,
-        "leg_length_m": leg_length_m, "start_s": start_s, "end_s": end_s, "units": units, "vertical_axis": vertical_axis,
-        "forward_axis": forward_axis, "rate_hz": rate_hz, "forces_rate_hz": forces_rate_hz, "environment": environment,
-        "markerset": str(markerset) if markerset else None, "location": location,
-    }
-    doc["provenance"]["parameters"] = {k: v for k, v in given.items() if v is not None}
     if json_out is not None:
         text = json.dumps(doc, indent=1, allow_nan=False)
         if str(json_out) == "-":

@@ -8,40 +8,11 @@ a height of 181 "m" is a height in centimetres, a speed of 12 "m/s" on a treadmi
 
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
 
 from stridelab.errors import UsageError
-
-#: option -> (low, high, unit, hint shown when the value is out of range)
-RANGES: dict[str, tuple[float, float, str, str]] = {
-    "--speed-mps": (0.5, 12.5, "m/s", "10 km/h = 2.78 m/s"),
-    "--mass-kg": (20.0, 300.0, "kg", "1 lb = 0.4536 kg"),
-    "--height-m": (0.8, 2.6, "m", "1.81 m, not 181"),
-    "--leg-length-m": (0.3, 1.5, "m", "0.95 m, not 95"),
-    "--rate-hz": (1.0, 100_000.0, "Hz", "the sampling rate in samples per second"),
-    "--forces-rate-hz": (1.0, 100_000.0, "Hz", "the sampling rate in samples per second"),
-}
-
-
-def check_number(option: str, value: float | None) -> None:
-    """A finite value inside the option's plausible range (see :data:`RANGES`), or None."""
-    if value is None:
-        return
-    if not math.isfinite(value):
-        raise UsageError(f"{option} must be a finite number (got {value})")
-    lo, hi, unit, hint = RANGES[option]
-    if not lo <= value <= hi:
-        raise UsageError(f"{option} {value:g} is outside {lo:g}-{hi:g} {unit}; give it in {unit} ({hint})")
-
-
-def check_window(start_s: float | None, end_s: float | None) -> None:
-    for name, v in (("--start-s", start_s), ("--end-s", end_s)):
-        if v is not None and not math.isfinite(v):
-            raise UsageError(f"{name} must be a finite number of seconds (got {v})")
-    if start_s is not None and end_s is not None and end_s <= start_s:
-        raise UsageError(f"--end-s {end_s:g} must be after --start-s {start_s:g}")
+from stridelab.options_check import RANGES, check_number, check_window  # noqa: F401 - shared with the facade
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -20,6 +20,8 @@ Contacts shorter than 60 ms or longer than 600 ms are rejected as not running co
 
 from __future__ import annotations
 
+import threading
+import weakref
 from typing import Any
 
 import numpy as np
@@ -35,18 +37,21 @@ TRUNK_ORDER = ("sacrum", "hip")
 MIN_CONTACT_S = 0.06
 MAX_CONTACT_S = 0.6
 
-_CACHE: dict[int, tuple[ImuData, AlignedImu]] = {}
+#: Per thread, the last alignments (sensor object id -> (weak reference to it, alignment)): the
+#: sensor is not kept alive by the cache, and threads never share an entry.
+_LOCAL = threading.local()
 
 
 def aligned(imu: ImuData) -> AlignedImu:
     """:func:`stridelab.events.imu_align.align`, computed once per sensor object."""
-    hit = _CACHE.get(id(imu))
-    if hit is not None and hit[0] is imu:
+    cache: dict[int, tuple[weakref.ref[ImuData], AlignedImu]] = _LOCAL.__dict__.setdefault("aligned", {})
+    hit = cache.get(id(imu))
+    if hit is not None and hit[0]() is imu:
         return hit[1]
-    if len(_CACHE) > 16:
-        _CACHE.clear()
+    if len(cache) > 16:
+        cache.clear()
     al = align(imu)
-    _CACHE[id(imu)] = (imu, al)
+    cache[id(imu)] = (weakref.ref(imu), al)
     return al
 
 

@@ -109,12 +109,39 @@ def read_trial(path: str | Path, opts: ReadOptions | None = None, **kwargs: Any)
     Keyword arguments are :class:`ReadOptions` fields (``forces=``, ``static=``, ``markerset=`` ...).
     """
     opts = dataclasses.replace(opts or ReadOptions(), **kwargs)
+    check_read_options(opts)
     path = Path(path)
     fmt = detect_format(path)
     trial = reader_for(fmt)(path, opts)
     if opts.static is not None:
         attach_static(trial, Path(opts.static), opts)
+    trial.provenance.extra["read_parameters"] = read_parameters(opts)
     return trial
+
+
+#: Reading options recorded in ``provenance.parameters`` when given (the input files themselves
+#: are in ``provenance.input``).
+RECORDED_READ_OPTIONS = ("start_s", "end_s", "units", "vertical_axis", "forward_axis", "rate_hz", "forces_rate_hz", "markerset", "preset", "location")
+
+
+def read_parameters(opts: ReadOptions) -> dict[str, Any]:
+    """The reading options that were given, as JSON values (paths as text)."""
+    out: dict[str, Any] = {}
+    for name in RECORDED_READ_OPTIONS:
+        v = getattr(opts, name)
+        if v is not None:
+            out[name] = str(v) if isinstance(v, Path) else v
+    return out
+
+
+def check_read_options(opts: ReadOptions) -> None:
+    """UsageError (one line) for reading options no reader can use."""
+    from stridelab.options_check import check_number, check_units, check_window
+
+    check_number("--rate-hz", opts.rate_hz)
+    check_number("--forces-rate-hz", opts.forces_rate_hz)
+    check_window(opts.start_s, opts.end_s)
+    check_units(opts.units)
 
 
 def attach_static(trial: Trial, static_path: Path, opts: ReadOptions) -> None:
@@ -137,4 +164,4 @@ def attach_static(trial: Trial, static_path: Path, opts: ReadOptions) -> None:
     apply_static(trial, static)
 
 
-__all__ = ["READERS", "EXTENSIONS", "SNIFFERS", "ReadOptions", "detect_format", "read_trial"]
+__all__ = ["READERS", "EXTENSIONS", "SNIFFERS", "ReadOptions", "check_read_options", "detect_format", "read_parameters", "read_trial"]

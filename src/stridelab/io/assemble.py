@@ -79,16 +79,18 @@ def sha256_of(path: str | Path) -> str:
     file while its parser child runs and the trial assembly then reuses the digest."""
     st = os.stat(path)
     key = (os.path.realpath(path), st.st_size, st.st_mtime_ns)
-    if key in _SHA_CACHE:
-        return _SHA_CACHE[key]
+    hit = _SHA_CACHE.get(key)  # a digest of the same bytes whichever thread stored it
+    if hit is not None:
+        return hit
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
+    digest = h.hexdigest()
     if len(_SHA_CACHE) > 64:
         _SHA_CACHE.clear()
-    _SHA_CACHE[key] = h.hexdigest()
-    return _SHA_CACHE[key]
+    _SHA_CACHE[key] = digest
+    return digest
 
 
 def _mark_missing(positions: np.ndarray) -> np.ndarray:

@@ -1,7 +1,9 @@
 """C3D reader: markers, analog channels and force platforms, parsed in a child process.
 
 The parser (ezc3d, C++) can crash on a malformed file; it therefore runs in a forked child and hands
-back plain numpy arrays. A crash, a hang or an exception in the child becomes an
+back plain numpy arrays. On Linux the child is forked with ``os.fork`` rather than started by
+``multiprocessing``, which refuses to start children in daemonic processes (``multiprocessing.Pool``
+and Dask workers); elsewhere a daemonic caller, already isolated in its own worker, parses in-process. A crash, a hang or an exception in the child becomes an
 :class:`~stridelab.errors.InvalidInputError` with one line for the user; the parent never dies.
 
 Force platforms of types 1-4 (including a calibration matrix, type 4, and Kistler 8-channel plates,
@@ -15,8 +17,10 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 import struct
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -248,9 +252,75 @@ def _child(paths: list[str], conn: Any, memory_bytes: int) -> None:  # pragma: n
     os._exit(0)  # all sent: skip freeing the parsed files (and any other teardown)
 
 
-#: Files parsed ahead, in the child of another file (a trial's static trial): (real path, size,
-#: modification time) -> the parse result, handed out once.
-_PREPARSED: dict[tuple[str, int, int], dict[str, Any]] = {}
+#: Per thread: files parsed ahead, in the child of another file (a trial's static trial): (real path,
+#: size, modification time) -> the parse result, handed out once to the same thread (at most one).
+_LOCAL = threading.local()
+
+
+def _preparsed() -> dict[tuple[str, int, int], dict[str, Any]]:
+    d: dict[tuple[str, int, int], dict[str, Any]] | None = getattr(_LOCAL, "preparsed", None)
+    if d is None:
+        d = _LOCAL.preparsed = {}
+    return d
+
+
+class _ForkedChild:
+    """A child process made with ``os.fork`` (Linux), with the part of ``multiprocessing.Process``
+    that :func:`parse_c3d` uses. Unlike ``multiprocessing``, it can be started from a daemonic
+    process (a ``multiprocessing.Pool`` or Dask worker)."""
+
+    def __init__(self, target: Any, args: tuple[Any, ...]) -> None:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            try:
+                target(*args)
+            finally:
+                os._exit(1)
+        self.pid = pid
+        self.exitcode: int | None = None
+
+    def is_alive(self) -> bool:
+        if self.exitcode is not None:
+            return False
+        pid, status = os.waitpid(self.pid, os.WNOHANG)
+        if pid == 0:
+            return True
+        self.exitcode = os.waitstatus_to_exitcode(status)
+        return False
+
+    def kill(self) -> None:
+        if self.is_alive():
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def join(self, timeout: float | None = None) -> None:
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.is_alive() and (end is None or time.monotonic() < end):
+            time.sleep(0.005)
+
+
+def _start(paths: list[str], conn: Any, memory: int) -> Any:
+    """The parsing child (see module docstring); None when the parse must run in this process."""
+    if sys.platform.startswith("linux"):
+        return _ForkedChild(_child, (paths, conn, memory))
+    if mp.current_process().daemon:
+        return None
+    proc = mp.get_context("spawn").Process(target=_child, args=(paths, conn, memory), daemon=True)
+    proc.start()
+    return proc
+
+
+def _parse_here(path: str) -> dict[str, Any]:
+    """In-process parse for a caller that is itself an isolated (daemonic) worker, off Linux."""
+    try:
+        return _parse(path)[0]
+    except InvalidInputError:
+        raise
+    except Exception as e:  # noqa: BLE001 - anything the parser throws is reported
+        said = str(e).split("\n")[0]
+        raise InvalidInputError(f"{Path(path).name}: not a valid C3D file (the parser says: {said}); export it again from the lab software") from None
 
 
 def _key(path: str) -> tuple[str, int, int]:
@@ -335,7 +405,7 @@ def parse_c3d(path: str | Path, timeout_s: float | None = None, also: str | Path
     path = str(path)
     if not os.path.isfile(path):
         raise InvalidInputError(f"file not found: {path}")
-    ahead = _PREPARSED.pop(_key(path), None)
+    ahead = _preparsed().pop(_key(path), None)
     if ahead is not None:
         return ahead
     size = os.path.getsize(path)
@@ -349,18 +419,18 @@ def parse_c3d(path: str | Path, timeout_s: float | None = None, also: str | Path
             extra = None
     timeout_s = _timeout(size) if timeout_s is None else timeout_s
     memory = max(PARSE_MEMORY_MIN_BYTES, PARSE_MEMORY_PER_FILE_BYTE * (size + extra_size))
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    ctx: Any = mp.get_context(method)
-    parent, child = ctx.Pipe(duplex=False)
+    parent, child = mp.Pipe(duplex=False)
     try:
         import fcntl
 
         fcntl.fcntl(child.fileno(), _F_SETPIPE_SZ, 1 << 20)
     except (ImportError, OSError):  # not Linux, or a lower pipe-max-size: the default pipe works too
         pass
-    proc = ctx.Process(target=_child, args=([path] + ([extra] if extra else []), child, memory), daemon=True)
-    proc.start()
+    proc = _start([path] + ([extra] if extra else []), child, memory)
     child.close()
+    if proc is None:
+        parent.close()
+        return _parse_here(path)
     from stridelab.io.assemble import sha256_of
 
     for f in [path] + ([extra] if extra else []):
@@ -388,8 +458,8 @@ def parse_c3d(path: str | Path, timeout_s: float | None = None, also: str | Path
     out = _outcome(path, size, memory, msg, proc.exitcode)
     if extra and msg2 is not None and msg2[0] == "ok":
         try:
-            _PREPARSED.clear()
-            _PREPARSED[_key(extra)] = _outcome(extra, extra_size, memory, msg2, proc.exitcode)
+            _preparsed().clear()
+            _preparsed()[_key(extra)] = _outcome(extra, extra_size, memory, msg2, proc.exitcode)
         except (InvalidInputError, OSError):
             pass
     return out
