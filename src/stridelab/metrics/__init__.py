@@ -1,0 +1,1 @@
+"""Running metrics: spatiotemporal steps and summaries, wearable metrics, watch records, fatigue."""
