@@ -85,10 +85,10 @@ def main() -> int:
     print(f"read + analyze / bare read            : {(read + full) / bare:7.2f} x (bound 2x)")
 
     # parts, on one prepared analysis
+    from stridelab.forces.grf import foot_grf, total_grf
     from stridelab.kinematics.cycles import build_cycles
     from stridelab.kinematics.model import compute_kinematics
     from stridelab.kinematics.running import step_metrics
-    from stridelab.kinetics.grf import foot_grf, total_grf
     from stridelab.kinetics.inverse_dynamics import leg_kinetics
     from stridelab.kinetics.loading import contact_metrics
 

@@ -49,8 +49,8 @@ def time_keypoint_analysis(n_frames: int, fps: float) -> float:
     """Seconds for the keypoint analysis (clean-up again, contacts, angles, stage) of n SYNTHETIC keypoint frames."""
     sys.path.insert(0, str(ROOT / "tests"))
     from stridelab.analysis import AnalysisOptions, analyze
-    from stridelab.io.keypoints import keypoint_trial
     from stridelab.io.options import ReadOptions
+    from stridelab.video.read_keypoints import keypoint_trial
     from video_synth import synthetic_keypoints
 
     fk = ROOT.parent / "shared" / "data" / "mocap" / "fukuchi2017"

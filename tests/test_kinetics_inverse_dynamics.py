@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from stridelab.forces.grf import Grf
 from stridelab.kinematics.frames import Body, Segment
-from stridelab.kinetics.grf import Grf
 from stridelab.kinetics.inverse_dynamics import angular_velocity, leg_kinetics
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import stridelab as sl
-from stridelab.kinetics.grf import G, Grf
+from stridelab.forces.grf import G, Grf
 from stridelab.kinetics.loading import contact_metrics, impact_peak, loading_rate
 
 MASS = 70.0

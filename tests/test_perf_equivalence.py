@@ -18,6 +18,7 @@ import pytest
 import stridelab.analysis as A
 from stridelab.analysis import Analysis, AnalysisOptions, analyze
 from stridelab.events.forceplate import FORWARD, LEFT, UP, _assign_sides, _cop_at, foot_markers
+from stridelab.forces.grf import COP_MIN_N, G, foot_grf, total_grf
 from stridelab.io import read_trial
 from stridelab.kinematics.cycles import (
     Stride,
@@ -29,7 +30,6 @@ from stridelab.kinematics.cycles import (
 )
 from stridelab.kinematics.model import compute_kinematics
 from stridelab.kinematics.running import _vecs_at, strike_index, strike_indices
-from stridelab.kinetics.grf import COP_MIN_N, G, foot_grf, total_grf
 from stridelab.kinetics.inverse_dynamics import angular_velocity, leg_kinetics
 from stridelab.kinetics.loading import COLUMNS, contact_metrics, impact_peak, loading_rate
 from stridelab.kinetics.stiffness import com_drop_from_force, from_forces, morin2005

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from stridelab.analysis import AnalysisOptions, analyze
-from stridelab.io.keypoints import keypoint_trial
 from stridelab.io.options import ReadOptions
 from stridelab.kinematics.planar import (
     ankle_dorsiflexion,
@@ -20,6 +19,7 @@ from stridelab.kinematics.planar import (
     shank_angle,
     trunk_lean,
 )
+from stridelab.video.read_keypoints import keypoint_trial
 from video_synth import synthetic_keypoints
 
 

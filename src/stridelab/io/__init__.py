@@ -21,14 +21,14 @@ from stridelab.model.trial import Trial
 #: format name -> "module:function" taking (path, ReadOptions) and returning a Trial.
 READERS: dict[str, str] = {
     "c3d": "stridelab.io.c3d_reader:read_c3d",
-    "trc": "stridelab.io.keypoint_tables:read_trc_any",
+    "trc": "stridelab.video.read_tables:read_trc_any",
     "mot": "stridelab.io.opensim:read_mot",
     "text": "stridelab.io.text:read_text",
     "fit": "stridelab.io.fit:read_fit",
-    "video": "stridelab.io.video:read_video",
-    "openpose": "stridelab.io.keypoints:read_openpose",
-    "coco_keypoints": "stridelab.io.keypoints:read_coco",
-    "mediapipe_csv": "stridelab.io.keypoint_tables:read_mediapipe_csv",
+    "video": "stridelab.video.read_video:read_video",
+    "openpose": "stridelab.video.read_keypoints:read_openpose",
+    "coco_keypoints": "stridelab.video.read_keypoints:read_coco",
+    "mediapipe_csv": "stridelab.video.read_tables:read_mediapipe_csv",
     "imu": "stridelab.io.imu:read_imu_long",
     "actigraph": "stridelab.io.imu:read_actigraph",
 }
@@ -49,7 +49,7 @@ SNIFFERS: list[tuple[str, Callable[[Path, str], bool]]] = [("imu", sniff_imu_lon
 
 def _sniff(name: str) -> Callable[[Path, str], bool]:
     def sniff(path: Path, first: str) -> bool:
-        mod = importlib.import_module("stridelab.io.keypoints")
+        mod = importlib.import_module("stridelab.video.read_keypoints")
         return bool(getattr(mod, name)(path, first))
 
     return sniff

@@ -34,8 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from stridelab.forces.grf import COP_MIN_N, Grf
 from stridelab.kinematics.model import Kinematics
-from stridelab.kinetics.grf import COP_MIN_N, Grf
 from stridelab.model.axes import FORWARD, LEFT, UP
 
 #: Altman & Davis (2012) foot-strike-angle thresholds (deg).

@@ -49,9 +49,9 @@ def run(analysis: Analysis, options: AnalysisOptions) -> None:
         analysis.warn(f"{len(rejected)} stride(s) left out of the mean curves as outliers (reasons in cycles.strides)")
     grf = None
     if trial.has_forces:
-        from stridelab.kinetics.stage import total_force
+        from stridelab.forces.grf import cached_total_grf
 
-        grf = total_force(analysis, None)
+        grf = cached_total_grf(analysis, None)
     df = step_metrics(kin, analysis.steps, trial.subject.leg_length_m, grf, trial.subject.height_m)
     add_step_columns(analysis, df, BILATERAL)
     segs = {k: v.method for k, v in kin.body.segments.items()}

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from stridelab.forces.grf import G, Grf
 from stridelab.kinematics.conventions import JOINT_MOMENTS, JOINT_SIGNS, MOMENT_VS_ANGLE
 from stridelab.kinematics.frames import Body, Segment
-from stridelab.kinetics.grf import G, Grf
 from stridelab.kinetics.segments import segment_parameters
 
 _GRAVITY = np.array([0.0, 0.0, -G])

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stridelab.kinetics.grf import G, Grf
+from stridelab.forces.grf import G, Grf
 from stridelab.kinetics.stiffness import com_drop_from_force, from_forces, morin2005_many
 from stridelab.model.axes import FORWARD, UP
 

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from stridelab.forces.grf import G, Grf, cached_total_grf, foot_grf
 from stridelab.kinematics.conventions import MOMENTS, POWERS
 from stridelab.kinematics.cycles import build_cycles, curves_json, normalise, segment_nanmax
-from stridelab.kinetics.grf import G, Grf, foot_grf, total_grf
 from stridelab.kinetics.inverse_dynamics import leg_kinetics
 from stridelab.kinetics.loading import COLUMNS, LOADING_CUTOFF_HZ, contact_metrics, estimate_mass
 from stridelab.metrics.columns import add_step_columns
@@ -31,12 +31,8 @@ PEAK_MOMENTS = ("hip_extension", "knee_extension", "ankle_plantarflexion", "knee
 
 def total_force(analysis: Analysis, cutoff_hz: float | None = LOADING_CUTOFF_HZ) -> Grf | None:
     """The combined plate force (default: at the events' 50 Hz filter; None: unfiltered),
-    computed once per analysis."""
-    key = f"grf_{cutoff_hz}"
-    if key not in analysis.cache:
-        analysis.cache[key] = total_grf(analysis.trial, cutoff_hz)
-    g: Grf | None = analysis.cache[key]
-    return g
+    computed once per analysis (:func:`stridelab.forces.grf.cached_total_grf`)."""
+    return cached_total_grf(analysis, cutoff_hz)
 
 
 def _mass(analysis: Analysis, grf: Grf) -> float | None:

@@ -5,5 +5,5 @@ Modules: :mod:`~stridelab.video.names` (canonical keypoint names and each pose m
 (one runner among several people), :mod:`~stridelab.video.cleanup` (left/right swaps, gaps, jitter,
 facing, scale, frame rate), :mod:`~stridelab.video.stage` (the analysis stage: angles, foot strike,
 overstriding), :mod:`~stridelab.video.draw` / :mod:`~stridelab.video.annotate` (pictures and the
-annotated video). Readers of keypoint files live in :mod:`stridelab.io.keypoints`.
+annotated video). Readers of keypoint files live in :mod:`stridelab.video.read_keypoints`.
 """

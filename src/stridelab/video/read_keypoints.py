@@ -13,7 +13,7 @@ with the scale recorded, so the analysis knows distances without the runner's he
 * **COCO-style JSON**: ``{"images": [...], "annotations": [{"image_id", "keypoints": [x, y, v, ...]}],
   "categories": [{"keypoints": [names]}]}`` or a results list ``[{"image_id", "keypoints", "score"}]``;
   frames in image-id order; ``--rate-hz`` needed. Visibility 0 = missing, 1 = occluded (confidence 0.5), 2 = 1.
-Readers of the tables below (MediaPipe CSV, TRC) are in :mod:`stridelab.io.keypoint_tables`.
+Readers of the tables below (MediaPipe CSV, TRC) are in :mod:`stridelab.video.read_tables`.
 
 * **MediaPipe CSV**: wide (``<landmark>_x``, ``_y``, optional ``_visibility``) or long (``frame``,
   ``landmark``, ``x``, ``y``, ``visibility``) tables; a ``time``/``timestamp_ms`` column or ``--rate-hz``;
@@ -90,7 +90,7 @@ def keypoint_trial(
         raise InvalidInputError(f"{path.name}: fewer than 10 frames in the chosen time window")
     raw = Keypoints2D(cnames, xy[m], conf[m], float(rate_hz), t[m], image_size)
     kp, info = clean_keypoints(raw, quality, max_gap_s=opts.max_gap_s)
-    prov = Provenance(path=str(path), sha256=sha256_of(path) if path.is_file() else None, format=fmt, reader=f"stridelab.io.keypoints ({fmt})", units_in="px" if m_per_px is None else "m")
+    prov = Provenance(path=str(path), sha256=sha256_of(path) if path.is_file() else None, format=fmt, reader=f"stridelab.video.read_keypoints ({fmt})", units_in="px" if m_per_px is None else "m")
     prov.extra["video"] = {**info.as_dict(), "m_per_px": m_per_px, "raw_keypoints": raw, **(extra or {})}
     trial = Trial(keypoints=kp, provenance=prov, quality=quality)
     trial.environment = info.environment  # type: ignore[assignment]

@@ -1,6 +1,6 @@
 """Video files (.mp4, .mov, .avi, .webm, .mkv): the bundled pose model gives the keypoints.
 
-See :mod:`stridelab.video.pose` for the model and :mod:`stridelab.io.keypoints` for what follows.
+See :mod:`stridelab.video.pose` for the model and :mod:`stridelab.video.read_keypoints` for what follows.
 Needs the optional extra ``stridelab[video]``; without it a one-line error (exit 2) says how to install it.
 """
 
@@ -17,8 +17,8 @@ from stridelab.video.names import MEDIAPIPE33
 
 def read_video(path: str | Path, opts: ReadOptions | None = None) -> Trial:
     """Run the pose model over the video and return a keypoint Trial."""
-    from stridelab.io.keypoints import keypoint_trial
     from stridelab.video.pose import run_pose
+    from stridelab.video.read_keypoints import keypoint_trial
 
     opts = opts or ReadOptions()
     path = Path(path)

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,9 @@ from stridelab.dsp import lowpass
 from stridelab.events.forceplate import unloaded_offset
 from stridelab.model.axes import FORWARD, LEFT, UP
 from stridelab.model.trial import ForcePlate, Trial
+
+if TYPE_CHECKING:  # pragma: no cover
+    from stridelab.analysis import Analysis
 
 COP_MIN_N = 50.0
 G = 9.81
@@ -110,6 +114,16 @@ def total_grf(trial: Trial, cutoff_hz: float | None) -> Grf | None:
     return combine(trial.forceplates, cutoff_hz)
 
 
+def cached_total_grf(analysis: Analysis, cutoff_hz: float | None) -> Grf | None:
+    """:func:`total_grf` of the analysis' trial, computed once per analysis and cut-off (kept in
+    ``analysis.cache``, which the kinematics and kinetics stages share)."""
+    key = f"grf_{cutoff_hz}"
+    if key not in analysis.cache:
+        analysis.cache[key] = total_grf(analysis.trial, cutoff_hz)
+    g: Grf | None = analysis.cache[key]
+    return g
+
+
 def split_by_contacts(grf: Grf, contacts: pd.DataFrame) -> dict[str, Grf]:
     """Each sample to the foot of the nearest contact (boundaries at mid-flight)."""
     c = contacts.sort_values("ic_s")
@@ -150,4 +164,4 @@ def foot_grf(trial: Trial, contacts: pd.DataFrame, cutoff_hz: float | None) -> d
     return out
 
 
-__all__ = ["COP_MIN_N", "G", "Grf", "combine", "foot_grf", "split_by_contacts", "total_grf"]
+__all__ = ["COP_MIN_N", "G", "Grf", "cached_total_grf", "combine", "foot_grf", "split_by_contacts", "total_grf"]

@@ -1,5 +1,5 @@
 """Keypoint tables: MediaPipe CSV and the TRC files of Sports2D / Pose2Sim (formats described in
-:mod:`stridelab.io.keypoints`), and the routing of TRC files between keypoints and lab markers."""
+:mod:`stridelab.video.read_keypoints`), and the routing of TRC files between keypoints and lab markers."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 
 from stridelab.errors import InvalidInputError
-from stridelab.io.keypoints import METRIC_M_PER_PX, _rate, keypoint_trial
 from stridelab.io.options import ReadOptions
 from stridelab.model.trial import Trial
 from stridelab.video.names import canonical_names, looks_like_keypoints
+from stridelab.video.read_keypoints import METRIC_M_PER_PX, _rate, keypoint_trial
 
 # --- MediaPipe CSV --------------------------------------------------------------------------------
 
