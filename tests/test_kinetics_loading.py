@@ -69,8 +69,9 @@ def test_real_treadmill_forces(fukuchi: Path, files: tuple[str, str | None]) -> 
     kw = {"forces": fukuchi / files[1]} if files[1] else {}
     t = sl.read(fukuchi / files[0], static=fukuchi / "RBDS001static.c3d", **kw)
     a = sl.analyze(t, sl.AnalysisOptions(height_m=1.81))
-    assert t.subject.mass_kg == pytest.approx(62.0, rel=0.05)  # RBDSinfo.txt: 62 kg
-    assert "estimated from the mean vertical force" in t.subject.sources["mass_kg"]
+    assert a.trial.subject.mass_kg == pytest.approx(62.0, rel=0.05)  # RBDSinfo.txt: 62 kg
+    assert "estimated from the mean vertical force" in a.trial.subject.sources["mass_kg"]
+    assert t.subject.mass_kg is None  # the caller's trial is left as it was
     s = a.summary
     assert 2.0 < s["peak_vgrf_bw"] < 3.0
     assert s["vlr_window"] == "13pct_stance"  # this runner has no impact transient
