@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from stridelab.report.html import Section
 from stridelab.report.references import cite
+from stridelab.report.section import Section
 
 
 def build(analysis: Any) -> Section:

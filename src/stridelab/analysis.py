@@ -26,7 +26,8 @@ import pandas as pd
 
 from stridelab._version import __version__
 from stridelab.errors import NotRunningError, NoValidResultError, UsageError
-from stridelab.events.dispatch import ContactEvents, detect_contacts
+from stridelab.events.contacts import ContactEvents
+from stridelab.events.dispatch import detect_contacts
 from stridelab.events.forceplate import foot_markers
 from stridelab.metrics.spatiotemporal import (
     build_steps,

@@ -10,29 +10,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
-import pandas as pd
 
 from stridelab.errors import InvalidInputError, NoValidResultError
+from stridelab.events.contacts import ContactEvents
 from stridelab.model.trial import Trial
-
-
-@dataclass
-class ContactEvents:
-    """Contacts found in a trial, with how they were found.
-
-    ``signals`` holds arrays a report may plot (e.g. ``{"vertical_force": (t, fz)}``).
-    """
-
-    contacts: pd.DataFrame
-    source: str
-    info: dict[str, Any] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    rejected: list[dict[str, Any]] = field(default_factory=list)
-    signals: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def _forces(trial: Trial) -> ContactEvents:

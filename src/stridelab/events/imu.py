@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from stridelab.errors import NoValidResultError
-from stridelab.events.dispatch import ContactEvents
+from stridelab.events.contacts import ContactEvents
 from stridelab.events.imu_align import AlignedImu, align, kind_of
 from stridelab.model.tables import contact_table
 from stridelab.model.trial import ImuData, Trial

@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from stridelab.errors import NoValidResultError
-from stridelab.events.dispatch import ContactEvents
+from stridelab.events.contacts import ContactEvents
 from stridelab.events.foot_model import FOOT_LANDMARKS, FootModel, build_foot_model
 from stridelab.model.axes import FORWARD, UP
 from stridelab.model.tables import contact_table

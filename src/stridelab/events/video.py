@@ -52,7 +52,7 @@ from typing import Any
 
 import numpy as np
 
-from stridelab.events.dispatch import ContactEvents
+from stridelab.events.contacts import ContactEvents
 from stridelab.events.video_rest import (
     LEG_PER_HEIGHT,
     TROCHANTER_PER_HEIGHT,

@@ -11,10 +11,11 @@ the list order, so a new section can simply be appended; the list of references 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from typing import TYPE_CHECKING
+
+from stridelab.report.section import Section
 
 if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis
@@ -35,21 +36,6 @@ SECTIONS: list[str] = [
     "stridelab.report.sections.skill:build",
     "stridelab.report.sections.quality:build",
 ]
-
-
-@dataclass
-class Section:
-    """One part of the report: a title, trusted HTML (builders escape their data) and an anchor.
-
-    ``highlights`` are short plain-language sentences (trusted HTML) shown in the report's "At a
-    glance" box; ``tail`` sections are placed after all others.
-    """
-
-    title: str
-    html: str
-    anchor: str
-    highlights: list[str] = field(default_factory=list)
-    tail: bool = False
 
 
 def build_sections(analysis: Analysis) -> list[Section]:

@@ -9,9 +9,9 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from stridelab.report.blocks import fmt, table
-from stridelab.report.html import Section
 from stridelab.report.reference_ranges import RANGES
 from stridelab.report.references import cite, reference_list_html
+from stridelab.report.section import Section
 
 if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis

@@ -9,7 +9,7 @@ import numpy as np
 
 from stridelab.kinematics.conventions import ANGLES
 from stridelab.report.figures import SIDE_COLOURS, new_figure, to_svg
-from stridelab.report.html import Section
+from stridelab.report.section import Section
 
 if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis

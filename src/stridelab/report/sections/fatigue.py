@@ -6,7 +6,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from stridelab.metrics.catalog import rows
-from stridelab.report.html import Section
+from stridelab.report.section import Section
 
 if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis

@@ -11,7 +11,7 @@ import numpy as np
 from stridelab.model.axes import UP
 from stridelab.report.blocks import fmt, table
 from stridelab.report.figures import SIDE_COLOURS, figure, new_figure, to_svg
-from stridelab.report.html import Section
+from stridelab.report.section import Section
 
 if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis

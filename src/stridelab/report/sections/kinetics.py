@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from stridelab.report.figures import SIDE_COLOURS, new_figure, to_svg
-from stridelab.report.html import Section
+from stridelab.report.section import Section
 from stridelab.report.sections.angles import _fmt, curve_grid, stance_percent
 
 if TYPE_CHECKING:  # pragma: no cover

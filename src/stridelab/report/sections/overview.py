@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from stridelab.metrics.catalog import CATALOG
 from stridelab.report.blocks import card, fmt, pace_text, padded_domain, position_word, range_bar
-from stridelab.report.html import Section
 from stridelab.report.reference_ranges import ranges_for
 from stridelab.report.references import cite
+from stridelab.report.section import Section
 
 if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from stridelab.metrics.spatiotemporal import PELVIS_LANDMARKS
 from stridelab.report.blocks import fmt, note, table
-from stridelab.report.html import Section
+from stridelab.report.section import Section
 
 if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis

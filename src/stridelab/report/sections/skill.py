@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stridelab.report.figures import SIDE_COLOURS, new_figure, to_svg
-from stridelab.report.html import Section
+from stridelab.report.section import Section
 
 if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis

@@ -8,7 +8,7 @@ import numpy as np
 
 from stridelab.model.axes import FORWARD, LEFT, UP
 from stridelab.report.figures import SIDE_COLOURS, new_figure, to_svg
-from stridelab.report.html import Section
+from stridelab.report.section import Section
 
 if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis

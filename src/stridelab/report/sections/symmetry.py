@@ -11,9 +11,9 @@ import numpy as np
 from stridelab.metrics.catalog import rows
 from stridelab.metrics.symmetry import symmetry_angle_pct
 from stridelab.report.blocks import fmt, note, position_word, table
-from stridelab.report.html import Section
 from stridelab.report.reference_ranges import symmetry_references
 from stridelab.report.references import cite
+from stridelab.report.section import Section
 
 if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from stridelab.report.figures import SIDE_COLOURS, figure, new_figure, to_svg
-from stridelab.report.html import Section
+from stridelab.report.section import Section
 
 if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis
