@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import stridelab.events.video as video_events
-from stridelab.events.video import contacts_from_sagittal, peak_extension
+import stridelab.video.events as video_events
+from stridelab.video.events import contacts_from_sagittal, peak_extension
 from stridelab.video.sagittal import SagittalKeypoints
 
 STRIDE_S = 0.7

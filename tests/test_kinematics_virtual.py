@@ -5,8 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from stridelab.dsp.rigid import fit_rigid, transform_points
 from stridelab.io import read_trial
-from stridelab.kinematics.rigid import fit_rigid, transform_points
 from stridelab.kinematics.virtual import harrington_hjc, prepare_markers
 
 

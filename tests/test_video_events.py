@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stridelab.events.video import contacts_from_sagittal
 from stridelab.model.trial import Keypoints2D, QualityLog
 from stridelab.video.cleanup import clean_keypoints
+from stridelab.video.events import contacts_from_sagittal
 from stridelab.video.sagittal import SagittalKeypoints, to_sagittal
 from stridelab.video.virtual_camera import Camera
 from video_synth import synthetic_keypoints

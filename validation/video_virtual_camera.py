@@ -29,15 +29,15 @@ from pathlib import Path
 import numpy as np
 
 import stridelab as sl
-import stridelab.events.video as video_events
+import stridelab.video.events as video_events
 from stridelab.events.agreement import match_contacts
 from stridelab.events.dispatch import detect_contacts
-from stridelab.events.video import contacts_from_sagittal
 from stridelab.kinematics.planar import side_angles
 from stridelab.kinematics.virtual import prepare_markers
 from stridelab.model.axes import FORWARD, UP
 from stridelab.model.trial import Keypoints2D, QualityLog
 from stridelab.video.cleanup import clean_keypoints
+from stridelab.video.events import contacts_from_sagittal
 from stridelab.video.sagittal import SagittalKeypoints, to_sagittal
 from stridelab.video.virtual_camera import (
     KEYPOINTS,

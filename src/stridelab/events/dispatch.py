@@ -34,7 +34,7 @@ EVENT_SOURCES: dict[str, tuple[Callable[[Trial], bool], Callable[[Trial], Contac
     "forces": (lambda t: t.has_forces, _forces),
     "markers": (lambda t: t.has_markers, _markers),
     "imu": (lambda t: bool(t.imu), "stridelab.events.imu:detect_imu_contacts"),
-    "video": (lambda t: t.keypoints is not None, "stridelab.events.video:detect_video_contacts"),
+    "video": (lambda t: t.keypoints is not None, "stridelab.video.events:detect_video_contacts"),
 }
 
 

@@ -8,7 +8,7 @@ foot:
 * a **rear-foot rigid body** from its markers behind the metatarsophalangeal (MTP) line (heel,
   heel counter, metatarsal heads, midfoot, heel-counter clusters, and landmarks reconstructed
   from a static trial), posed in every frame by least squares
-  (:func:`stridelab.kinematics.rigid.fit_rigid`);
+  (:func:`stridelab.dsp.rigid.fit_rigid`);
 * **sole points**: each rear-foot marker projected vertically onto the sole plane, which is the
   ground plane in the foot's flattest, lowest pose of the trial (mid-stance), put at the level of
   the lowest marker; when the markers do not reach the forefoot (heel-counter clusters only),
@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from stridelab.kinematics.rigid import fit_rigid, transform_points
+from stridelab.dsp.rigid import fit_rigid, transform_points
 from stridelab.model.axes import FORWARD, LEFT, UP
 from stridelab.model.trial import MarkerData, Trial
 

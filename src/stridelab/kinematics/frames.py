@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from stridelab.kinematics.rigid import fit_rigid
+from stridelab.dsp.rigid import fit_rigid
 from stridelab.model.axes import FORWARD, UP
 from stridelab.model.trial import MarkerData
 

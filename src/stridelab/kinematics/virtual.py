@@ -5,7 +5,7 @@ Running marker sets often lack anatomical markers (Fukuchi 2017: no knee or ankl
 running; Running Injury Clinic: clusters only). As in Visual3D and the calibrated anatomical
 systems technique (Cappozzo A et al. 1995, Clin Biomech 10:171), each segment's technical markers
 (those present in both trials) define its pose in every running frame
-(:func:`stridelab.kinematics.rigid.fit_rigid`), and the static trial's anatomical landmarks of
+(:func:`stridelab.dsp.rigid.fit_rigid`), and the static trial's anatomical landmarks of
 that segment are expressed in it. Reconstructed landmarks get their canonical name; their origin is
 listed in ``trial.provenance.extra["virtual_markers"]``.
 
@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from stridelab.dsp.rigid import fit_rigid, transform_points
 from stridelab.kinematics.frames import static_medians
-from stridelab.kinematics.rigid import fit_rigid, transform_points
 from stridelab.model.axes import FORWARD, LEFT, UP
 from stridelab.model.trial import MarkerData, Trial
 

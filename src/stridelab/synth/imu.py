@@ -10,7 +10,7 @@ Method (in the spirit of the "virtual sensor" literature, e.g. Dorschky et al. 2
    Krosshaug T, van den Bogert AJ 2012 J Biomech 45:666, who used matching 15 Hz cut-offs for
    markers and forces). Nothing above the cut-off survives, see *Limits* below.
 2. **Segment pose.** Each segment's markers (those shared with the static trial) give its pose in
-   every frame by least squares (:func:`stridelab.kinematics.rigid.fit_rigid`, Söderkvist & Wedin
+   every frame by least squares (:func:`stridelab.dsp.rigid.fit_rigid`, Söderkvist & Wedin
    1993). With a static trial, anatomical segment frames (FORWARD, LEFT, UP; :data:`SITES`) are
    defined in the standing posture and carried along (where the static trial lacks a segment's
    landmarks, the standing posture's lab axes, with a message); without a static trial, the lab
@@ -41,9 +41,9 @@ import numpy as np
 import pandas as pd
 
 from stridelab.dsp import lowpass
+from stridelab.dsp.rigid import fit_rigid, transform_points
 from stridelab.dsp.rotation import body_angular_velocity, frame_from_axes, random_rotation
 from stridelab.errors import InvalidInputError, NoValidResultError
-from stridelab.kinematics.rigid import fit_rigid, transform_points
 from stridelab.kinematics.virtual import SEGMENTS, add_joint_centres
 from stridelab.model.axes import FORWARD, LEFT, UP
 from stridelab.model.trial import ImuData, MarkerData, Trial

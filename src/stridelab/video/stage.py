@@ -103,7 +103,7 @@ def run(analysis: Analysis, options: AnalysisOptions) -> None:
     trial = analysis.trial
     if trial.keypoints is None:
         return
-    from stridelab.events.video import ground_line
+    from stridelab.video.events import ground_line
 
     sk = sagittal(trial)
     warnings_ = plausibility(sk, analysis)

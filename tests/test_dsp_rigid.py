@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
+from stridelab.dsp.rigid import fit_rigid, rotation_from_covariance
 from stridelab.io import read_trial
 from stridelab.kinematics.frames import median_point
-from stridelab.kinematics.rigid import fit_rigid, rotation_from_covariance
 
 
 def kabsch(h: np.ndarray) -> np.ndarray:

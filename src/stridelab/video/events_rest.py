@@ -1,4 +1,4 @@
-"""Where and when a foot rests on the ground, from 2-D video keypoints (used by :mod:`stridelab.events.video`).
+"""Where and when a foot rests on the ground, from 2-D video keypoints (used by :mod:`stridelab.video.events`).
 
 A foot in stance does not move relative to the ground: on a treadmill it travels backwards with the
 belt, overground it stays put. In the image both are a uniform motion along the ground line, so in

@@ -2,7 +2,7 @@
 
 Method ``method="rest_distance_knee_extension"`` (our own combination; basis below):
 
-1. **Where the foot rests** (:mod:`stridelab.events.video_rest`): in the ground frame (image
+1. **Where the foot rests** (:mod:`stridelab.video.events_rest`): in the ground frame (image
    positions minus the ground's image velocity times time: the belt's on a treadmill, measured from
    the resting feet; zero overground) a foot in stance is still and a swinging foot moves at metres
    per second. Each contact has a resting core (some sole point slower than 1 m/s relative to the
@@ -53,7 +53,10 @@ from typing import Any
 import numpy as np
 
 from stridelab.events.contacts import ContactEvents
-from stridelab.events.video_rest import (
+from stridelab.kinematics.planar import knee_flexion
+from stridelab.model.tables import contact_table
+from stridelab.model.trial import Trial
+from stridelab.video.events_rest import (
     LEG_PER_HEIGHT,
     TROCHANTER_PER_HEIGHT,
     TYPICAL_HEIGHT_M,
@@ -62,9 +65,6 @@ from stridelab.events.video_rest import (
     ground_line,
     median_position,
 )
-from stridelab.kinematics.planar import knee_flexion
-from stridelab.model.tables import contact_table
-from stridelab.model.trial import Trial
 from stridelab.video.sagittal import SagittalKeypoints, sagittal
 
 __all__ = ["METHODS", "available", "contacts_from_sagittal", "detect_video_contacts", "ground_line"]
