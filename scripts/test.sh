@@ -8,4 +8,5 @@ lint=()
 for d in src tests benchmarks validation; do [ -d "$d" ] && lint+=("$d"); done
 .venv/bin/ruff check "${lint[@]}"
 .venv/bin/mypy
+.venv/bin/lint-imports --config .importlinter  # the layer order of docs/architecture.md
 .venv/bin/python -m pytest "$@"
