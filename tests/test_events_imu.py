@@ -119,8 +119,8 @@ def test_wrist_only_and_no_running(shared_data: Path) -> None:
 
 def test_morin_model_conserves_momentum() -> None:
     tc, tf, m = np.array([0.2, 0.25, 0.3]), np.array([0.12, 0.1, 0.05]), 70.0
-    r = morin2005(tc, tf, m, 0.95, np.array([4.0, 3.5, 3.0]))
+    r = morin2005(contact_time_s=tc, flight_time_s=tf, mass_kg=m, leg_length_m=0.95, speed_mps=np.array([4.0, 3.5, 3.0]))
     # the half-sine force's impulse over contact equals body weight times the step time
     assert np.allclose(2 * r["fmax_n"] * tc / np.pi, m * 9.80665 * (tc + tf))
     assert np.all(r["k_vert_kn_m"] > r["k_leg_kn_m"]) and np.all(r["dl_m"] > r["dy_m"])
-    assert np.isnan(morin2005(0.2, -0.01, m)["fmax_n"])
+    assert np.isnan(morin2005(contact_time_s=0.2, flight_time_s=-0.01, mass_kg=m)["fmax_n"])

@@ -9,15 +9,16 @@ import pytest
 
 import stridelab as sl
 from stridelab.kinematics.model import compute_kinematics
-from stridelab.kinematics.running import pattern_from_angle, pattern_from_strike_index, window_reduce
+from stridelab.kinematics.running import window_reduce
 from stridelab.kinematics.virtual import prepare_markers
+from stridelab.metrics.foot_strike import classify
 
 
 def test_strike_patterns_use_the_cited_thresholds() -> None:
-    assert pattern_from_angle(12.0) == "rearfoot" and pattern_from_angle(8.0) == "midfoot"
-    assert pattern_from_angle(-1.6) == "midfoot" and pattern_from_angle(-5.0) == "forefoot"
-    assert pattern_from_strike_index(20.0) == "rearfoot" and pattern_from_strike_index(50.0) == "midfoot"
-    assert pattern_from_strike_index(80.0) == "forefoot" and pattern_from_angle(float("nan")) is None
+    assert classify(12.0) == "rearfoot" and classify(8.0) == "midfoot"
+    assert classify(-1.6) == "midfoot" and classify(-5.0) == "forefoot"
+    assert classify(20.0, method="cavanagh1980") == "rearfoot" and classify(50.0, method="cavanagh1980") == "midfoot"
+    assert classify(80.0, method="cavanagh1980") == "forefoot" and classify(float("nan")) is None
 
 
 def test_window_reduce_ignores_nan_and_short_windows() -> None:

@@ -32,7 +32,8 @@ from stridelab.kinematics.model import compute_kinematics
 from stridelab.kinematics.running import _vecs_at, strike_index, strike_indices
 from stridelab.kinetics.inverse_dynamics import angular_velocity, leg_kinetics
 from stridelab.kinetics.loading import COLUMNS, contact_metrics, impact_peak, loading_rate
-from stridelab.kinetics.stiffness import com_drop_from_force, from_forces, morin2005
+from stridelab.kinetics.stiffness import com_drop_from_force, from_forces
+from stridelab.metrics.stiffness import morin2005
 from stridelab.metrics.summary import summarise
 from stridelab.model.tables import records, to_json_value
 
@@ -174,8 +175,8 @@ def ref_contact_metrics(grf: Any, steps: pd.DataFrame, mass_kg: float, speed_mps
                 s = from_forces(float(z.max()), dy, tc, speed_mps, leg_length_m)
                 r.update(com_drop_cm=dy * 100, vertical_stiffness_kn_m=s.k_vert_kn_m, leg_stiffness_kn_m=s.k_leg_kn_m)
         if speed_mps is not None and leg_length_m is not None and np.isfinite(row.flight_ms):
-            m = morin2005(tc, max(float(row.flight_ms), 0.0) / 1000.0, speed_mps, mass_kg, leg_length_m)
-            r.update(vertical_stiffness_morin_kn_m=m.k_vert_kn_m, leg_stiffness_morin_kn_m=m.k_leg_kn_m)
+            m = morin2005(contact_time_s=tc, flight_time_s=max(float(row.flight_ms), 0.0) / 1000.0, speed_mps=speed_mps, mass_kg=mass_kg, leg_length_m=leg_length_m)
+            r.update(vertical_stiffness_morin_kn_m=float(m["k_vert_kn_m"]), leg_stiffness_morin_kn_m=float(m["k_leg_kn_m"]))
         rows.append(r)
     return pd.DataFrame(rows, columns=list(COLUMNS), index=steps.index)
 

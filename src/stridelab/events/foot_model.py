@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from stridelab.dsp.rigid import fit_rigid, transform_points
+from stridelab.model import anthropometrics
 from stridelab.model.axes import FORWARD, LEFT, UP
 from stridelab.model.trial import MarkerData, Trial
 
@@ -53,8 +54,8 @@ TOE_PIVOT_FRACTION = 0.93
 MTP_HALF_SPACING_FRACTION = 0.13
 #: Markers further forward than this fraction of foot length are on the toes (bend at push-off).
 TOE_BOX_FRACTION = 0.78
-FOOT_PER_SHANK = 0.152 / 0.246
-FOOT_PER_HEIGHT = 0.152
+FOOT_PER_SHANK = anthropometrics.FOOT_PER_HEIGHT / anthropometrics.SHANK_PER_HEIGHT
+FOOT_PER_HEIGHT = anthropometrics.FOOT_PER_HEIGHT
 #: A posterior heel marker sits about this far behind the back of the heel (heel counter ~5 mm,
 #: marker base and radius ~10-15 mm); used when foot length comes from anthropometry.
 HEEL_MARKER_OFFSET_M = 0.02

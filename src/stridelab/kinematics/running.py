@@ -36,15 +36,11 @@ import pandas as pd
 
 from stridelab.forces.grf import COP_MIN_N, Grf
 from stridelab.kinematics.model import Kinematics
+from stridelab.metrics import foot_strike
+from stridelab.model import anthropometrics
 from stridelab.model.axes import FORWARD, LEFT, UP
 
-#: Altman & Davis (2012) foot-strike-angle thresholds (deg).
-FSA_REARFOOT_DEG = 8.0
-FSA_FOREFOOT_DEG = -1.6
-#: Cavanagh & Lafortune (1980) strike-index thirds (%).
-SI_REARFOOT_PCT = 100.0 / 3.0
-SI_FOREFOOT_PCT = 200.0 / 3.0
-FOOT_LENGTH_PER_HEIGHT = 0.152
+FOOT_LENGTH_PER_HEIGHT = anthropometrics.FOOT_PER_HEIGHT
 
 COLUMNS = (
     "foot_strike_angle_deg",
@@ -63,22 +59,6 @@ COLUMNS = (
     "elbow_flexion_deg",
     "arm_swing_deg",
 )
-
-
-def pattern_from_angle(fsa_deg: float) -> str | None:
-    if not np.isfinite(fsa_deg):
-        return None
-    if fsa_deg > FSA_REARFOOT_DEG:
-        return "rearfoot"
-    return "forefoot" if fsa_deg < FSA_FOREFOOT_DEG else "midfoot"
-
-
-def pattern_from_strike_index(si_pct: float) -> str | None:
-    if not np.isfinite(si_pct):
-        return None
-    if si_pct < SI_REARFOOT_PCT:
-        return "rearfoot"
-    return "forefoot" if si_pct > SI_FOREFOOT_PCT else "midfoot"
 
 
 def _interp_at(t: np.ndarray, x: np.ndarray | None, when: np.ndarray) -> np.ndarray:
@@ -240,7 +220,7 @@ def step_metrics(kin: Kinematics, steps: pd.DataFrame, leg_length_m: float | Non
         out["arm_swing_deg"][m] = window_reduce(t, kin.arm_angle.get(side), ic, stride_end[m], "range")
     fsa = out["foot_strike_angle_deg"]
     si = out["strike_index_pct"]
-    out["foot_strike_pattern"] = np.array([pattern_from_angle(a) or pattern_from_strike_index(b) for a, b in zip(fsa, si, strict=True)], dtype=object)
+    out["foot_strike_pattern"] = np.array([foot_strike.classify(a, method="altman2012") or foot_strike.classify(b, method="cavanagh1980") for a, b in zip(fsa, si, strict=True)], dtype=object)
     return pd.DataFrame(out, columns=list(COLUMNS), index=steps.index)
 
 
@@ -258,4 +238,4 @@ def _next_same_side(steps: pd.DataFrame) -> np.ndarray:
     return out
 
 
-__all__ = ["COLUMNS", "pattern_from_angle", "pattern_from_strike_index", "step_metrics", "strike_index", "strike_indices"]
+__all__ = ["COLUMNS", "step_metrics", "strike_index", "strike_indices"]

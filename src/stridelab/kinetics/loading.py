@@ -34,7 +34,8 @@ import numpy as np
 import pandas as pd
 
 from stridelab.forces.grf import G, Grf
-from stridelab.kinetics.stiffness import com_drop_from_force, from_forces, morin2005_many
+from stridelab.kinetics.stiffness import com_drop_from_force, from_forces
+from stridelab.metrics.stiffness import morin2005
 from stridelab.model.axes import FORWARD, UP
 
 LOADING_CUTOFF_HZ = 50.0
@@ -169,8 +170,11 @@ def contact_metrics(
     if speed_mps is not None and leg_length_m is not None:
         use = done & np.isfinite(fl_all)
         if use.any():
-            kv, kl = morin2005_many(to_all[use] - ic_all[use], np.maximum(fl_all[use], 0.0) / 1000.0, speed_mps, mass_kg, leg_length_m)
-            out["vertical_stiffness_morin_kn_m"][use], out["leg_stiffness_morin_kn_m"][use] = kv, kl
+            m = morin2005(
+                contact_time_s=to_all[use] - ic_all[use], flight_time_s=np.maximum(fl_all[use], 0.0) / 1000.0,
+                mass_kg=mass_kg, leg_length_m=leg_length_m, speed_mps=speed_mps,
+            )
+            out["vertical_stiffness_morin_kn_m"][use], out["leg_stiffness_morin_kn_m"][use] = m["k_vert_kn_m"], m["k_leg_kn_m"]
     rows: list[dict[str, Any]] = [{c: out[c][k] for c in COLUMNS} for k in range(n)]
     for k in range(n):
         rows[k]["vlr_window"] = window[k]

@@ -7,7 +7,8 @@ Two methods (``method=``):
   contact time ``tc``, flight time ``tf``, speed ``v``, body mass ``m`` and leg length ``L``:
   ``Fmax = m g (pi / 2) (tf / tc + 1)``; ``dy = Fmax tc² / (m pi²) - g tc² / 8``;
   ``dL = L - sqrt(L² - (v tc / 2)²) + dy``; ``k_vert = Fmax / dy``; ``k_leg = Fmax / dL``.
-  A pure function of five numbers, so any modality (force plate, IMU, watch) can use it.
+  A pure function of five numbers, so any modality (force plate, IMU, watch) can use it: its one
+  implementation is :func:`stridelab.metrics.stiffness.morin2005` (keyword-only).
 * ``"forces"``: measured peak vertical force and the centre of mass's downward displacement
   during contact, from double integration of the vertical force (Cavagna GA 1975, J Appl Physiol
   39:174; McMahon TA, Cheng GC 1990, J Biomech 23 Suppl 1:65): the vertical velocity of the centre
@@ -43,39 +44,6 @@ def _leg_compression(dy: float, leg_length_m: float, speed_mps: float, tc: float
     return float(leg_length_m - np.sqrt(leg_length_m**2 - half**2) + dy)
 
 
-def morin2005(contact_time_s: float, flight_time_s: float, speed_mps: float, mass_kg: float, leg_length_m: float) -> Stiffness:
-    """Spring-mass stiffness from the sine-wave model for one contact: a scalar view of
-    :func:`stridelab.metrics.stiffness.morin2005`, the one implementation every modality shares.
-    NaN fields for inputs the model cannot use (non-positive contact time or mass, negative flight)."""
-    from stridelab.metrics.stiffness import morin2005 as model
-
-    nan = float("nan")
-    if not (contact_time_s > 0 and flight_time_s >= 0 and mass_kg > 0 and leg_length_m > 0 and speed_mps >= 0):
-        return Stiffness(nan, nan, nan, nan, nan)
-    r = model(contact_time_s, flight_time_s, mass_kg, leg_length_m, speed_mps)
-    vals = {k: float(v) for k, v in r.items()}
-    kv = vals["k_vert_kn_m"] if vals["dy_m"] > 0 else nan
-    kl = vals["k_leg_kn_m"] if vals["dl_m"] > 0 else nan
-    return Stiffness(vals["fmax_n"], vals["dy_m"], vals["dl_m"], kv, kl)
-
-
-def morin2005_many(
-    contact_time_s: np.ndarray, flight_time_s: np.ndarray, speed_mps: float, mass_kg: float, leg_length_m: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """(vertical, leg) stiffness in kN/m of :func:`morin2005` for many contacts at once."""
-    from stridelab.metrics.stiffness import morin2005 as model
-
-    tc, tf = np.asarray(contact_time_s, dtype=float), np.asarray(flight_time_s, dtype=float)
-    nan = np.full(tc.shape, np.nan)
-    if not (mass_kg > 0 and leg_length_m > 0 and speed_mps >= 0):
-        return nan, nan.copy()
-    ok = (tc > 0) & (tf >= 0)
-    r = model(np.where(ok, tc, np.nan), np.where(ok, tf, np.nan), mass_kg, leg_length_m, speed_mps)
-    kv = np.where(ok & (r["dy_m"] > 0), r["k_vert_kn_m"], np.nan)
-    kl = np.where(ok & (r["dl_m"] > 0), r["k_leg_kn_m"], np.nan)
-    return kv, kl
-
-
 def com_drop_from_force(fz_n: np.ndarray, rate_hz: float, mass_kg: float, i_ic: int, i_to: int, i_next: int) -> float:
     """Downward displacement (m, positive) of the centre of mass from initial contact to its
     lowest point in contact, by double integration of the vertical force over one step
@@ -101,4 +69,4 @@ def from_forces(fmax_n: float, dy_m: float, contact_time_s: float, speed_mps: fl
     return Stiffness(float(fmax_n), float(dy_m), dl, float(kv), float(kl))
 
 
-__all__ = ["Stiffness", "com_drop_from_force", "from_forces", "morin2005", "morin2005_many"]
+__all__ = ["Stiffness", "com_drop_from_force", "from_forces"]

@@ -208,7 +208,10 @@ def _derived(analysis: Any, steps: pd.DataFrame, options: Any) -> None:
     mass = analysis.trial.subject.mass_kg
     if mass is not None:
         leg = analysis.trial.subject.leg_length_m
-        m = morin2005(steps["gct_ms"].to_numpy(dtype=float) / 1000, steps["flight_ms"].to_numpy(dtype=float) / 1000, mass, leg, speed_step)
+        m = morin2005(
+            contact_time_s=steps["gct_ms"].to_numpy(dtype=float) / 1000, flight_time_s=steps["flight_ms"].to_numpy(dtype=float) / 1000,
+            mass_kg=mass, leg_length_m=leg, speed_mps=speed_step,
+        )
         steps["vertical_stiffness_kn_m"] = m["k_vert_kn_m"]
         steps["leg_stiffness_kn_m"] = m["k_leg_kn_m"]
 

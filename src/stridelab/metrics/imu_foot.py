@@ -37,11 +37,10 @@ import pandas as pd
 from stridelab.dsp.rotation import quat_rotate, quat_to_matrix, segment_orientation
 from stridelab.events.imu_align import AlignedImu, moving_mean, row_norm
 from stridelab.events.imu_peaks import Windows
+from stridelab.metrics import foot_strike
 from stridelab.model.axes import FORWARD, LEFT, UP
 
 G = 9.80665
-RFS_DEG = 8.0
-FFS_DEG = -1.6
 
 
 @dataclass
@@ -57,10 +56,8 @@ class FootStrides:
 
 
 def strike_pattern(angle_deg: float) -> str | None:
-    """Altman & Davis (2012) class of a foot strike angle."""
-    if not np.isfinite(angle_deg):
-        return None
-    return "rearfoot" if angle_deg > RFS_DEG else ("forefoot" if angle_deg < FFS_DEG else "midfoot")
+    """Altman & Davis (2012) class of a foot strike angle (:func:`stridelab.metrics.foot_strike.classify`)."""
+    return foot_strike.classify(angle_deg, method="altman2012")
 
 
 def foot_strides(al: AlignedImu, ic_s: np.ndarray, to_s: np.ndarray) -> FootStrides:

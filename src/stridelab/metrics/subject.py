@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from stridelab.model import anthropometrics
 from stridelab.model.axes import UP
 from stridelab.model.trial import MarkerData, Trial
 
@@ -60,4 +61,4 @@ def resolve_leg_length(trial: Trial) -> None:
             subj.set("leg_length_m", r[0], r[1])
             return
     if subj.height_m is not None:
-        subj.set("leg_length_m", 0.53 * subj.height_m, "estimated as 0.53 x height (Winter 2009)")
+        subj.set("leg_length_m", anthropometrics.LEG_PER_HEIGHT * subj.height_m, "estimated as 0.53 x height (Winter 2009)")

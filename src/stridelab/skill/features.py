@@ -51,6 +51,7 @@ from typing import Any
 import numpy as np
 
 from stridelab.errors import InvalidInputError
+from stridelab.model import anthropometrics
 from stridelab.skill.angles import N_POINTS, SAGITTAL_ANGLES, SIDES
 from stridelab.skill.fpca import FPCA, n_for_variance
 from stridelab.skill.population import Population
@@ -132,7 +133,7 @@ def available_rhythm(pop: Population) -> list[str]:
 
 def _rhythm_value(r: Any, key: str) -> float:
     rh = r.rhythm
-    leg = r.leg_length_m or (0.53 * r.height_m if r.height_m else None)
+    leg = r.leg_length_m or (anthropometrics.LEG_PER_HEIGHT * r.height_m if r.height_m else None)
     if key == "rhythm.duty_factor":
         return float(rh.get("duty_factor", np.nan))
     if leg is None:

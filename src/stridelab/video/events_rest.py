@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from stridelab.model import anthropometrics
+
 #: A foot at rest moves at 0 m/s relative to the ground (plus keypoint noise, a few tenths of a m/s
 #: after smoothing); a swinging foot moves at 1.5-2.5 times the running speed (> 3 m/s). Only the
 #: instants next to touchdown and toe-off fall between, and the core only has to lie inside the contact.
@@ -42,10 +44,10 @@ MIN_CORE_S = 0.03
 MERGE_DISTANCE_M = 0.1
 #: Thigh + shank length as a fraction of body height (0.245 + 0.246: Drillis R, Contini R 1966,
 #: via Winter DA 2009, Biomechanics and Motor Control of Human Movement, 4th ed., p. 83).
-LEG_PER_HEIGHT = 0.491
+LEG_PER_HEIGHT = anthropometrics.THIGH_SHANK_PER_HEIGHT
 #: Greater-trochanter height (the usual "leg length") as a fraction of body height (Drillis and Contini
-#: via Winter 2009, as :mod:`stridelab.video.stage`).
-TROCHANTER_PER_HEIGHT = 0.530
+#: via Winter 2009; :mod:`stridelab.model.anthropometrics`).
+TROCHANTER_PER_HEIGHT = anthropometrics.LEG_PER_HEIGHT
 #: Height assumed for the scale when the runner's height is unknown (an adult runner; a 10% error
 #: here scales the 2.5 cm rest distance by 10%, i.e. moves initial contact by about 2-3 ms).
 TYPICAL_HEIGHT_M = 1.75

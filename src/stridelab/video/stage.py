@@ -33,14 +33,16 @@ import numpy as np
 
 from stridelab.errors import NotRunningError, NoValidResultError
 from stridelab.kinematics.planar import ANGLE_NAMES, cycle_normalise, foot_angle, side_angles
+from stridelab.metrics import foot_strike
+from stridelab.model import anthropometrics
 from stridelab.video.sagittal import SagittalKeypoints, sagittal
 
 if TYPE_CHECKING:  # pragma: no cover
     from stridelab.analysis import Analysis, AnalysisOptions
 
 MIN_STEPS = 4
-THIGH_SHANK_PER_HEIGHT = 0.245 + 0.246
-TROCHANTER_PER_HEIGHT = 0.530
+THIGH_SHANK_PER_HEIGHT = anthropometrics.THIGH_SHANK_PER_HEIGHT
+TROCHANTER_PER_HEIGHT = anthropometrics.LEG_PER_HEIGHT
 
 
 def scale_m_per_px(sk: SagittalKeypoints, height_m: float | None, leg_length_m: float | None, known: float | None) -> tuple[float | None, str | None]:
@@ -92,12 +94,6 @@ def _range_over(x: np.ndarray | None, t: np.ndarray, a: float, b: float) -> floa
     return float(np.nanmax(v) - np.nanmin(v)) if np.isfinite(v).sum() >= 4 else float("nan")
 
 
-def strike_pattern(angle_deg: float) -> str | None:
-    if not np.isfinite(angle_deg):
-        return None
-    return "rearfoot" if angle_deg > 8.0 else ("midfoot" if angle_deg >= -1.6 else "forefoot")
-
-
 def run(analysis: Analysis, options: AnalysisOptions) -> None:
     """Add the video columns, sections and warnings to ``analysis`` (see module docstring)."""
     trial = analysis.trial
@@ -139,7 +135,7 @@ def run(analysis: Analysis, options: AnalysisOptions) -> None:
         heel, toe = sk.get(s + "heel"), sk.get(s + "toe")
         fa = _at(foot_angle(heel, toe, slope), t, ic) if heel is not None and toe is not None else float("nan")
         cols["foot_strike_angle_deg"].append(fa)
-        cols["foot_strike_pattern"].append(strike_pattern(fa))
+        cols["foot_strike_pattern"].append(foot_strike.classify(fa, method="altman2012"))
         ov_px = _at(heel[:, 0] - hc[:, 0], t, ic) if heel is not None and hc is not None else float("nan")
         cols["overstride_m"].append(ov_px * m_px if m_px else float("nan"))
         cols["overstride_pct_leg"].append(100 * ov_px * m_px / leg_m if leg_m and m_px else 100 * ov_px / legs_px)
