@@ -65,6 +65,10 @@ class AnalysisOptions:
     height_m: float | None = None
     leg_length_m: float | None = None
     environment: str | None = None
+    #: The contact-event method (a name from :mod:`stridelab.events.registry`; None: the source's default).
+    events_method: str | None = None
+    #: Parameters of the event method that differ from its defaults (name -> value; text is typed).
+    event_params: dict[str, Any] = field(default_factory=dict)
 
     def check(self) -> None:
         """UsageError (one line) for a value no analysis can use: an unknown event source or
@@ -79,10 +83,23 @@ class AnalysisOptions:
             raise UsageError("--environment must be treadmill or overground")
         for name, v in (("--speed-mps", self.speed_mps), ("--mass-kg", self.mass_kg), ("--height-m", self.height_m), ("--leg-length-m", self.leg_length_m)):
             check_number(name, v)
+        self._check_event_method()
+
+    def _check_event_method(self) -> None:
+        from stridelab.events.registry import EVENT_METHODS, make_detector, source_of
+
+        source = self.events_from
+        if self.events_method is not None:
+            owner = source_of(self.events_method)
+            if source not in ("auto", owner):
+                raise UsageError(f"--events-method {self.events_method} is a method of {owner}, not of {source}")
+            source = owner
+        if source != "auto" and source in EVENT_METHODS:
+            make_detector(source, self.events_method, self.event_params)  # UsageError for a bad --param
 
     def parameters(self) -> dict[str, Any]:
-        """The options as given (None left out), for ``provenance.parameters``."""
-        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+        """The options as given (None and no event parameters left out), for ``provenance.parameters``."""
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None and v != {}}
 
 
 @dataclass
@@ -292,7 +309,7 @@ def _analyze(trial: Trial, options: AnalysisOptions) -> Analysis:
         from stridelab.kinematics.virtual import prepare_markers
 
         prepare_markers(trial)
-    events = detect_contacts(trial, options.events_from)
+    events = detect_contacts(trial, options.events_from, options.events_method, options.event_params)
     warnings: list[str] = list(trial.quality.warnings) + list(events.warnings)
     contacts = events.contacts
     if len(contacts) == 0:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from stridelab.cli.main import app, existing, handle_errors
+from stridelab.events.registry import EVENT_METHODS, all_methods
 from stridelab.metrics.catalog import format_value, rows
 
 
@@ -18,7 +19,9 @@ def analyze(
     trial: Annotated[Path, typer.Argument(help="Recording: C3D, TRC, MOT, text export, ...", show_default=False)],
     forces: Annotated[Path | None, typer.Option("--forces", help="Separate force file (text or MOT).")] = None,
     static: Annotated[Path | None, typer.Option("--static", help="Standing calibration trial (defines anatomical landmarks).")] = None,
-    events_from: Annotated[str, typer.Option("--events-from", help="Contact events from: auto | forces | markers | imu | video.")] = "auto",
+    events_from: Annotated[str, typer.Option("--events-from", help=f"Contact events from: auto | {' | '.join(EVENT_METHODS)}.")] = "auto",
+    events_method: Annotated[str | None, typer.Option("--events-method", help=f"Contact-event method (default: the source's first): {', '.join(all_methods())}; see 'stridelab methods'.")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", help="NAME=VALUE: a parameter of the event method (repeatable); see 'stridelab methods'.")] = None,
     speed_mps: Annotated[float | None, typer.Option("--speed-mps", help="Treadmill belt speed (m/s).")] = None,
     mass_kg: Annotated[float | None, typer.Option("--mass-kg", help="Body mass (kg).")] = None,
     height_m: Annotated[float | None, typer.Option("--height-m", help="Body height (m).")] = None,
@@ -51,6 +54,8 @@ def analyze(
         height_m=height_m,
         leg_length_m=leg_length_m,
         environment=environment,
+        events_method=events_method,
+        event_params=parse_params(param or []),
     )
     aopts.check()
     ropts = ReadOptions(
@@ -98,6 +103,19 @@ def analyze(
         write_annotated_video(result, video_out)
     if not quiet:
         _print_summary(doc, trial.name, report_out)
+
+
+def parse_params(items: list[str]) -> dict[str, str]:
+    """``NAME=VALUE`` items of ``--param`` -> {name: text} (typed later by the method's defaults)."""
+    from stridelab.errors import UsageError
+
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UsageError(f"--param {item!r}: write NAME=VALUE, e.g. --param threshold_n=30 (see 'stridelab methods')")
+        out[name.strip()] = value.strip()
+    return out
 
 
 def _write(path: Path, text: str) -> None:

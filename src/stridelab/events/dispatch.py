@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import Any
 
-from stridelab.errors import InvalidInputError, NoValidResultError
+from stridelab.errors import InvalidInputError, NoValidResultError, UsageError
 from stridelab.events.contacts import ContactEvents
 from stridelab.model.trial import Trial
 
@@ -29,7 +30,9 @@ def _markers(trial: Trial) -> ContactEvents:
     return detect_marker_contacts(trial)
 
 
-#: source name -> (is the source available in this trial?, detector).
+#: source name -> (is the source available in this trial?, detector function). The methods of a source
+#: and their parameters are in :mod:`stridelab.events.registry`; a source only listed here runs its
+#: function with no choice of method.
 EVENT_SOURCES: dict[str, tuple[Callable[[Trial], bool], Callable[[Trial], ContactEvents] | str]] = {
     "forces": (lambda t: t.has_forces, _forces),
     "markers": (lambda t: t.has_markers, _markers),
@@ -38,7 +41,19 @@ EVENT_SOURCES: dict[str, tuple[Callable[[Trial], bool], Callable[[Trial], Contac
 }
 
 
-def _run(name: str, trial: Trial) -> ContactEvents:
+def _run(name: str, trial: Trial, method: str | None = None, params: dict[str, Any] | None = None) -> ContactEvents:
+    """The source's detector (its registered method, with ``params``), or its plain function for a
+    source registered only in :data:`EVENT_SOURCES`; ``info`` records the method and its parameters."""
+    from stridelab.events.registry import EVENT_METHODS, make_detector
+
+    if name in EVENT_METHODS:
+        det = make_detector(name, method, params)
+        ev: ContactEvents = det.detect(trial).events_  # type: ignore[attr-defined]
+        ev.info.setdefault("method", det.method)
+        ev.info["parameters"] = det.get_params()
+        return ev
+    if method is not None or params:
+        raise UsageError(f"--events-from {name} has no registered methods or parameters")
     fn = EVENT_SOURCES[name][1]
     if isinstance(fn, str):
         mod, func = fn.split(":")
@@ -46,8 +61,14 @@ def _run(name: str, trial: Trial) -> ContactEvents:
     return fn(trial)
 
 
-def detect_contacts(trial: Trial, events_from: str = "auto") -> ContactEvents:
-    """Contacts from the requested source (see module docstring)."""
+def detect_contacts(trial: Trial, events_from: str = "auto", method: str | None = None, params: dict[str, Any] | None = None) -> ContactEvents:
+    """Contacts from the requested source (see module docstring), by ``method`` (default: the
+    source's first in :mod:`stridelab.events.registry`) with ``params`` changed from its defaults.
+    A method names its source, so ``events_from="auto"`` with a method uses that method's source."""
+    if method is not None and events_from == "auto":
+        from stridelab.events.registry import source_of
+
+        events_from = source_of(method)
     if events_from != "auto":
         if events_from not in EVENT_SOURCES:
             raise InvalidInputError(f"unknown event source {events_from!r}; use one of auto, {', '.join(EVENT_SOURCES)}")
@@ -55,7 +76,7 @@ def detect_contacts(trial: Trial, events_from: str = "auto") -> ContactEvents:
             have = [n for n, (ok, _) in EVENT_SOURCES.items() if ok(trial)]
             hint = f"use --events-from auto or {' / '.join(have)}" if have else "give a recording with forces, markers, sensors or keypoints"
             raise InvalidInputError(f"--events-from {events_from}: this recording has no {events_from}; {hint}")
-        return _run(events_from, trial)
+        return _run(events_from, trial, method, params)
     available = [n for n, (ok, _) in EVENT_SOURCES.items() if ok(trial)]
     if not available:
         raise NoValidResultError("this recording has nothing to find foot contacts from (no forces, markers, sensors or keypoints)")
@@ -64,11 +85,11 @@ def detect_contacts(trial: Trial, events_from: str = "auto") -> ContactEvents:
         from stridelab.events.forceplate import NoFlightPhase
 
         try:
-            return _run("forces", trial)
+            return _run("forces", trial, None, params)
         except NoFlightPhase as e:
             if "markers" not in available:
                 raise NoValidResultError(f"{e}, and there are no foot markers to fall back on") from None
-            ev = _run("markers", trial)
+            ev = _run("markers", trial)  # the given parameters were the force method's: defaults here
             ev.warnings.insert(0, f"{e}; contacts are from the markers instead")
             return ev
-    return _run(first, trial)
+    return _run(first, trial, None, params)
