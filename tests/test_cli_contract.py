@@ -53,9 +53,16 @@ def example_run(example_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def test_exit_code_and_outputs(example_run: dict[str, Any]) -> None:
+    """Each output holds what it promises: the CSV is the JSON's step table, the report names the trial."""
+    import csv
+
     assert example_run["code"] == 0
-    for name in ("r.json", "s.csv", "r.html"):
-        assert (example_run["out"] / name).stat().st_size > 0
+    doc, out = example_run["doc"], example_run["out"]
+    rows = list(csv.DictReader((out / "s.csv").open(encoding="utf-8")))
+    assert len(rows) == len(doc["steps"]) > 10
+    assert [float(r["ic_s"]) for r in rows] == pytest.approx([s["ic_s"] for s in doc["steps"]])
+    html = (out / "r.html").read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html") and "RBDS001runT35.c3d" in html and "</html>" in html
 
 
 def test_json_keys_and_types(example_run: dict[str, Any]) -> None:
@@ -89,11 +96,20 @@ def test_provenance(example_run: dict[str, Any]) -> None:
 
 
 def test_summary_is_consistent_with_steps(example_run: dict[str, Any]) -> None:
-    """Summary values are medians of the step table; balance and symmetry follow their definitions."""
+    """Summary values are medians of the step table; balance and symmetry follow their definitions;
+    and, independently of the step table, the contacts and the study's own protocol agree."""
     import numpy as np
 
     doc = example_run["doc"]
     steps = doc["steps"]
+    contacts = doc["contacts"]
+    gct_from_contacts = [1000 * (c["to_s"] - c["ic_s"]) for c in contacts]
+    assert doc["summary"]["gct_ms"] == pytest.approx(float(np.median(gct_from_contacts)), abs=2.0)
+    ics = np.array([c["ic_s"] for c in contacts])
+    assert doc["summary"]["cadence_spm"] == pytest.approx(60.0 / float(np.median(np.diff(ics))), rel=0.01)
+    # Fukuchi et al. 2017: this trial was run at 3.5 m/s on the treadmill (belt speed from the feet here)
+    assert doc["summary"]["speed_mps"] == pytest.approx(3.5, rel=0.03)
+    assert doc["summary"]["step_length_m"] * doc["summary"]["cadence_spm"] / 60 == pytest.approx(3.5, rel=0.03)
     for key in ("gct_ms", "flight_ms", "step_length_m"):
         vals = [s[key] for s in steps if s[key] is not None]
         assert doc["summary"][key] == pytest.approx(float(np.median(vals)))
