@@ -96,6 +96,7 @@ def main() -> int:
     t = sl.read(RUN, static=STATIC)
     a = sl.analyze(t, opts)
     A.EXTRA_STAGES[:] = stages
+    t = a.trial  # the analysed copy, with its joint centres (analyze leaves its input unchanged)
     kinm = compute_kinematics(t)
     assert kinm is not None
     g50, graw = total_grf(t, 50.0), total_grf(t, None)

@@ -48,6 +48,7 @@ def main() -> int:
     )
     for label, trial in runs:
         a = sl.analyze(trial, sl.AnalysisOptions(height_m=1.81))
+        trial = a.trial  # the analysed copy: estimated mass and leg length (analyze leaves its input unchanged)
         m = trial.subject.mass_kg
         print(f"\n{label}: speed {a.summary['speed_mps']:.2f} m/s, leg length {trial.subject.leg_length_m:.3f} m")
         print(f"  body mass estimated {m:.1f} kg ({trial.subject.sources['mass_kg']}); RBDSinfo {MASS_KG:g} kg: {100 * (m - MASS_KG) / MASS_KG:+.1f} %")

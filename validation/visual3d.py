@@ -138,6 +138,7 @@ def main() -> int:
     grows: list[dict[str, object]] = []
     for spd, trial in trials():
         a = sl.analyze(trial, sl.AnalysisOptions(mass_kg=MASS, height_m=HEIGHT))
+        trial = a.trial  # the analysed copy, with its joint centres (analyze leaves its input unchanged)
         kin = a.cache["kinematics"]
         rows += angle_table(ref, spd, a.cache["angle_cycles"], "stridelab")
         alt = visual3d_like_contacts(trial, kin.cutoff_hz)
