@@ -18,12 +18,15 @@ import pytest
 
 import stridelab as sl
 from stridelab.algorithm import Algorithm
+from stridelab.analysis import STAGE_METHODS, stage_class
 from stridelab.errors import UsageError
 from stridelab.events.dispatch import detect_contacts
 from stridelab.events.registry import EVENT_METHODS, detector_class, make_detector, source_of
 
 CLASSES = [(src, m, detector_class(src, m)) for src, ms in EVENT_METHODS.items() for m in ms]
 IDS = [f"{s}:{m}" for s, m, _ in CLASSES]
+STAGES = [("stage", stage_class(name).method, stage_class(name)) for name in STAGE_METHODS]
+ALL, ALL_IDS = CLASSES + STAGES, IDS + [f"stage:{n}" for n in STAGE_METHODS]
 UNITS = ("_s", "_ms", "_hz", "_n", "_m", "_mm", "_cm", "_deg", "_pct", "_mps", "_kg", "_bw")
 CLI = Path(sys.executable).with_name("stridelab")
 
@@ -33,7 +36,7 @@ def _section(doc: str, title: str) -> str:
     return m.group(1) if m else ""
 
 
-@pytest.mark.parametrize(("source", "method", "cls"), CLASSES, ids=IDS)
+@pytest.mark.parametrize(("source", "method", "cls"), ALL, ids=ALL_IDS)
 def test_every_parameter_and_result_is_documented(source: str, method: str, cls: type[Algorithm]) -> None:
     """As tpcp's test: a parameter or result missing from the class docstring fails here."""
     doc = inspect.getdoc(cls) or ""
@@ -53,7 +56,7 @@ def test_every_parameter_and_result_is_documented(source: str, method: str, cls:
             assert default in cls.choices.get(name, (default,))
 
 
-@pytest.mark.parametrize(("source", "method", "cls"), CLASSES, ids=IDS)
+@pytest.mark.parametrize(("source", "method", "cls"), ALL, ids=ALL_IDS)
 def test_get_params_clone_and_set_params(source: str, method: str, cls: type[Algorithm]) -> None:
     det = cls()
     assert det.get_params() == cls.defaults()
@@ -142,3 +145,19 @@ def test_cli_param_reaches_the_method_and_bad_param_is_one_line(example_dir: Pat
     assert json.loads(out.read_text())["provenance"]["methods"]["events"]["parameters"]["threshold_n"] == 80.0
     bad = subprocess.run(args[:-5] + ["--param", "threshold_n"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "NAME=VALUE" in bad.stderr
+
+
+def test_stage_parameters_change_the_result_and_are_recorded(example_dir: Path) -> None:
+    """A lower marker cut-off smooths the knee angle (a smaller peak flexion); provenance says which."""
+    t = sl.read(example_dir / "RBDS001runT35.c3d", static=example_dir / "RBDS001static.c3d", end_s=8.0)
+    base = sl.analyze(t)
+    low = sl.analyze(t, stage_params={"kinematics": {"marker_cutoff_hz": "4"}, "kinetics": {"force_cutoff_hz": 20.0}})
+    assert base.to_json()["provenance"]["methods"]["kinematics"]["parameters"] == {"marker_cutoff_hz": 12.0}
+    doc = low.to_json()
+    assert doc["provenance"]["methods"]["kinematics"]["parameters"] == {"marker_cutoff_hz": 4.0}
+    assert doc["provenance"]["methods"]["kinetics"]["parameters"] == {"force_cutoff_hz": 20.0}
+    assert doc["provenance"]["parameters"]["stage_params"] == {"kinematics": {"marker_cutoff_hz": 4.0}, "kinetics": {"force_cutoff_hz": 20.0}}
+    assert low.summary["knee_flexion_peak_deg"] < base.summary["knee_flexion_peak_deg"]
+    assert low.summary["peak_vgrf_bw"] < base.summary["peak_vgrf_bw"]  # a 20 Hz force filter lowers the peak
+    with pytest.raises(UsageError, match="no stage 'kinematic'"):
+        sl.analyze(t, stage_params={"kinematic": {"marker_cutoff_hz": 4.0}})

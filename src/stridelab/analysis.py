@@ -54,6 +54,21 @@ EXTRA_STAGES: list[str] = [
     "stridelab.metrics.fatigue.stage:run",
 ]
 
+#: Stages with declared parameters (an :class:`stridelab.algorithm.Algorithm` each): name ->
+#: "module:Class". ``AnalysisOptions.stage_params[name]`` sets them (CLI: ``--param name.NAME=VALUE``).
+STAGE_METHODS: dict[str, str] = {
+    "kinematics": "stridelab.kinematics.stage:KinematicsStage",
+    "kinetics": "stridelab.kinetics.stage:KineticsStage",
+}
+
+
+def stage_class(name: str) -> Any:
+    """The Algorithm class of a stage of :data:`STAGE_METHODS`; UsageError for another name."""
+    if name not in STAGE_METHODS:
+        raise UsageError(f"--param {name}.NAME: no stage {name!r} with parameters; stages: {', '.join(STAGE_METHODS)}")
+    mod, cls = STAGE_METHODS[name].split(":")
+    return getattr(importlib.import_module(mod), cls)
+
 
 @dataclass
 class AnalysisOptions:
@@ -69,6 +84,8 @@ class AnalysisOptions:
     events_method: str | None = None
     #: Parameters of the event method that differ from its defaults (name -> value; text is typed).
     event_params: dict[str, Any] = field(default_factory=dict)
+    #: Parameters of the analysis stages that differ from their defaults: stage -> {name -> value}.
+    stage_params: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def check(self) -> None:
         """UsageError (one line) for a value no analysis can use: an unknown event source or
@@ -84,6 +101,17 @@ class AnalysisOptions:
         for name, v in (("--speed-mps", self.speed_mps), ("--mass-kg", self.mass_kg), ("--height-m", self.height_m), ("--leg-length-m", self.leg_length_m)):
             check_number(name, v)
         self._check_event_method()
+        self.typed_stage_params()
+
+    def typed_stage_params(self) -> dict[str, dict[str, Any]]:
+        """:attr:`stage_params` checked, with text values (from ``--param``) typed like the defaults."""
+        out: dict[str, dict[str, Any]] = {}
+        for stage, params in self.stage_params.items():
+            klass = stage_class(stage)
+            typed = {k: klass.parse_param(k, v) if isinstance(v, str) else v for k, v in params.items()}
+            klass.check_params(typed)
+            out[stage] = typed
+        return out
 
     def _check_event_method(self) -> None:
         from stridelab.events.registry import EVENT_METHODS, make_detector, source_of
@@ -288,6 +316,7 @@ def analyze(trial: Trial, options: AnalysisOptions | None = None, **kwargs: Any)
     """
     options = dataclasses.replace(options or AnalysisOptions(), **kwargs)
     options.check()
+    options = dataclasses.replace(options, stage_params=options.typed_stage_params())  # a new dict: the caller's stays
     trial = copy.deepcopy(trial)  # the caller's trial stays as it was (pure, thread-safe)
     analysis = _analyze(trial, options)
     analysis.parameters = {**trial.provenance.extra.get("read_parameters", {}), **options.parameters()}

@@ -21,7 +21,7 @@ def analyze(
     static: Annotated[Path | None, typer.Option("--static", help="Standing calibration trial (defines anatomical landmarks).")] = None,
     events_from: Annotated[str, typer.Option("--events-from", help=f"Contact events from: auto | {' | '.join(EVENT_METHODS)}.")] = "auto",
     events_method: Annotated[str | None, typer.Option("--events-method", help=f"Contact-event method (default: the source's first): {', '.join(all_methods())}; see 'stridelab methods'.")] = None,
-    param: Annotated[list[str] | None, typer.Option("--param", help="NAME=VALUE: a parameter of the event method (repeatable); see 'stridelab methods'.")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", help="NAME=VALUE: a parameter of the event method, or stage.NAME=VALUE of a stage (kinematics, kinetics); repeatable; see 'stridelab methods'.")] = None,
     speed_mps: Annotated[float | None, typer.Option("--speed-mps", help="Treadmill belt speed (m/s).")] = None,
     mass_kg: Annotated[float | None, typer.Option("--mass-kg", help="Body mass (kg).")] = None,
     height_m: Annotated[float | None, typer.Option("--height-m", help="Body height (m).")] = None,
@@ -55,7 +55,8 @@ def analyze(
         leg_length_m=leg_length_m,
         environment=environment,
         events_method=events_method,
-        event_params=parse_params(param or []),
+        event_params={k: v for k, v in parse_params(param or []).items() if "." not in k},
+        stage_params=stage_params(parse_params(param or [])),
     )
     aopts.check()
     ropts = ReadOptions(
@@ -115,6 +116,16 @@ def parse_params(items: list[str]) -> dict[str, str]:
         if not sep or not name.strip() or not value.strip():
             raise UsageError(f"--param {item!r}: write NAME=VALUE, e.g. --param threshold_n=30 (see 'stridelab methods')")
         out[name.strip()] = value.strip()
+    return out
+
+
+def stage_params(params: dict[str, str]) -> dict[str, dict[str, str]]:
+    """``stage.NAME`` items of ``--param`` -> {stage: {name: text}}."""
+    out: dict[str, dict[str, str]] = {}
+    for key, value in params.items():
+        if "." in key:
+            stage, _, name = key.partition(".")
+            out.setdefault(stage, {})[name] = value
     return out
 
 

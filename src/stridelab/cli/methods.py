@@ -32,6 +32,23 @@ def catalogue() -> list[dict[str, Any]]:
                 "results": list(cls.result_names()),
                 "settable": True,
             })
+    from stridelab.analysis import STAGE_METHODS, stage_class
+
+    for stage in STAGE_METHODS:
+        cls = stage_class(stage)
+        doc = (cls.__doc__ or "").strip().split("\n\n")[0]
+        out.append({
+            "what": "analysis stage",
+            "source": stage,
+            "method": cls.method,
+            "default": True,
+            "description": " ".join(doc.split()),
+            "citation": cls.citation,
+            "parameters": {f"{stage}.{k}": v for k, v in cls.defaults().items()},
+            "choices": {},
+            "results": list(cls.result_names()),
+            "settable": True,
+        })
     for name, cite in foot_strike.METHODS.items():
         table = foot_strike.THRESHOLDS["foot_strike_angle_deg" if name == "altman2012" else "strike_index_pct"]
         out.append({

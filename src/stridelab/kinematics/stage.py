@@ -9,11 +9,12 @@ markers cannot support (naming the missing markers).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from stridelab.algorithm import Algorithm
 from stridelab.kinematics.conventions import ANGLES, describe
 from stridelab.kinematics.cycles import build_cycles, curves_json, strides_json, variability
-from stridelab.kinematics.model import compute_kinematics
+from stridelab.kinematics.model import MARKER_CUTOFF_HZ, Kinematics, compute_kinematics
 from stridelab.kinematics.running import step_metrics
 from stridelab.metrics.columns import add_step_columns
 
@@ -23,12 +24,42 @@ if TYPE_CHECKING:  # pragma: no cover
 BILATERAL = ("knee_flexion_ic_deg", "knee_flexion_peak_deg", "hip_adduction_peak_deg", "pelvic_drop_deg", "overstride_m", "foot_strike_angle_deg", "arm_swing_deg", "elbow_flexion_deg")
 
 
+class KinematicsStage(Algorithm):
+    """Joint angles (joint coordinate system), gait cycles and per-step running kinematics from the
+    markers (module docstring).
+
+    Parameters:
+        marker_cutoff_hz: cut-off (Hz) of the 4th-order zero-lag Butterworth low-pass applied to the markers.
+
+    Results:
+        kinematics_: segment frames and angles (None when the markers support none).
+    """
+
+    method: ClassVar[str] = "grood_suntay1983"
+    citation: ClassVar[str] = "Grood ES, Suntay WJ (1983) J Biomech Eng 105:136; Wu G et al. (2002) J Biomech 35:543; filter: Winter DA (2009) Biomechanics and Motor Control of Human Movement"
+    kinematics_: Kinematics | None
+
+    def __init__(self, *, marker_cutoff_hz: float = MARKER_CUTOFF_HZ) -> None:
+        self.marker_cutoff_hz = marker_cutoff_hz
+
+    def run(self, analysis: Analysis) -> KinematicsStage:
+        self.kinematics_ = _run(analysis, self.marker_cutoff_hz)
+        if "kinematics" in analysis.methods:
+            analysis.methods["kinematics"]["parameters"] = self.get_params()
+        return self
+
+
 def run(analysis: Analysis, options: AnalysisOptions) -> None:
-    """The stage (see module docstring); registered in ``stridelab.analysis.EXTRA_STAGES``."""
+    """The stage (see module docstring); registered in ``stridelab.analysis.EXTRA_STAGES``, with the
+    parameters of ``options.stage_params["kinematics"]``."""
+    KinematicsStage(**getattr(options, "stage_params", {}).get("kinematics", {})).run(analysis)
+
+
+def _run(analysis: Analysis, marker_cutoff_hz: float) -> Kinematics | None:
     trial = analysis.trial
-    kin = compute_kinematics(trial)
+    kin = compute_kinematics(trial, marker_cutoff_hz)
     if kin is None:
-        return
+        return None
     analysis.cache["kinematics"] = kin
     for m in kin.body.messages:
         analysis.warn(f"kinematics: {m}")
@@ -65,6 +96,7 @@ def run(analysis: Analysis, options: AnalysisOptions) -> None:
         "step_metrics": "stridelab.kinematics.running (module docstring gives the definitions)",
         "not_computed": list(kin.body.messages),
     }
+    return kin
 
 
 def _rounded(d: Any) -> Any:
@@ -75,4 +107,4 @@ def _rounded(d: Any) -> Any:
     return d
 
 
-__all__ = ["run"]
+__all__ = ["KinematicsStage", "run"]

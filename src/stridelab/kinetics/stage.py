@@ -10,10 +10,11 @@ per step, and ``sections["grf"]``: the mean force curves of stance in body weigh
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from stridelab.algorithm import Algorithm
 from stridelab.forces.grf import G, Grf, cached_total_grf, foot_grf
 from stridelab.kinematics.conventions import MOMENTS, POWERS
 from stridelab.kinematics.cycles import build_cycles, curves_json, normalise, segment_nanmax
@@ -71,17 +72,50 @@ def _stance_curves(grf: Grf, contacts: Any, bw: float) -> dict[str, Any]:
     return out
 
 
+class KineticsStage(Algorithm):
+    """Force metrics in body weights, spring-mass stiffness, joint moments and powers (module docstring).
+
+    Parameters:
+        force_cutoff_hz: cut-off (Hz) of the 4th-order zero-lag Butterworth low-pass applied to the
+            plate forces for the loading metrics (the contact events' filter).
+
+    Results:
+        computed_: whether the trial's forces allowed the stage to run (plates, a force, a body mass).
+    """
+
+    method: ClassVar[str] = "loading_stiffness_inverse_dynamics"
+    citation: ClassVar[str] = (
+        "Lieberman DE et al. (2010) Nature 463:531; Milner CE et al. (2006) Med Sci Sports Exerc 38:323; "
+        "Blackmore T et al. (2016) J Sports Sci 34:1136; Morin JB et al. (2005) J Appl Biomech 21:167; Winter DA (2009)"
+    )
+    computed_: bool
+
+    def __init__(self, *, force_cutoff_hz: float = LOADING_CUTOFF_HZ) -> None:
+        self.force_cutoff_hz = force_cutoff_hz
+
+    def run(self, analysis: Analysis) -> KineticsStage:
+        self.computed_ = _run(analysis, self.force_cutoff_hz)
+        if self.computed_:
+            analysis.methods["kinetics"]["parameters"] = self.get_params()
+        return self
+
+
 def run(analysis: Analysis, options: AnalysisOptions) -> None:
-    """The stage (see module docstring); registered in ``stridelab.analysis.EXTRA_STAGES``."""
+    """The stage (see module docstring); registered in ``stridelab.analysis.EXTRA_STAGES``, with the
+    parameters of ``options.stage_params["kinetics"]``."""
+    KineticsStage(**getattr(options, "stage_params", {}).get("kinetics", {})).run(analysis)
+
+
+def _run(analysis: Analysis, force_cutoff_hz: float) -> bool:
     trial = analysis.trial
     if not trial.has_forces:
-        return
-    grf = total_force(analysis)
+        return False
+    grf = total_force(analysis, force_cutoff_hz)
     if grf is None:
-        return
+        return False
     mass = _mass(analysis, grf)
     if mass is None:
-        return
+        return False
     speed = analysis.summary.get("speed_mps")
     leg = trial.subject.leg_length_m
     df = contact_metrics(grf, analysis.steps, mass, speed, leg)
@@ -90,7 +124,7 @@ def run(analysis: Analysis, options: AnalysisOptions) -> None:
     bw = mass * G
     analysis.sections["grf"] = _stance_curves(grf, analysis.contacts, bw)
     methods: dict[str, Any] = {
-        "force_filter": f"Butterworth low-pass {LOADING_CUTOFF_HZ:g} Hz, 4th-order zero-lag, offsets zeroed in flight",
+        "force_filter": f"Butterworth low-pass {force_cutoff_hz:g} Hz, 4th-order zero-lag, offsets zeroed in flight",
         "body_weight_n": round(bw, 1),
         "mass_source": trial.subject.sources.get("mass_kg"),
         "loading": "stridelab.kinetics.loading: impact peak (Lieberman 2010), loading rate 20-80 % of the impact peak (Milner 2006) or, without one, of the force at 13 % of stance (Blackmore 2016)",
@@ -106,6 +140,7 @@ def run(analysis: Analysis, options: AnalysisOptions) -> None:
     n_ip = int(np.isfinite(df["impact_peak_bw"].to_numpy(float)).sum())
     if len(df) and n_ip < len(df):
         analysis.warn(f"{len(df) - n_ip} of {len(df)} contacts have no impact peak: their loading rate uses the force at 13 % of stance (vlr_window)")
+    return True
 
 
 def _inverse_dynamics(analysis: Analysis, kin: Any, mass: float, methods: dict[str, Any]) -> dict[str, np.ndarray]:
@@ -145,4 +180,4 @@ def _inverse_dynamics(analysis: Analysis, kin: Any, mass: float, methods: dict[s
     return out
 
 
-__all__ = ["COLUMNS", "run", "total_force"]
+__all__ = ["COLUMNS", "KineticsStage", "run", "total_force"]
