@@ -79,3 +79,13 @@ def test_forked_child_exit_codes_are_reaped() -> None:
     killed.kill()
     killed.join(5)
     assert killed.exitcode == -9
+
+
+@pytest.mark.slow
+def test_c3d_reads_inside_dask_process_workers(example_dir: Path) -> None:
+    """Dask's worker processes are daemonic too (distributed.worker.daemon); the forked parse works there."""
+    distributed = pytest.importorskip("distributed")
+    path = str(example_dir / "RBDS001static.c3d")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        got = client.gather(client.map(_frames_in_worker, [path, path], pure=False))
+    assert [g[0] for g in got] == [150, 150] and all(g[1] for g in got)
