@@ -95,15 +95,21 @@ def normalise(time_s: np.ndarray, x: np.ndarray, starts: np.ndarray, ends: np.nd
     (n_strides, n_points). NaN samples stay NaN in the result where they are used."""
     if len(starts) == 0:
         return np.zeros((0, n_points))
+    i0, w, outside = _sample_positions(time_s, starts, ends, n_points)
+    out = x[i0] * (1 - w) + x[i0 + 1] * w
+    out[outside] = np.nan
+    return out
+
+
+def _sample_positions(time_s: np.ndarray, starts: np.ndarray, ends: np.ndarray, n_points: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For ``n_points`` evenly spaced times of each [start, end] on the uniform clock ``time_s``: the
+    sample before each (index), the weight of the sample after it, and the times outside the clock."""
     frac = np.linspace(0.0, 1.0, n_points)
     tq = starts[:, None] + (ends - starts)[:, None] * frac[None, :]
     dt = time_s[1] - time_s[0] if len(time_s) > 1 else 1.0
     pos = np.clip((tq - time_s[0]) / dt, 0, len(time_s) - 1)
     i0 = np.minimum(np.floor(pos).astype(int), len(time_s) - 2)
-    w = pos - i0
-    out = x[i0] * (1 - w) + x[i0 + 1] * w
-    out[(tq < time_s[0]) | (tq > time_s[-1])] = np.nan
-    return out
+    return i0, pos - i0, (tq < time_s[0]) | (tq > time_s[-1])
 
 
 def missing_fraction(time_s: np.ndarray, x: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -118,15 +124,10 @@ def missing_fraction(time_s: np.ndarray, x: np.ndarray, starts: np.ndarray, ends
 
 def _normalise_many(time_s: np.ndarray, x: np.ndarray, starts: np.ndarray, ends: np.ndarray, n_points: int = N_POINTS) -> np.ndarray:
     """:func:`normalise` of every column of ``x`` (n, m): (m, n_strides, n_points)."""
-    frac = np.linspace(0.0, 1.0, n_points)
-    tq = starts[:, None] + (ends - starts)[:, None] * frac[None, :]
-    dt = time_s[1] - time_s[0] if len(time_s) > 1 else 1.0
-    pos = np.clip((tq - time_s[0]) / dt, 0, len(time_s) - 1)
-    i0 = np.minimum(np.floor(pos).astype(int), len(time_s) - 2)
-    w = pos - i0
+    i0, w, outside = _sample_positions(time_s, starts, ends, n_points)
     xt = np.ascontiguousarray(x.T)  # (m, n)
     out = xt[:, i0] * (1 - w) + xt[:, i0 + 1] * w
-    out[:, (tq < time_s[0]) | (tq > time_s[-1])] = np.nan
+    out[:, outside] = np.nan
     return out
 
 
