@@ -8,25 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stridelab.kinematics.angles import cardan_yxz, cardan_zxy, relative_rotation
+from test_kinematics_angles import rx, ry, rz  # the elementary rotations of the example-based tests
 
 HALF = np.pi / 2 - 1e-3
 angle = st.floats(-np.pi + 1e-6, np.pi - 1e-6)
 middle = st.floats(-HALF, HALF)
-
-
-def rx(t: float) -> np.ndarray:
-    c, s = np.cos(t), np.sin(t)
-    return np.array([[1, 0, 0], [0, c, -s], [0, s, c]])
-
-
-def ry(t: float) -> np.ndarray:
-    c, s = np.cos(t), np.sin(t)
-    return np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
-
-
-def rz(t: float) -> np.ndarray:
-    c, s = np.cos(t), np.sin(t)
-    return np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
 
 
 @settings(max_examples=200, deadline=None)
