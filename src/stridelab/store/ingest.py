@@ -1,0 +1,270 @@
+"""Putting an analysed trial into the record: one transaction, idempotent, safe under concurrency.
+
+``input_key`` names what was analysed (runner, owner, the SHA-256 of every input file and the
+analysis parameters); the trials table holds it under a unique constraint. ``store_analysis``
+writes runner, session, files, trial, analysis, metrics and scores in one transaction; if another
+import stored the same key first (a race), the database refuses the row and the result is
+"already stored" with nothing written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as OrmSession
+
+from stridelab._version import __version__
+from stridelab.store.models import Analysis as AnalysisRow
+from stridelab.store.models import File, Metric, Runner, Score, Trial
+from stridelab.store.models import Session as VisitSession
+from stridelab.store.store import Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from stridelab.analysis import Analysis
+
+#: Roles of the input files of one trial.
+ROLES = ("file", "static", "forces")
+#: Tries of one import when a concurrent import commits a shared row (runner, session, file) first.
+MAX_ATTEMPTS = 5
+
+
+@dataclass
+class StoredResult:
+    """What became of one import: ``status`` is "new" or "already stored"."""
+
+    status: str
+    runner: str
+    date: dt.date
+    source: str
+    trial_name: str
+    speed_mps: float | None = None
+    n_metrics: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def input_key(runner: str, owner: str, hashes: dict[str, str | None], parameters: dict[str, Any]) -> str:
+    """The identity of an import: same runner, same files and same parameters give the same key."""
+    doc = {"runner": runner, "owner": owner, "files": {r: hashes.get(r) for r in ROLES}, "parameters": parameters}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def is_stored(store: Store, key: str) -> bool:
+    with store.read() as s:
+        return s.scalar(select(Trial.id).where(Trial.input_key == key)) is not None
+
+
+def source_of(analysis: Analysis) -> str:
+    """The kind of recording: mocap, imu, watch or video."""
+    t = analysis.trial
+    if t.has_markers or t.has_forces:
+        return "mocap"
+    if t.imu:
+        return "imu"
+    if t.keypoints is not None:
+        return "video"
+    return "watch"
+
+
+def metric_rows(analysis: Analysis) -> dict[tuple[str, str], float]:
+    """(kind, name) -> value for every finite number of the analysis (see :class:`~stridelab.store.models.Metric`)."""
+    out: dict[tuple[str, str], float] = {}
+
+    def put(kind: str, d: dict[str, Any]) -> None:
+        for k, v in d.items():
+            if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
+                continue
+            if math.isfinite(float(v)):
+                out[(kind, k)] = float(v)
+
+    put("summary", analysis.summary)
+    for side in ("left", "right"):
+        put(side, analysis.by_side.get(side, {}))
+    put("summary", {f"{k}_symmetry_pct": v for k, v in analysis.symmetry_pct.items()})
+    for kind, half in zip(("half1", "half2"), split_halves(analysis.steps), strict=True):
+        put(kind, half)
+    return out
+
+
+def split_halves(steps: pd.DataFrame) -> tuple[dict[str, float], dict[str, float]]:
+    """Medians of every numeric step column over the first and the second half of the steps (in time
+    order): two repeated measurements within one trial, for test-retest variability. Empty when the
+    trial has fewer than 8 steps."""
+    if len(steps) < 8:
+        return {}, {}
+    num = steps.select_dtypes(include="number").drop(columns=["ic_s", "to_s", "next_ic_s"], errors="ignore")
+    order = np.argsort(steps["ic_s"].to_numpy(dtype=float), kind="stable")
+    num = num.iloc[order]
+    sides = steps["side"].to_numpy(dtype=object)[order]
+    n = len(num) // 2
+    halves = []
+    for sl in (slice(0, n), slice(n, 2 * n)):
+        part = num.iloc[sl]
+        med = part.median(skipna=True)
+        counts = part.notna().sum()
+        h = {k: float(v) for k, v in med.items() if counts[k] >= 4 and np.isfinite(v)}
+        side = sides[sl]
+        for k in part.columns:  # symmetry index (L - R) / mean of the side means, as in the summary
+            lv, rv = part[k][side == "left"].mean(), part[k][side == "right"].mean()
+            if np.isfinite(lv) and np.isfinite(rv) and (lv + rv) != 0 and min((side == "left").sum(), (side == "right").sum()) >= 2:
+                h[f"{k}_symmetry_pct"] = float(100.0 * (lv - rv) / (0.5 * (lv + rv)))
+        halves.append(h)
+    return halves[0], halves[1]
+
+
+def contact_sources(analysis: Analysis) -> str | None:
+    """"left:SOURCE|right:SOURCE" where each side's contacts came from (None: no contacts)."""
+    c = analysis.contacts
+    if not len(c) or "source" not in c.columns:
+        return None
+    parts = []
+    for side in ("left", "right"):
+        srcs = sorted({str(x) for x in c.loc[c["side"] == side, "source"].dropna()})
+        if srcs:
+            parts.append(f"{side}:{','.join(srcs)}")
+    return "|".join(parts) or None
+
+
+def _steps_json(steps: pd.DataFrame) -> dict[str, Any]:
+    if not len(steps):
+        return {"columns": [str(c) for c in steps.columns], "data": []}
+    return dict(json.loads(steps.to_json(orient="split", index=False, double_precision=10)))
+
+
+def store_analysis(
+    store: Store,
+    runner: str,
+    analysis: Analysis,
+    files: dict[str, Path | None],
+    *,
+    date: dt.date,
+    parameters: dict[str, Any] | None = None,
+    owner: str = "",
+    scores: dict[str, float] | None = None,
+    score_model: str = "",
+    key: str | None = None,
+    hashes: dict[str, str | None] | None = None,
+) -> StoredResult:
+    """Store one analysed trial (all or nothing). ``files`` maps role (file/static/forces) to path;
+    ``hashes`` (role -> SHA-256) and ``key`` may be given when already computed."""
+    params = dict(parameters or {})
+    if hashes is None:
+        hashes = {r: (sha256_file(p) if p is not None else None) for r, p in files.items()}
+    key = key or input_key(runner, owner, hashes, params)
+    source = source_of(analysis)
+    main = files["file"]
+    assert main is not None
+    speed = analysis.summary.get("speed_mps")
+    speed = float(speed) if isinstance(speed, int | float) and math.isfinite(float(speed)) else None
+    rows = metric_rows(analysis)
+    res = StoredResult("new", runner, date, source, main.name, speed, len(rows))
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            with store.write() as s:
+                if s.scalar(select(Trial.id).where(Trial.input_key == key)) is not None:
+                    res.status = "already stored"
+                    return res
+                _write_rows(s, runner, owner, date, source, files, hashes, key, analysis, params, speed, rows, scores, score_model)
+            return res
+        except IntegrityError:
+            # A concurrent import committed a row this one also inserts: the same trial (then it is
+            # stored), or the same runner, session or file for another trial (then try again: the
+            # next attempt finds those rows and adds only its own).
+            if is_stored(store, key):
+                res.status = "already stored"
+                return res
+            if attempt == MAX_ATTEMPTS - 1:
+                raise
+    return res  # pragma: no cover - the loop returns or raises
+
+
+def _write_rows(
+    s: OrmSession, runner: str, owner: str, date: dt.date, source: str, files: dict[str, Path | None], hashes: dict[str, str | None],
+    key: str, analysis: Analysis, params: dict[str, Any], speed: float | None, rows: dict[tuple[str, str], float],
+    scores: dict[str, float] | None, score_model: str,
+) -> None:
+    main = files["file"]
+    assert main is not None
+    rid = _get_or_create_runner(s, runner, owner)
+    sid = _get_or_create_session(s, rid, date, source)
+    for role, p in files.items():
+        if p is not None:
+            _put_file(s, hashes[role], p)  # type: ignore[arg-type]
+    trial = Trial(
+        session_id=sid, input_key=key, file_sha256=hashes["file"], static_sha256=hashes.get("static"),
+        forces_sha256=hashes.get("forces"), name=main.name, format=analysis.trial.provenance.format,
+        environment=analysis.trial.environment, speed_mps=speed, contact_sources=contact_sources(analysis),
+    )
+    s.add(trial)
+    s.flush()
+    arow = AnalysisRow(
+        trial_id=trial.id, stridelab_version=__version__, methods=_jsonable(analysis.methods),
+        parameters=_jsonable(params), warnings=list(analysis.warnings), steps=_steps_json(analysis.steps),
+        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+    )
+    s.add(arow)
+    s.flush()
+    if rows:
+        s.execute(insert(Metric), [{"analysis_id": arow.id, "kind": k, "name": n, "value": v} for (k, n), v in rows.items()])
+    if scores:
+        s.execute(insert(Score), [{"analysis_id": arow.id, "name": n, "value": float(v), "model": score_model} for n, v in scores.items()])
+
+
+def _get_or_create_runner(s: OrmSession, code: str, owner: str) -> int:
+    rid = s.scalar(select(Runner.id).where(Runner.code == code, Runner.owner == owner))
+    if rid is None:
+        r = Runner(code=code, owner=owner, created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))
+        s.add(r)
+        s.flush()
+        rid = r.id
+    return int(rid)
+
+
+def _get_or_create_session(s: OrmSession, runner_id: int, date: dt.date, source: str) -> int:
+    sid = s.scalar(select(VisitSession.id).where(VisitSession.runner_id == runner_id, VisitSession.date == date, VisitSession.source == source))
+    if sid is None:
+        v = VisitSession(runner_id=runner_id, date=date, source=source)
+        s.add(v)
+        s.flush()
+        sid = v.id
+    return int(sid)
+
+
+def _put_file(s: OrmSession, sha: str, path: Path) -> None:
+    if s.get(File, sha) is None:
+        data = path.read_bytes()
+        s.add(File(sha256=sha, name=path.name, size_bytes=len(data), content=data))
+
+
+def _jsonable(x: Any) -> Any:
+    return json.loads(json.dumps(x, default=_default))
+
+
+def _default(o: Any) -> Any:
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return float(o) if np.isfinite(o) else None
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    return str(o)
+
+
+__all__ = ["ROLES", "StoredResult", "contact_sources", "input_key", "is_stored", "metric_rows", "sha256_file", "source_of", "split_halves", "store_analysis"]
