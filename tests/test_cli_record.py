@@ -1,0 +1,127 @@
+"""``stridelab import / runners / history / report`` on the bundled real example (SQLite), the
+history JSON contract, one-line errors, and the A4 PDF (no card split across pages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from stridelab.cli.main import main
+from stridelab.history.record import RunnerRecord, TrialRecord
+
+#: The contract's keys, written out here (not imported) so that a change of the contract fails.
+TOP = ["runner", "sessions", "changes", "flags", "disclaimer"]
+SESSION = {"date", "source", "metrics"}
+CHANGE = {"metric", "baseline", "latest", "change", "mdc", "beyond_noise", "speed_matched"}
+FLAG = {"id", "metric", "value", "threshold", "direction", "evidence", "citation", "strength", "status"}
+
+
+def run(args: list[object], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def db(example_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A record with the example imported once for runner RBDS001 (module-scoped: one analysis)."""
+    path = tmp_path_factory.mktemp("record") / "record.sqlite"
+    code = main(["import", str(example_dir / "RBDS001runT35.c3d"), "--static", str(example_dir / "RBDS001static.c3d"),
+                 "--runner", "RBDS001", "--date", "2026-01-05", "--mass-kg", "62", "--db", str(path)])
+    assert code == 0
+    return path
+
+
+def test_import_twice_and_failures(db: Path, example_dir: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    trial, static = example_dir / "RBDS001runT35.c3d", example_dir / "RBDS001static.c3d"
+    code, out, err = run(["import", trial, tmp_path / "missing.c3d", "--static", static, "--runner", "RBDS001", "--date", "2026-02-01",
+                          "--mass-kg", "62", "--db", db], capsys)
+    lines = out.splitlines()
+    assert lines[0] == f"{trial}: already stored"
+    assert lines[1] == f"{tmp_path / 'missing.c3d'}: failed (not found)"
+    assert code == 3 and err == ""
+    bad = tmp_path / "bad.c3d"
+    bad.write_bytes(b"not a c3d file" * 10)
+    code, out, _ = run(["import", bad, "--runner", "X", "--db", db], capsys)
+    assert code == 3 and out.startswith(f"{bad}: failed (") and "Traceback" not in out
+    assert run(["import", trial, "--runner", "X", "--date", "5/1/2026", "--db", db], capsys)[0] == 2
+    code, out, _ = run(["runners", "--db", db], capsys)
+    assert code == 0 and out.splitlines() == ["RBDS001\t1 session\t2026-01-05 to 2026-01-05"]  # the failed imports left nothing
+
+
+def test_history_json_contract(db: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out_json = tmp_path / "h.json"
+    code, out, _ = run(["history", "RBDS001", "--json", out_json, "--db", db], capsys)
+    assert code == 0 and "not a diagnosis" in out
+    doc = json.loads(out_json.read_text())
+    assert list(doc) == TOP and doc["runner"] == "RBDS001"
+    (s,) = doc["sessions"]
+    assert set(s) == SESSION and s["date"] == "2026-01-05" and s["source"] == "mocap"
+    assert s["metrics"]["cadence_spm"] == pytest.approx(doc["sessions"][0]["metrics"]["cadence_spm"]) and 150 < s["metrics"]["cadence_spm"] < 200
+    assert doc["changes"] == []  # one session: nothing to compare
+    for f in doc["flags"]:
+        assert set(f) == FLAG and f["status"] == "new"
+        assert (f["value"] > f["threshold"]) if f["direction"] == "above" else (f["value"] < f["threshold"])
+    code, out, _ = run(["history", "RBDS001", "--metric", "cadence_spm", "--json", "-", "--db", db], capsys)
+    assert code == 0 and set(json.loads(out)["sessions"][0]["metrics"]) == {"cadence_spm", "speed_mps"}
+    code, _, err = run(["history", "NOBODY", "--db", db], capsys)
+    assert code == 3 and err.count("\n") == 1 and "no runner 'NOBODY'" in err
+    code, _, err = run(["history", "RBDS001", "--metric", "nonsense", "--db", db], capsys)
+    assert code == 2 and err.count("\n") == 1
+
+
+def test_db_from_environment(db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("STRIDELAB_DB", str(db))
+    assert run(["runners"], capsys)[1].startswith("RBDS001")
+    monkeypatch.setenv("STRIDELAB_DB", str(tmp_path / "empty.sqlite"))
+    assert "no runners" in run(["runners"], capsys)[1]
+    assert run(["runners", "--db", db], capsys)[1].startswith("RBDS001")  # --db wins
+
+
+def test_report_html(db: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    code, _, _ = run(["report", "RBDS001", "--out", out, "--db", db], capsys)
+    html = out.read_text()
+    assert code == 0 and "Runner record: RBDS001" in html and "not a diagnosis" in html and "<svg" in html
+    assert "Latest session beside the baseline" in html and "Skill scores over time" in html
+    assert run(["report", "RBDS001", "--out", tmp_path / "r.docx", "--db", db], capsys)[0] == 2
+
+
+def _synthetic_record(n: int) -> RunnerRecord:
+    """A synthetic runner (hand-made values) with many sessions and flags: several PDF pages."""
+    trials = []
+    for i in range(n):
+        t = TrialRecord(dt.date(2026, 1, 1) + dt.timedelta(days=14 * i), "mocap", f"synthetic_{i}.c3d", 3.5, "left:forces|right:forces", "0")
+        t.metrics = {"speed_mps": 3.5, "cadence_spm": 155.0 + i, "gct_ms": 250.0 - i, "vlr_avg_bw_s": 75.0 - 2 * i, "overstride_m": 0.2,
+                     "pelvic_drop_deg": 9.0, "hip_adduction_peak_deg": 16.0, "peak_braking_bw": 0.55, "gct_ms_symmetry_pct": 12.0 - i,
+                     "flight_ms": 100.0, "step_length_m": 1.3, "peak_vgrf_bw": 2.5, "vertical_oscillation_cm": 9.0}
+        trials.append(t)
+    return RunnerRecord("SYNTH", "", trials)
+
+
+def test_pdf_is_a4_and_splits_no_card(tmp_path: Path) -> None:
+    weasyprint = pytest.importorskip("weasyprint", reason="PDF reports need weasyprint")
+    from stridelab.report.record import render_record, write_pdf
+
+    rec = _synthetic_record(8)
+    doc = weasyprint.HTML(string=render_record(rec, for_pdf=True)).render()
+    assert len(doc.pages) >= 2
+    pages_of: dict[int, set[int]] = {}
+    for i, page in enumerate(doc.pages):
+        assert round(page.width * 25.4 / 96) == 210 and round(page.height * 25.4 / 96) == 297  # A4 in CSS px
+        for box in page._page_box.descendants():
+            el = getattr(box, "element", None)
+            if el is not None and "card" in (el.get("class") or "").split():
+                pages_of.setdefault(id(el), set()).add(i)
+    assert len(pages_of) >= 10 and all(len(p) == 1 for p in pages_of.values())  # every card on one page
+    out = write_pdf(rec, tmp_path / "r.pdf")
+    assert out.read_bytes()[:5] == b"%PDF-"
+    if shutil.which("pdftotext"):
+        import subprocess
+
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+        assert "not a diagnosis" in text and "SYNTH" in text
