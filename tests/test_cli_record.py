@@ -125,3 +125,26 @@ def test_pdf_is_a4_and_splits_no_card(tmp_path: Path) -> None:
 
         text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
         assert "not a diagnosis" in text and "SYNTH" in text
+
+
+@pytest.mark.slow
+def test_real_runner_at_three_speeds(shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """RBDS002 (Fukuchi 2017) at 2.5 and 3.5 m/s on one date and 4.5 m/s on a later one: no change is
+    claimed across speeds, and every flag agrees with the stored metric value and its threshold."""
+    d = shared_data / "mocap" / "fukuchi2017_runners"
+    db = tmp_path / "r.sqlite"
+    common = ["--static", d / "RBDS002static.c3d", "--runner", "RBDS002", "--mass-kg", "80", "--db", db]
+    code, out, _ = run(["import", d / "RBDS002runT25.c3d", d / "RBDS002runT35.c3d", "--date", "2026-01-05", *common], capsys)
+    assert code == 0 and out.count(": new (") == 2
+    assert run(["import", d / "RBDS002runT45.c3d", "--date", "2026-02-05", *common], capsys)[0] == 0
+    code, out, _ = run(["history", "RBDS002", "--json", "-", "--db", db], capsys)
+    doc = json.loads(out)
+    speeds = [s["metrics"]["speed_mps"] for s in doc["sessions"]]
+    assert [round(v * 2) / 2 for v in speeds] == [2.5, 3.5, 4.5]
+    assert doc["changes"] and all(not c["speed_matched"] and c["change"] is None and not c["beyond_noise"] for c in doc["changes"])
+    for f in doc["flags"]:
+        vals = [s["metrics"].get(f["metric"]) for s in doc["sessions"]]
+        assert f["value"] in vals
+        x = abs(f["value"]) if f["metric"].endswith("_symmetry_pct") else f["value"]
+        beyond = x > f["threshold"] if f["direction"] == "above" else x < f["threshold"]
+        assert beyond == (f["status"] != "resolved")

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -105,27 +106,32 @@ def metric_rows(analysis: Analysis) -> dict[tuple[str, str], float]:
 
 def split_halves(steps: pd.DataFrame) -> tuple[dict[str, float], dict[str, float]]:
     """Medians of every numeric step column over the first and the second half of the steps (in time
-    order): two repeated measurements within one trial, for test-retest variability. Empty when the
-    trial has fewer than 8 steps."""
+    order), and each column's left/right symmetry index (``<name>_symmetry_pct``, 100 x (L - R) /
+    mean of the side means, as in the summary): two repeated measurements within one trial, for
+    test-retest variability. A value needs 4 finite steps in its half (symmetry: 2 steps a side).
+    Empty when the trial has fewer than 8 steps."""
     if len(steps) < 8:
         return {}, {}
     num = steps.select_dtypes(include="number").drop(columns=["ic_s", "to_s", "next_ic_s"], errors="ignore")
     order = np.argsort(steps["ic_s"].to_numpy(dtype=float), kind="stable")
-    num = num.iloc[order]
+    x = num.to_numpy(dtype=float)[order]
     sides = steps["side"].to_numpy(dtype=object)[order]
-    n = len(num) // 2
+    names = [str(c) for c in num.columns]
+    n = len(x) // 2
     halves = []
-    for sl in (slice(0, n), slice(n, 2 * n)):
-        part = num.iloc[sl]
-        med = part.median(skipna=True)
-        counts = part.notna().sum()
-        h = {k: float(v) for k, v in med.items() if counts[k] >= 4 and np.isfinite(v)}
-        side = sides[sl]
-        for k in part.columns:  # symmetry index (L - R) / mean of the side means, as in the summary
-            lv, rv = part[k][side == "left"].mean(), part[k][side == "right"].mean()
-            if np.isfinite(lv) and np.isfinite(rv) and (lv + rv) != 0 and min((side == "left").sum(), (side == "right").sum()) >= 2:
-                h[f"{k}_symmetry_pct"] = float(100.0 * (lv - rv) / (0.5 * (lv + rv)))
-        halves.append(h)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: left out below
+        for sl in (slice(0, n), slice(n, 2 * n)):
+            xh, side = x[sl], sides[sl]
+            med = np.nanmedian(xh, axis=0)
+            ok = np.isfinite(xh).sum(axis=0) >= 4
+            h = {k: float(v) for k, v, good in zip(names, med, ok, strict=True) if good and np.isfinite(v)}
+            left, right = side == "left", side == "right"
+            if left.sum() >= 2 and right.sum() >= 2:
+                lv, rv = np.nanmean(xh[left], axis=0), np.nanmean(xh[right], axis=0)
+                si = 100.0 * (lv - rv) / (0.5 * (lv + rv))
+                h.update({f"{k}_symmetry_pct": float(v) for k, v in zip(names, si, strict=True) if np.isfinite(v)})
+            halves.append(h)
     return halves[0], halves[1]
 
 
@@ -143,9 +149,17 @@ def contact_sources(analysis: Analysis) -> str | None:
 
 
 def _steps_json(steps: pd.DataFrame) -> dict[str, Any]:
-    if not len(steps):
-        return {"columns": [str(c) for c in steps.columns], "data": []}
-    return dict(json.loads(steps.to_json(orient="split", index=False, double_precision=10)))
+    """The per-step table as pandas' "split" JSON layout (columns, rows; NaN as null)."""
+    cols = []
+    for c in steps.columns:
+        v = steps[c].to_numpy()
+        if v.dtype.kind == "f":
+            cols.append([x if x == x and abs(x) != math.inf else None for x in v.tolist()])
+        elif v.dtype.kind in "iub":
+            cols.append(v.tolist())
+        else:
+            cols.append([None if x is None or (isinstance(x, float) and not math.isfinite(x)) else str(x) for x in v.tolist()])
+    return {"columns": [str(c) for c in steps.columns], "data": [list(r) for r in zip(*cols, strict=True)]}
 
 
 def store_analysis(
