@@ -80,7 +80,7 @@ def import_(
 
 def _import_one(store: Any, f: Path, runner: str, day: dt.date, static: Path | None, forces: Path | None, mass_kg: float | None) -> str:
     from stridelab.errors import InvalidInputError
-    from stridelab.store.ingest import input_key, is_stored, sha256_file, store_analysis
+    from stridelab.store.ingest import input_key, is_stored, sha256_file, skill_scores, store_analysis
 
     if not f.is_file():
         raise InvalidInputError("not found" if not f.exists() else "not a regular file")
@@ -95,11 +95,13 @@ def _import_one(store: Any, f: Path, runner: str, day: dt.date, static: Path | N
 
     trial = read_trial(f, ReadOptions(static=static, forces=forces))
     analysis = analyze(trial, AnalysisOptions(mass_kg=mass_kg))
-    res = store_analysis(store, runner, analysis, files, date=day, parameters=params, key=key, hashes=hashes)
+    scores, model = skill_scores(analysis)
+    res = store_analysis(store, runner, analysis, files, date=day, parameters=params, key=key, hashes=hashes, scores=scores, score_model=model)
     if res.status != "new":
         return res.status
     speed = f", {res.speed_mps:.2f} m/s" if res.speed_mps is not None else ""
-    return f"new (runner {runner}, {day.isoformat()}, {res.source}{speed}, {res.n_metrics} numbers)"
+    skill = f", skill value {scores['skill_value']:.0f}" if "skill_value" in scores else ""
+    return f"new (runner {runner}, {day.isoformat()}, {res.source}{speed}, {res.n_metrics} numbers{skill})"
 
 
 @app.command("runners")

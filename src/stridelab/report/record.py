@@ -213,8 +213,11 @@ def render_record(record: RunnerRecord, thresholds: str | Path | None = None, *,
     out.append("<h2>Skill scores over time</h2>")
     scored = [t for t in record.trials if t.scores]
     if scored:
-        names = sorted({n for t in scored for n in t.scores})
-        out.append("<table><tr><th>Date</th><th>Speed (m/s)</th>" + "".join(f"<th>{_e(n)}</th>" for n in names) + "</tr>"
+        names = sorted({n for t in scored for n in t.scores}, key=lambda n: (n != "skill_value", n))
+        out.append("<p class='help'>0-100: percentiles among the skill model's reference runners (see stridelab skill); "
+                   "technique changes with speed, so compare rows at the same speed. Associations, not causes.</p>")
+        out.append("<table><tr><th>Date</th><th>Speed (m/s)</th>"
+                   + "".join(f"<th>{_e('Skill value' if n == 'skill_value' else n.removeprefix('group:'))}</th>" for n in names) + "</tr>"
                    + "".join(f"<tr><td>{t.date}</td><td>{_f(t.speed_mps)}</td>" + "".join(f"<td>{_f(t.scores.get(n))}</td>" for n in names) + "</tr>" for t in scored)
                    + "</table>")
     else:

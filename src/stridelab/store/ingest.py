@@ -148,6 +148,28 @@ def contact_sources(analysis: Analysis) -> str | None:
     return "|".join(parts) or None
 
 
+def skill_scores(analysis: Analysis) -> tuple[dict[str, float], str]:
+    """The default skill model's scores of an analysed motion-capture trial (``skill_value`` and one
+    ``group:<name>`` per measured group, 0-100) and the model's name; empty when the trial cannot
+    be scored (no joint-angle strides, e.g. without a static trial or from another kind of input)."""
+    from stridelab.errors import StridelabError
+
+    if source_of(analysis) != "mocap" or "angles" not in analysis.sections:
+        return {}, ""
+    try:
+        from stridelab.skill.trials import score_analysis
+
+        doc = score_analysis(analysis)
+    except (StridelabError, ValueError, KeyError, IndexError):
+        return {}, ""
+    finally:
+        analysis.sections.pop("skill", None)
+    r = doc["runners"][0]
+    out = {"skill_value": float(r["skill_value"])} if r.get("skill_value") is not None else {}
+    out.update({f"group:{g}": float(v) for g, v in r.get("groups", {}).items() if v is not None})
+    return out, str(doc["model"].get("name", ""))
+
+
 def _steps_json(steps: pd.DataFrame) -> dict[str, Any]:
     """The per-step table as pandas' "split" JSON layout (columns, rows; NaN as null)."""
     cols = []
@@ -281,4 +303,4 @@ def _default(o: Any) -> Any:
     return str(o)
 
 
-__all__ = ["ROLES", "StoredResult", "contact_sources", "input_key", "is_stored", "metric_rows", "sha256_file", "source_of", "split_halves", "store_analysis"]
+__all__ = ["ROLES", "StoredResult", "contact_sources", "input_key", "is_stored", "metric_rows", "sha256_file", "skill_scores", "source_of", "split_halves", "store_analysis"]
