@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from stridelab._version import __version__
 from stridelab.store.models import Analysis as AnalysisRow
-from stridelab.store.models import File, Metric, Runner, Score, Trial
+from stridelab.store.models import Base, File, Runner, Trial
 from stridelab.store.models import Session as VisitSession
 from stridelab.store.store import Store
 
@@ -258,9 +258,9 @@ def _write_rows(
     s.add(arow)
     s.flush()
     if rows:
-        s.execute(insert(Metric), [{"analysis_id": arow.id, "kind": k, "name": n, "value": v} for (k, n), v in rows.items()])
+        s.execute(insert(Base.metadata.tables["metrics"]), [{"analysis_id": arow.id, "kind": k, "name": n, "value": v} for (k, n), v in rows.items()])
     if scores:
-        s.execute(insert(Score), [{"analysis_id": arow.id, "name": n, "value": float(v), "model": score_model} for n, v in scores.items()])
+        s.execute(insert(Base.metadata.tables["scores"]), [{"analysis_id": arow.id, "name": n, "value": float(v), "model": score_model} for n, v in scores.items()])
 
 
 def _get_or_create_runner(s: OrmSession, code: str, owner: str) -> int:

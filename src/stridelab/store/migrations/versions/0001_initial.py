@@ -42,6 +42,8 @@ def upgrade() -> None:
         sa.Column("size_bytes", sa.Integer, nullable=False),
         sa.Column("content", sa.LargeBinary, nullable=False),
     )
+    if op.get_bind().dialect.name == "postgresql":  # original files: stored as they are, not compressed on every insert
+        op.execute("ALTER TABLE files ALTER COLUMN content SET STORAGE EXTERNAL")
     op.create_table(
         "trials",
         sa.Column("id", sa.Integer, primary_key=True),
