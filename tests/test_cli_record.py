@@ -149,3 +149,14 @@ def test_real_runner_at_three_speeds(shared_data: Path, tmp_path: Path, capsys: 
         x = abs(f["value"]) if f["metric"].endswith("_symmetry_pct") else f["value"]
         beyond = x > f["threshold"] if f["direction"] == "above" else x < f["threshold"]
         assert beyond == (f["status"] != "resolved")
+
+
+def test_watch_file_date_and_volume(shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A real FIT run: the session date comes from the watch's start time; distance and duration are stored."""
+    fit = shared_data / "wearable" / "fit" / "activity-small-fenix2-run.fit"
+    db = tmp_path / "r.sqlite"
+    code, out, _ = run(["import", fit, "--runner", "W1", "--db", db], capsys)
+    assert code == 0 and "2015-08-15, watch" in out
+    doc = json.loads(run(["history", "W1", "--json", "-", "--db", db], capsys)[1])
+    m = doc["sessions"][0]["metrics"]
+    assert doc["sessions"][0]["source"] == "watch" and 8.5 < m["distance_km"] < 9.5 and 45 < m["duration_min"] < 50

@@ -90,3 +90,21 @@ def test_compare_sessions_and_document() -> None:
     only = history_document(rec, "cadence_spm")
     assert all(set(s["metrics"]) <= {"cadence_spm", "speed_mps"} for s in only["sessions"])
     assert [c["metric"] for c in only["changes"]] == ["cadence_spm"]
+
+
+def test_weekly_load_and_its_flag() -> None:
+    from stridelab.history.load import load_measurements, weekly_load
+
+    def run(day: int, km: float) -> TrialRecord:  # synthetic watch runs, ``day`` days after Thursday 2026-01-01
+        return trial(day, 3.0, source="watch", distance_km=km, duration_min=km * 5.5)
+
+    # weeks from Monday 2026-01-05: 10 km, 12 km (+20 %), 18 km (+50 %), a gap, then 30 km
+    runs = [run(4, 10.0), run(11, 6.0), run(13, 6.0), run(18, 9.0), run(20, 9.0), run(32, 30.0)]
+    rec = RunnerRecord("S", "", runs)
+    weeks = weekly_load(rec)
+    assert [w.distance_km for w in weeks] == [10.0, 12.0, 18.0, 30.0] and weeks[1].n_runs == 2
+    changes_pct = [m.metrics["weekly_distance_change_pct"] for m in load_measurements(rec)]
+    assert changes_pct == pytest.approx([20.0, 50.0])  # no change across the week without runs
+    doc = history_document(RunnerRecord("S", "", runs[:5]))
+    (f,) = [f for f in doc["flags"] if f["id"] == "sudden_weekly_distance_increase"]
+    assert f["status"] == "new" and f["value"] == pytest.approx(50.0) and f["strength"] == "prospective"

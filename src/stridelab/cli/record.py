@@ -22,9 +22,9 @@ DbOption = Annotated[str | None, typer.Option("--db", help="Database: SQLite fil
 ThresholdsOption = Annotated[Path | None, typer.Option("--thresholds", help="Your flag thresholds (CSV id,threshold or JSON {id: threshold}).")]
 
 
-def _date(text: str | None) -> dt.date:
+def _date(text: str | None) -> dt.date | None:
     if text is None:
-        return dt.datetime.now(dt.UTC).date()
+        return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -43,7 +43,7 @@ def _runner(code: str) -> str:
 def import_(
     files: Annotated[list[Path], typer.Argument(help="Recordings to analyse and store.", show_default=False)],
     runner: Annotated[str, typer.Option("--runner", help="The runner's id in the record.")],
-    date: Annotated[str | None, typer.Option("--date", help="Session date YYYY-MM-DD (default: today, UTC).")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Session date YYYY-MM-DD (default: the date stored in the file, e.g. a watch's start time, else today, UTC).")] = None,
     static: Annotated[Path | None, typer.Option("--static", help="Standing calibration trial for marker recordings.")] = None,
     forces: Annotated[Path | None, typer.Option("--forces", help="Separate force file (text or MOT).")] = None,
     mass_kg: Annotated[float | None, typer.Option("--mass-kg", help="Body mass (kg).")] = None,
@@ -78,9 +78,16 @@ def import_(
         raise typer.Exit(first_error.exit_code)
 
 
-def _import_one(store: Any, f: Path, runner: str, day: dt.date, static: Path | None, forces: Path | None, mass_kg: float | None) -> str:
+def _import_one(store: Any, f: Path, runner: str, given_day: dt.date | None, static: Path | None, forces: Path | None, mass_kg: float | None) -> str:
     from stridelab.errors import InvalidInputError
-    from stridelab.store.ingest import input_key, is_stored, sha256_file, skill_scores, store_analysis
+    from stridelab.store.ingest import (
+        input_key,
+        is_stored,
+        recorded_date,
+        sha256_file,
+        skill_scores,
+        store_analysis,
+    )
 
     if not f.is_file():
         raise InvalidInputError("not found" if not f.exists() else "not a regular file")
@@ -95,6 +102,7 @@ def _import_one(store: Any, f: Path, runner: str, day: dt.date, static: Path | N
 
     trial = read_trial(f, ReadOptions(static=static, forces=forces))
     analysis = analyze(trial, AnalysisOptions(mass_kg=mass_kg))
+    day = given_day or recorded_date(analysis) or dt.datetime.now(dt.UTC).date()
     scores, model = skill_scores(analysis)
     res = store_analysis(store, runner, analysis, files, date=day, parameters=params, key=key, hashes=hashes, scores=scores, score_model=model)
     if res.status != "new":

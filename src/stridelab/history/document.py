@@ -18,7 +18,12 @@ from stridelab.store.store import Store
 
 
 def measurements(record: RunnerRecord) -> list[Measurement]:
-    return [Measurement(t.date, t.source, t.speed_mps, t.contact_sources, dict(t.metrics)) for t in record.trials]
+    """What the flags read: one measurement per trial, and one per week of watch runs that follows
+    another (its distance change, :mod:`stridelab.history.load`)."""
+    from stridelab.history.load import load_measurements
+
+    trials = [Measurement(t.date, t.source, t.speed_mps, t.contact_sources, dict(t.metrics)) for t in record.trials]
+    return trials + load_measurements(record)
 
 
 def history_document(record: RunnerRecord, metric: str | None = None, thresholds: str | Path | None = None) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from stridelab._version import __version__
 from stridelab.history.change import SPEED_MATCH_MPS, Change, changes, runner_mdc, series, trend
 from stridelab.history.document import measurements
+from stridelab.history.load import CHANGE_METRIC, weekly_load
 from stridelab.history.record import RunnerRecord
 from stridelab.metrics.catalog import CATALOG
 from stridelab.risk import DISCLAIMER, Flag, flag_status, load_evidence
@@ -34,6 +35,8 @@ _LABELS = {
     "pelvic_drop_deg": ("Pelvic drop", "deg"), "hip_adduction_peak_deg": ("Peak hip adduction", "deg"),
     "peak_vgrf_bw": ("Peak vertical force", "BW"), "vlr_avg_bw_s": ("Average vertical loading rate", "BW/s"),
     "peak_braking_bw": ("Peak braking force", "BW"), "leg_stiffness_kn_m": ("Leg stiffness", "kN/m"),
+    "weekly_distance_change_pct": ("Weekly distance, change from the week before", "%"),
+    "distance_km": ("Distance", "km"), "duration_min": ("Duration", "min"),
 }
 
 
@@ -132,11 +135,16 @@ def _change_rows(chs: list[Change]) -> str:
 def _flag_card(f: Flag) -> str:
     r = f.rule
     name, unit = label(r.metric if r.kind == "summary" else f"{r.metric}_symmetry_pct")
-    speed = f"at {f.speed_mps:.2f} m/s" if f.speed_mps is not None else "speed unknown"
+    if r.metric == CHANGE_METRIC:
+        when = f"in the week of the run on {f.date.isoformat()}"
+    elif f.speed_mps is not None:
+        when = f"at {f.speed_mps:.2f} m/s on {f.date.isoformat()}"
+    else:
+        when = f"on {f.date.isoformat()} (speed unknown)"
     value = abs(f.value) if r.kind == "symmetry" else f.value
     return (
         f'<div class="card flag {f.status}"><div class="label">{_e(r.pattern)} <span class="status">{_e(f.status)}</span></div>'
-        f"<p>{_e(name)}: <b>{_f(value)} {_e(unit)}</b> {speed} on {f.date.isoformat()}; flagged {_e(r.direction)} {r.threshold:g} {_e(unit)} "
+        f"<p>{_e(name)}: <b>{_f(value)} {_e(unit)}</b> {when}; flagged {_e(r.direction)} {r.threshold:g} {_e(unit)} "
         f"(threshold: {_e(r.threshold_source)}).</p>"
         f"<p>{_e(r.sentence)}</p>"
         f'<p class="help">Strength of evidence: {_e(r.strength)}. {_e(r.citation)}</p>'
@@ -222,6 +230,13 @@ def render_record(record: RunnerRecord, thresholds: str | Path | None = None, *,
                    + "</table>")
     else:
         out.append("<p>No skill scores are stored for this runner.</p>")
+    weeks = weekly_load(record)
+    if weeks:
+        out.append("<h2>Weekly running distance (watch files)</h2><p class='help'>Sums of the imported watch runs per calendar week; "
+                   "a week without imported runs is not counted as a rest week.</p>")
+        out.append("<table><tr><th>Week of</th><th>Runs</th><th>Distance (km)</th><th>Duration (min)</th></tr>"
+                   + "".join(f"<tr><td>{w.week_start}</td><td>{w.n_runs}</td><td>{w.distance_km:.1f}</td><td>{w.duration_min:.0f}</td></tr>" for w in weeks)
+                   + "</table>")
     out.append("<h2>Sessions</h2><table><tr><th>Date</th><th class='text'>Source</th><th class='text'>Trial</th><th>Speed (m/s)</th><th class='text'>stridelab</th></tr>")
     out.append("".join(f"<tr><td>{t.date}</td><td class='text'>{_e(t.source)}</td><td class='text'>{_e(t.name)}</td><td>{_f(t.speed_mps)}</td><td class='text'>{_e(t.stridelab_version)}</td></tr>" for t in record.trials))
     out.append("</table>")

@@ -96,12 +96,39 @@ def metric_rows(analysis: Analysis) -> dict[tuple[str, str], float]:
                 out[(kind, k)] = float(v)
 
     put("summary", analysis.summary)
+    put("summary", volume(analysis))
     for side in ("left", "right"):
         put(side, analysis.by_side.get(side, {}))
     put("summary", {f"{k}_symmetry_pct": v for k, v in analysis.symmetry_pct.items()})
     for kind, half in zip(("half1", "half2"), split_halves(analysis.steps), strict=True):
         put(kind, half)
     return out
+
+
+def volume(analysis: Analysis) -> dict[str, float]:
+    """Distance (km) and duration (min) of a watch run from its records, for weekly training load."""
+    rec = analysis.trial.records
+    if rec is None or "time_s" not in rec.columns or not len(rec):
+        return {}
+    out = {}
+    t = rec["time_s"].to_numpy(dtype=float)
+    if np.isfinite(t).sum() > 1:
+        out["duration_min"] = float(np.nanmax(t) - np.nanmin(t)) / 60.0
+    if "distance_m" in rec.columns:
+        d = rec["distance_m"].to_numpy(dtype=float)
+        if np.isfinite(d).sum() > 1:
+            out["distance_km"] = float(np.nanmax(d) - np.nanmin(d)) / 1000.0
+    return out
+
+
+def recorded_date(analysis: Analysis) -> dt.date | None:
+    """The date a device stored in the file (FIT ``start_utc``), or None."""
+    fit = analysis.trial.provenance.extra.get("fit")
+    start = fit.get("start_utc") if isinstance(fit, dict) else None
+    try:
+        return dt.datetime.fromisoformat(str(start)).date() if start else None
+    except ValueError:
+        return None
 
 
 def split_halves(steps: pd.DataFrame) -> tuple[dict[str, float], dict[str, float]]:
@@ -303,4 +330,4 @@ def _default(o: Any) -> Any:
     return str(o)
 
 
-__all__ = ["ROLES", "StoredResult", "contact_sources", "input_key", "is_stored", "metric_rows", "sha256_file", "skill_scores", "source_of", "split_halves", "store_analysis"]
+__all__ = ["ROLES", "StoredResult", "contact_sources", "input_key", "is_stored", "metric_rows", "recorded_date", "sha256_file", "skill_scores", "source_of", "split_halves", "store_analysis", "volume"]
