@@ -109,6 +109,9 @@ def main() -> None:
     ok &= all((abs(r.value) > r.threshold) == r.raised for r in fr.itertuples() if str(r.flag).endswith("asymmetry"))
     print(f"all {len(fr)} evaluations agree with value vs threshold: {ok}")
     t35 = fr[fr["speed"] == 3.5]
+    print("values at 3.5 m/s for checking by hand (* = flag raised; blank = not evaluable):")
+    wide = t35.assign(cell=[f"{v:.3g}{'*' if r else ''}" for v, r in zip(t35["value"], t35["raised"], strict=True)])
+    print(wide.pivot_table(index=["runner", "injury"], columns="flag", values="cell", aggfunc="first").fillna("").to_string())
     print("flag | evaluated trials at 3.5 m/s | raised | raised in runners with injury history / without")
     for fid, g in t35.groupby("flag", sort=False):
         yes, no = g[g["injury"] == "Yes"], g[g["injury"] == "No"]

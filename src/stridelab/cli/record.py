@@ -121,7 +121,7 @@ def runners(db: DbOption = None) -> None:
     store = Store(db)
     rows = store.runners()
     if not rows:
-        typer.echo(f"no runners in the record ({store.url.split('///')[-1]}); add some with 'stridelab import'")
+        typer.echo(f"no runners in the record ({store.where}); add some with 'stridelab import'")
     for r in rows:
         span = f"{r.first_date} to {r.last_date}" if r.first_date else "no sessions"
         typer.echo(f"{r.code}\t{r.n_sessions} session{'s' if r.n_sessions != 1 else ''}\t{span}" + (f"\towner {r.owner}" if r.owner else ""))

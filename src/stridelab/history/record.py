@@ -45,7 +45,7 @@ def load_record(store: Store, runner: str, owner: str = "", metric: str | None =
     with store.read() as s:
         rid = s.scalar(select(Runner.id).where(Runner.code == runner, Runner.owner == owner))
         if rid is None:
-            raise InvalidInputError(f"no runner {runner!r} in the record {store.url.split('///')[-1]}; see 'stridelab runners'")
+            raise InvalidInputError(f"no runner {runner!r} in the record {store.where}; see 'stridelab runners'")
         rows = s.execute(
             select(Analysis.id, VisitSession.date, VisitSession.source, Trial.name, Trial.speed_mps, Trial.contact_sources, Analysis.stridelab_version)
             .join(Trial, Analysis.trial_id == Trial.id)

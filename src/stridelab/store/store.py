@@ -44,6 +44,13 @@ class Store:
             upgrade(self.engine)
 
     @property
+    def where(self) -> str:
+        """The database for messages: the SQLite file, or the URL without its password."""
+        if self.engine.dialect.name == "sqlite":
+            return str(self.engine.url.database)
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
