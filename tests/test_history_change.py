@@ -26,8 +26,9 @@ def trial(day: int, speed: float | None, halves: tuple[float, float] | None = No
 def test_mdc_formulas() -> None:
     d = [1.0, -1.0, 2.0, -2.0]
     sd = float(np.std(d, ddof=1))
-    assert mdc95(d, "repeated_sessions") == pytest.approx(Z95 * sd)  # 1.96 x sqrt(2) x SEM, SEM = SD(d)/sqrt(2)
     assert mdc95(d, "split_half") == pytest.approx(Z95 * sd / math.sqrt(2))  # halves hold half the steps each
+    assert mdc95(d, "repeated_sessions") == pytest.approx(Z95 * math.sqrt(2.5))  # 1.96 x RMS of the differences
+    assert mdc95([1.0, 1.0, 1.0], "repeated_sessions") == pytest.approx(Z95)  # a steady trend is not read as zero noise
     assert mdc95([1.0]) is None
     ref = reference_mdc("mocap")
     assert ref["cadence_spm"] > 0 and "gct_ms" in ref and reference_mdc("watch") == {}
@@ -59,9 +60,14 @@ def test_runner_mdc_from_own_trials_when_enough() -> None:
     split = mdc95([a - b for a, b in halves], "split_half")
     repeated = mdc95([b - a for a, b in zip(means, means[1:], strict=False)], "repeated_sessions")  # weekly sessions, matched speed
     assert split is not None and repeated is not None
-    assert mdc == pytest.approx(max(split, repeated)) and "this runner" in basis  # the larger, more cautious estimate
+    ref = reference_mdc()["cadence_spm"]
+    assert mdc == pytest.approx(max(split, repeated, ref))  # the largest, most cautious estimate
+    assert ("this runner" in basis) == (max(split, repeated) > ref)
     few = RunnerRecord("S", "", [trial(0, 3.5, (160.0, 161.0), cadence_spm=160.5)])
     assert "reference" in runner_mdc(few, "cadence_spm", "mocap")[1]
+    # a steady real trend over close sessions does not shrink the MDC below the reference
+    trend_rec = RunnerRecord("S", "", [trial(i * 7, 3.5, cadence_spm=160.0 + i) for i in range(8)])
+    assert runner_mdc(trend_rec, "cadence_spm", "mocap")[0] >= ref  # type: ignore[operator]
     assert runner_mdc(few, "cadence_spm", "watch")[0] is None
 
 

@@ -5,9 +5,9 @@
   and differ by at most ``SPEED_MATCH_MPS``; otherwise the change is not given (``speed_matched``
   false). When a session holds several speeds, the pair of trials closest in speed is compared.
 * A change is **beyond noise** when its size exceeds the metric's MDC95 (:mod:`stridelab.history.mdc`):
-  from the runner's own repeated sessions (matched speed, within ``REPEAT_MAX_DAYS``) or split
-  halves when there are at least ``MIN_PAIRS`` pairs (the larger of the two when both exist), else
-  the packaged reference from the Fukuchi trials.
+  the largest of the packaged reference (split halves of the Fukuchi trials), the runner's own
+  split halves (from ``MIN_PAIRS`` trials) and their repeated sessions (matched speed, within
+  ``REPEAT_MAX_DAYS``, from 3 pairs).
 * **Trends**: ordinary least squares of the metric on time over the trials at the latest trial's
   speed, slope per 30 days with its 95 % confidence interval (t distribution), from 3 sessions on.
 """
@@ -80,11 +80,11 @@ def runner_mdc(record: RunnerRecord, metric: str, source: str) -> tuple[float | 
         v = mdc95(rep, "repeated_sessions")
         if v is not None:
             est.append((v, f"this runner's {len(rep)} pairs of repeated sessions"))
-    if est:
-        return max(est)
     ref = reference_mdc(source).get(metric)
     if ref is not None:
-        return ref, "split halves of the reference trials (Fukuchi 2017, treadmill)"
+        est.append((ref, "split halves of the reference trials (Fukuchi 2017, treadmill)"))
+    if est:
+        return max(est)
     return None, "none: no repeated measurements of this metric"
 
 

@@ -11,12 +11,16 @@ exceeds noise with 95 % confidence is MDC95 = 1.96 x sqrt(2) x SEM = 1.96 x SD(d
   step-to-step noise only, not day-to-day variability (marker placement, shoes, fatigue): a lower
   bound of the MDC between visits.
 * ``method="repeated_sessions"``: pairs of trials of the same runner at matched speed on
-  different sessions close in time (within ``max_days``); MDC95 = 1.96 x SD(d). Where available it
-  includes day-to-day variability and is preferred.
+  consecutive sessions close in time; MDC95 = 1.96 x RMS(d), the root mean square of the
+  differences (their SD *including* any mean difference), because sessions two weeks apart may hold
+  real change: a trend then makes this MDC larger, never smaller. It includes day-to-day
+  variability, which split halves cannot see.
 
 ``reference_mdc()`` is the split-half MDC pooled over the real Fukuchi et al. (2017) treadmill
-trials (computed by ``validation/record_mdc.py``, stored in ``mdc_reference.csv``); it is used for
-a runner with fewer than ``MIN_PAIRS`` trials of their own.
+trials (computed by ``validation/record_mdc.py``, stored in ``mdc_reference.csv``). A runner's MDC
+is the largest of the estimates available (:func:`stridelab.history.change.runner_mdc`): the
+reference, their own split halves (from ``MIN_PAIRS`` trials) and their repeated sessions (from 3
+pairs), so that a change is called real only when it exceeds every measure of noise we have.
 """
 
 from __future__ import annotations
@@ -37,11 +41,10 @@ def mdc95(differences: list[float] | np.ndarray, method: str = "split_half") -> 
     d = d[np.isfinite(d)]
     if d.size < 2:
         return None
-    sd = float(np.std(d, ddof=1))
     if method == "split_half":
-        return Z95 * sd / math.sqrt(2.0)
+        return Z95 * float(np.std(d, ddof=1)) / math.sqrt(2.0)
     if method == "repeated_sessions":
-        return Z95 * sd
+        return Z95 * float(np.sqrt(np.mean(d**2)))
     raise ValueError(f"unknown method {method!r}")
 
 
