@@ -72,6 +72,8 @@ def test_history_json_contract(db: Path, capsys: pytest.CaptureFixture[str], tmp
     assert code == 3 and err.count("\n") == 1 and "no runner 'NOBODY'" in err
     code, _, err = run(["history", "RBDS001", "--metric", "nonsense", "--db", db], capsys)
     assert code == 2 and err.count("\n") == 1
+    code, _, err = run(["history", "RBDS001", "--compare", "2026-01-05", "2026-03-01", "--db", db], capsys)
+    assert code == 2 and "no session of RBDS001 on 2026-03-01" in err
 
 
 def test_db_from_environment(db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -143,6 +145,8 @@ def test_real_runner_at_three_speeds(shared_data: Path, tmp_path: Path, capsys: 
     speeds = [s["metrics"]["speed_mps"] for s in doc["sessions"]]
     assert [round(v * 2) / 2 for v in speeds] == [2.5, 3.5, 4.5]
     assert doc["changes"] and all(not c["speed_matched"] and c["change"] is None and not c["beyond_noise"] for c in doc["changes"])
+    code, out, _ = run(["history", "RBDS002", "--compare", "2026-01-05", "2026-02-05", "--metric", "gct_ms", "--db", db], capsys)
+    assert code == 0 and "speeds do not match" in out and "\ngct_ms\t" in out
     for f in doc["flags"]:
         vals = [s["metrics"].get(f["metric"]) for s in doc["sessions"]]
         assert f["value"] in vals

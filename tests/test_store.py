@@ -174,3 +174,18 @@ def test_bad_database_is_one_line_error(tmp_path: Path) -> None:
     (tmp_path / "not.sqlite").write_bytes(b"this is not a database" * 100)
     with pytest.raises(InvalidInputError):
         Store(tmp_path / "not.sqlite")
+
+
+def test_migrations_match_the_models(url: str) -> None:
+    """The shipped Alembic migration creates exactly the tables, columns and indexes of the models."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from stridelab.store.models import Base
+
+    store = Store(url)
+    with store.engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diffs == []
+    Store(url).close()  # opening a current store again migrates nothing
+    store.close()

@@ -135,10 +135,16 @@ def history(
     metric: Annotated[str | None, typer.Option("--metric", help="Only this metric (e.g. cadence_spm, gct_ms_symmetry_pct).")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the history as JSON here ('-' for stdout).")] = None,
     thresholds: ThresholdsOption = None,
+    compare: Annotated[tuple[str, str] | None, typer.Option("--compare", help="Print two sessions side by side: --compare DATE_A DATE_B.")] = None,
     db: DbOption = None,
 ) -> None:
     """A runner's sessions, changes beyond measurement noise and injury-risk flags (not a diagnosis)."""
     existing(thresholds, "thresholds file")
+    dates = None
+    if compare is not None:
+        a, b = (_date(x) for x in compare)
+        assert a is not None and b is not None
+        dates = (a, b)
     if json_out is not None and str(json_out) != "-":
         from stridelab.cli.checks import check_outputs
 
@@ -153,6 +159,8 @@ def history(
         known = sorted({m for t in record.trials for m in t.metrics})
         raise UsageError(f"no metric {metric!r} in {runner}'s record (e.g. {', '.join(known[:6])})")
     doc = history_document(record, metric, thresholds)
+    if dates is not None:
+        _print_comparison(record, dates, metric)
     if json_out is not None:
         text = json.dumps(doc, indent=1, allow_nan=False)
         if str(json_out) == "-":
@@ -160,6 +168,26 @@ def history(
             return
         _write(json_out, text + "\n")
     _print_history(doc)
+
+
+def _print_comparison(record: Any, dates: tuple[dt.date, dt.date], metric: str | None) -> None:
+    from stridelab.history import compare_sessions
+
+    have = set(record.dates)
+    missing = [d.isoformat() for d in dates if d not in have]
+    if missing:
+        raise UsageError(f"no session of {record.runner} on {', '.join(missing)} (sessions: {', '.join(d.isoformat() for d in record.dates)})")
+    rows = [c for c in compare_sessions(record, *dates) if metric is None or c.metric == metric]
+    if not rows:
+        return
+    c0 = rows[0]
+    typer.echo(f"{dates[0]} ({c0.baseline_speed_mps or float('nan'):.2f} m/s) vs {dates[1]} ({c0.latest_speed_mps or float('nan'):.2f} m/s)"
+               + ("" if c0.speed_matched else ": speeds do not match, no change is given"))
+    typer.echo("metric\tA\tB\tchange\tMDC95\tverdict")
+    for c in rows:
+        verdict = "-" if c.change is None else ("beyond noise" if c.beyond_noise else "within noise")
+        cells = [c.metric] + ["-" if v is None else f"{v:.4g}" for v in (c.baseline, c.latest, c.change, c.mdc)] + [verdict]
+        typer.echo("\t".join(cells))
 
 
 def _print_history(doc: dict[str, Any]) -> None:
