@@ -79,8 +79,9 @@ def test_history_json_contract(db: Path, capsys: pytest.CaptureFixture[str], tmp
 def test_db_from_environment(db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("STRIDELAB_DB", str(db))
     assert run(["runners"], capsys)[1].startswith("RBDS001")
-    monkeypatch.setenv("STRIDELAB_DB", str(tmp_path / "empty.sqlite"))
-    assert "no runners" in run(["runners"], capsys)[1]
+    monkeypatch.setenv("STRIDELAB_DB", str(tmp_path / "absent.sqlite"))
+    code, _, err = run(["runners"], capsys)
+    assert code == 3 and "no record at" in err and not (tmp_path / "absent.sqlite").exists()  # reading creates nothing
     assert run(["runners", "--db", db], capsys)[1].startswith("RBDS001")  # --db wins
 
 

@@ -118,7 +118,7 @@ def runners(db: DbOption = None) -> None:
     """List the runners in the record with their sessions."""
     from stridelab.store import Store
 
-    store = Store(db)
+    store = Store(db, create=False)
     rows = store.runners()
     if not rows:
         typer.echo(f"no runners in the record ({store.where}); add some with 'stridelab import'")
@@ -152,7 +152,7 @@ def history(
     from stridelab.history import history_document, load_record
     from stridelab.store import Store
 
-    store = Store(db)
+    store = Store(db, create=False)
     record = load_record(store, _runner(runner))
     store.close()
     if metric is not None and not any(metric in t.metrics for t in record.trials):
@@ -227,7 +227,7 @@ def report(
     from stridelab.report.record import render_record, write_pdf
     from stridelab.store import Store
 
-    store = Store(db)
+    store = Store(db, create=False)
     record = load_record(store, _runner(runner))
     store.close()
     if suffix == ".pdf":

@@ -37,8 +37,17 @@ class RunnerInfo:
 class Store:
     """The record in one database (SQLite file or PostgreSQL URL), migrated to the current schema."""
 
-    def __init__(self, url: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> None:
+    def __init__(self, url: str | os.PathLike[str] | None = None, *, migrate: bool = True, create: bool = True) -> None:
+        """Open (``create``: or create) the record at ``url``; ``create=False`` refuses a SQLite file that does not exist."""
         self.url = resolve_url(url)
+        if not create and self.url.startswith("sqlite:///"):
+            from pathlib import Path
+
+            from stridelab.errors import InvalidInputError
+
+            path = Path(self.url.removeprefix("sqlite:///"))
+            if not path.is_file():
+                raise InvalidInputError(f"no record at {path}; import recordings first ('stridelab import') or give --db")
         self.engine = make_engine(self.url)
         if migrate:
             upgrade(self.engine)
