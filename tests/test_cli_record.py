@@ -165,3 +165,29 @@ def test_watch_file_date_and_volume(shared_data: Path, tmp_path: Path, capsys: p
     doc = json.loads(run(["history", "W1", "--json", "-", "--db", db], capsys)[1])
     m = doc["sessions"][0]["metrics"]
     assert doc["sessions"][0]["source"] == "watch" and 8.5 < m["distance_km"] < 9.5 and 45 < m["duration_min"] < 50
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None and shutil.which("chromium-browser") is None,
+                    reason="Chromium is not installed (apt-get install chromium); the HTML checks above still ran")
+def test_record_report_renders_in_headless_chromium(tmp_path: Path) -> None:
+    """The browser lays out the report offline into the expected document: every chart and flag card."""
+    import subprocess
+    import tempfile
+
+    from stridelab.report.record import render_record
+
+    html = render_record(_synthetic_record(6))
+    page = tmp_path / "r.html"
+    page.write_text(html, encoding="utf-8")
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert exe is not None
+    with tempfile.TemporaryDirectory() as profile:
+        out = subprocess.run(
+            [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--no-first-run", f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
+            capture_output=True, text=True, timeout=120,
+        )
+    assert out.returncode == 0, out.stderr[-500:]
+    dom = out.stdout
+    assert dom.count("<svg") == html.count("<svg") > 5
+    assert dom.count('class="card flag') == html.count('class="card flag') > 0 and "not a diagnosis" in dom
