@@ -78,6 +78,7 @@ def _root(
 
 def _register() -> None:
     from stridelab.cli import analyze as _analyze  # noqa: F401
+    from stridelab.cli import batch as _batch  # noqa: F401
     from stridelab.cli import info as _info  # noqa: F401
     from stridelab.cli import skill as _skill  # noqa: F401
     from stridelab.cli import synth as _synth  # noqa: F401

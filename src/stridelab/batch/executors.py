@@ -1,0 +1,143 @@
+"""Run :func:`stridelab.batch.worker.run_job` over many jobs: local processes or a Dask cluster.
+
+Both executors yield ``(job, row)`` as jobs finish and keep only a window of jobs in flight (a few
+per worker), so that 100,000 jobs never sit in memory as futures at once.
+
+- :func:`run_local`: a ``concurrent.futures.ProcessPoolExecutor`` with the ``spawn`` start method
+  (no fork of a threaded parent) and one BLAS thread per process. If a worker process dies (a
+  crash below Python), the jobs that were in flight are retried one at a time in a fresh process;
+  the one that kills it again is recorded as failed with that reason and not cached.
+- :func:`run_dask`: the same function submitted to a Dask ``distributed`` scheduler at an
+  address; the workers must see the input files and the output folder under the same paths (a
+  shared file system). A job whose worker dies repeatedly (Dask's ``KilledWorker``) is recorded as
+  failed and not cached.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing as mp
+from collections.abc import Iterator
+from typing import Any
+
+from stridelab.batch.jobs import BatchOptions, Job
+from stridelab.batch.worker import init_process, run_job
+
+#: Jobs in flight per worker.
+WINDOW_PER_WORKER = 4
+
+
+def failed_row(job: Job, options: BatchOptions, reason: str, error: str) -> dict[str, Any]:
+    """A failed row for a job whose worker could not report one (not cached)."""
+    from stridelab.batch.worker import _base_row
+
+    row = _base_row(job, options, job.key(options))
+    row.update(reason=reason, error=error, cached=False, elapsed_s=None)
+    return row
+
+
+def _pool_run(jobs: list[Job], opts: dict[str, Any], cache_dir: str, workers: int, window: int) -> Iterator[tuple[Job, dict[str, Any] | None]]:
+    """Run jobs in one pool; yield (job, row); when the pool breaks, (job, None) for each job in
+    flight and (job, {"_pending": True}) for each job not started."""
+    pending = list(reversed(jobs))
+    ex = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=init_process)
+    running: dict[cf.Future[dict[str, Any]], Job] = {}
+    broken = False
+    try:
+        while (pending or running) and not broken:
+            while pending and len(running) < window:
+                j = pending.pop()
+                running[ex.submit(run_job, j.to_dict(), opts, cache_dir)] = j
+            done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+            for fut in done:
+                j = running.pop(fut)
+                try:
+                    yield j, fut.result()
+                except cf.process.BrokenProcessPool:
+                    broken = True
+                    running[fut] = j
+                except Exception as e:  # noqa: BLE001 - the batch goes on
+                    yield j, {"_error": f"could not store the result ({type(e).__name__}: {e})", "_type": type(e).__name__}
+    finally:
+        ex.shutdown(wait=not broken, cancel_futures=True)
+    if broken:
+        for j in running.values():
+            yield j, None
+        for j in reversed(pending):
+            yield j, {"_pending": True}
+
+
+def run_local(jobs: list[Job], options: BatchOptions, cache_dir: str, workers: int) -> Iterator[tuple[Job, dict[str, Any]]]:
+    """Analyse ``jobs`` in ``workers`` local processes; yield each job with its row as it finishes.
+
+    When a worker process dies, the jobs that were in flight are run again one at a time in a
+    fresh single process: the one that kills it again is recorded as failed (not cached); the
+    others get their results.
+    """
+    opts = options.to_dict()
+    workers = max(1, workers)
+    todo = list(jobs)
+    while todo:
+        suspects: list[Job] = []
+        rest: list[Job] = []
+        for j, row in _pool_run(todo, opts, cache_dir, workers, workers * WINDOW_PER_WORKER):
+            if row is None:
+                suspects.append(j)
+            elif "_pending" in row:
+                rest.append(j)
+            else:
+                yield j, _finish(j, options, row)
+        todo = rest
+        for s in suspects:  # isolate: one process, one job
+            for j, row in _pool_run([s], opts, cache_dir, 1, 1):
+                if row is None:
+                    yield j, failed_row(j, options, "the analysis process crashed (killed, or a fault below Python) while analysing this trial", "WorkerCrashed")
+                else:
+                    yield j, _finish(j, options, row)
+
+
+def _finish(job: Job, options: BatchOptions, row: dict[str, Any]) -> dict[str, Any]:
+    if "_error" in row:
+        return failed_row(job, options, str(row["_error"]), str(row["_type"]))
+    return row
+
+
+def run_dask(jobs: list[Job], options: BatchOptions, cache_dir: str, address: str) -> Iterator[tuple[Job, dict[str, Any]]]:
+    """Analyse ``jobs`` on the Dask ``distributed`` scheduler at ``address`` (same worker function)."""
+    from distributed import Client, as_completed
+
+    from stridelab.errors import InvalidInputError
+
+    opts = options.to_dict()
+    try:
+        client = Client(address, timeout="20s")
+    except (OSError, TimeoutError) as e:
+        raise InvalidInputError(f"cannot connect to the Dask scheduler at {address} ({e}); start it with 'dask scheduler'") from None
+    try:
+        n_threads = max(1, sum(client.nthreads().values()))
+        window = n_threads * WINDOW_PER_WORKER
+        pending = list(reversed(jobs))
+        futures: dict[Any, Job] = {}
+
+        def submit() -> Any:
+            j = pending.pop()
+            f = client.submit(run_job, j.to_dict(), opts, cache_dir, key=f"stridelab-batch-{j.key(options)}", pure=False)
+            futures[f] = j
+            return f
+
+        ac = as_completed([submit() for _ in range(min(window, len(pending)))])
+        for fut in ac:
+            j = futures.pop(fut)
+            try:
+                row = fut.result()
+            except Exception as e:  # noqa: BLE001 - KilledWorker, lost connection ...: the batch goes on
+                row = failed_row(j, options, f"the Dask worker failed on this trial ({type(e).__name__}: {e})", type(e).__name__)
+            fut.release()
+            if pending:
+                ac.add(submit())
+            yield j, row
+    finally:
+        client.close()
+
+
+__all__ = ["failed_row", "run_dask", "run_local"]

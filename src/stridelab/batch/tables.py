@@ -1,0 +1,143 @@
+"""Gather the cached per-trial results of a batch into its output folder.
+
+Writes (each atomically: a temporary name, then a rename):
+
+- ``json/<trial id>.json``: each trial's JSON (``stridelab analyze --json`` plus a ``batch`` section);
+- ``trials.parquet``: one row per trial: ``trial_id``, ``file``, ``static``, ``forces``, ``runner``,
+  ``status`` (ok | failed), ``reason``, ``error``, ``key`` (cache key), ``stridelab_version``,
+  ``options`` and ``parameters`` (JSON text), ``sha256``, counts and every summary metric;
+- ``contacts.parquet``, ``steps.parquet``, ``cycles.parquet``: the per-trial tables, stacked, with
+  ``trial_id`` and ``runner`` first (columns that a modality lacks are null);
+- ``failures.csv``: ``file``, ``reason``, ``trial_id``, ``error`` of every failed trial;
+- ``trials.tsv``: a trial-folder manifest of the analysed trials (absolute paths), so that the output
+  folder is a population for ``stridelab skill fit --population OUT`` (see
+  :mod:`stridelab.skill.trials`); runners with trials at different speeds get one id per speed
+  (``RBDS002@3.5mps``), as the skill model does not pool strides across speeds.
+
+Rows and tables follow the sorted trial ids, whatever order the trials finished in, so an
+interrupted and resumed batch writes the same tables as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from stridelab.batch.atomic import temp_path, write_text
+from stridelab.batch.worker import RESULT_FILE
+
+#: Columns of trials.parquet that change from run to run (timing, cache use); left out of comparisons.
+VOLATILE_COLUMNS = ("elapsed_s", "cached")
+TABLE_NAMES = ("contacts", "steps", "cycles")
+
+
+def _write_parquet(table: Any, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    tmp = temp_path(path)
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _stack(name: str, rows: list[dict[str, Any]], cache: Path) -> Any:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    parts = []
+    for r in rows:
+        if r.get("status") != "ok":
+            continue
+        f = cache / str(r["key"]) / f"{name}.parquet"
+        t = pq.read_table(f)
+        n = t.num_rows
+        t = t.add_column(0, "runner", pa.array([r.get("runner")] * n, pa.string()))
+        t = t.add_column(0, "trial_id", pa.array([r["trial_id"]] * n, pa.string()))
+        parts.append(t)
+    if not parts:
+        return pa.table({"trial_id": pa.array([], pa.string()), "runner": pa.array([], pa.string())})
+    return pa.concat_tables(parts, promote_options="permissive")
+
+
+def _link(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path(dst)
+    tmp.unlink()
+    try:
+        os.link(src, tmp)
+    except OSError:
+        shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
+
+
+def _speed_bin(v: Any) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return round(f * 2.0) / 2.0 if f == f else None
+
+
+def population_manifest(rows: list[dict[str, Any]]) -> str:
+    """``trials.tsv`` text for the skill model (see the module doc)."""
+    import pandas as pd
+
+    ok = [r for r in rows if r.get("status") == "ok"]
+    bins: dict[str, set[float | None]] = defaultdict(set)
+    for r in ok:
+        bins[str(r.get("runner"))].add(_speed_bin(r.get("speed_mps")))
+    out = []
+    for r in ok:
+        rid = str(r.get("runner"))
+        b = _speed_bin(r.get("speed_mps"))
+        if len(bins[rid]) > 1 and b is not None:
+            rid = f"{rid}@{b:.1f}mps"
+        rec = {"file": os.path.abspath(str(r["file"])), "runner": rid,
+               "static": os.path.abspath(str(r["static"])) if r.get("static") else None,
+               "forces": os.path.abspath(str(r["forces"])) if r.get("forces") else None,
+               "mass_kg": r.get("given_mass_kg"), "speed_mps": r.get("given_speed_mps")}
+        out.append(rec)
+    df = pd.DataFrame.from_records(out, columns=["file", "runner", "static", "forces", "mass_kg", "speed_mps"])
+    return str(df.to_csv(sep="\t", index=False))
+
+
+def assemble(out: Path, cache: Path, rows: list[dict[str, Any]]) -> dict[str, Path]:
+    """Write every output of the batch from its rows (sorted by trial id) and the cache."""
+    import pandas as pd
+    import pyarrow as pa
+
+    rows = sorted(rows, key=lambda r: str(r["trial_id"]))
+    written: dict[str, Path] = {}
+    for r in rows:
+        src = cache / str(r["key"]) / RESULT_FILE
+        dst = out / "json" / f"{r['trial_id']}.json"
+        if r.get("status") == "ok" and src.is_file():
+            _link(src, dst)
+        else:
+            doc = {"status": "failed", "reason": r.get("reason"), "error": r.get("error"), "file": r.get("file"),
+                   "provenance": {"stridelab_version": r.get("stridelab_version"), "parameters": json.loads(str(r.get("parameters") or "{}")),
+                                  "options": json.loads(str(r.get("options") or "{}"))}}
+            write_text(dst, json.dumps(doc, indent=1, allow_nan=False))
+    trows = [{k: v for k, v in r.items() if k != "cached"} for r in rows]
+    df = pd.DataFrame.from_records(trows)
+    _write_parquet(pa.Table.from_pandas(df, preserve_index=False), out / "trials.parquet")
+    written["trials"] = out / "trials.parquet"
+    for name in TABLE_NAMES:
+        _write_parquet(_stack(name, rows, cache), out / f"{name}.parquet")
+        written[name] = out / f"{name}.parquet"
+    fails = [{"file": r.get("file"), "reason": r.get("reason"), "trial_id": r["trial_id"], "error": r.get("error")} for r in rows if r.get("status") != "ok"]
+    write_text(out / "failures.csv", pd.DataFrame.from_records(fails, columns=["file", "reason", "trial_id", "error"]).to_csv(index=False))
+    written["failures"] = out / "failures.csv"
+    write_text(out / "trials.tsv", population_manifest(rows))
+    written["population"] = out / "trials.tsv"
+    return written
+
+
+__all__ = ["TABLE_NAMES", "VOLATILE_COLUMNS", "assemble", "population_manifest"]
