@@ -14,8 +14,9 @@ channels, read and written with ``ezc3d``) with documented, seeded variation:
 - **time shifts**: the window starts at a random point of the real trial, and the file's first
   frame is moved by 0-1000 frames, so times on the file's axis differ from trial to trial.
 
-The output folder holds the C3D files (``SYN00001_<source>.c3d``), a copy of each source's static
-trial, ``manifest.csv`` (``trial,static,forces,runner,mass_kg,speed_mps`` plus the variation drawn,
+The output folder holds the C3D files (``SYN_RBDS002_00001runT35.c3d`` from ``RBDS002runT35.c3d``),
+a copy of each source's static trial (``SYN_RBDS002static.c3d``, so that the naming convention
+pairs them), ``manifest.csv`` (``trial,static,forces,runner,mass_kg,speed_mps`` plus the variation drawn,
 ready for ``stridelab batch --manifest``) and ``SYNTHETIC.txt``. Every file name starts with
 ``SYN`` and the folder says it is synthetic: these are not recordings of real runners.
 """
@@ -131,13 +132,14 @@ def synth_set(sources: list[Source], out: Path, n: int, seed: int = 0, var: Vari
     statics: dict[Path, str] = {}
     for s in sources:
         if s.static is not None and s.static not in statics:
-            name = f"SYN_static_{s.static.name}"
+            name = f"SYN_{s.static.name}"
             shutil.copyfile(s.static, out / name)
             statics[s.static] = name
     rows = []
     for i in range(n):
         s = sources[i % len(sources)]
-        name = f"SYN{i + 1:05d}_{s.trial.stem}.c3d"
+        stem = s.trial.stem
+        name = f"SYN_{s.runner}_{i + 1:05d}{stem[len(s.runner):]}.c3d" if s.runner and stem.startswith(s.runner) else f"SYN_{stem}_{i + 1:05d}.c3d"
         drawn = synth_trial(s.trial, out / name, rng, var)
         rows.append({"trial": name, "static": statics.get(s.static, "") if s.static else "", "forces": "", "runner": f"SYN{i + 1:05d}",
                      "mass_kg": "" if s.mass_kg is None else s.mass_kg, "speed_mps": "", "source": s.trial.name, "synthetic": "true", **drawn})
