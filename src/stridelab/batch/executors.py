@@ -32,7 +32,7 @@ def failed_row(job: Job, options: BatchOptions, reason: str, error: str) -> dict
     from stridelab.batch.worker import _base_row
 
     row = _base_row(job, options, job.key(options))
-    row.update(reason=reason, error=error, cached=False, elapsed_s=None)
+    row.update(reason=reason, error=error, cached=False, elapsed_s=None, cpu_s=None)
     return row
 
 

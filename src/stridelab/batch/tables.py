@@ -7,7 +7,9 @@ Writes (each atomically: a temporary name, then a rename):
   ``status`` (ok | failed), ``reason``, ``error``, ``key`` (cache key), ``stridelab_version``,
   ``options`` and ``parameters`` (JSON text), ``sha256``, counts and every summary metric;
 - ``contacts.parquet``, ``steps.parquet``, ``cycles.parquet``: the per-trial tables, stacked, with
-  ``trial_id`` and ``runner`` first (columns that a modality lacks are null);
+  ``trial_id`` and ``runner`` first (columns that a modality lacks are null; a column with numbers
+  of several types is float64, with mixed kinds of values text), streamed in row groups of 256
+  trials so that memory stays bounded at any number of trials;
 - ``failures.csv``: ``file``, ``reason``, ``trial_id``, ``error`` of every failed trial;
 - ``trials.tsv``: a trial-folder manifest of the analysed trials (absolute paths), so that the output
   folder is a population for ``stridelab skill fit --population OUT`` (see
@@ -24,6 +26,7 @@ import json
 import os
 import shutil
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +34,7 @@ from stridelab.batch.atomic import temp_path, write_text
 from stridelab.batch.worker import RESULT_FILE
 
 #: Columns of trials.parquet that change from run to run (timing, cache use); left out of comparisons.
-VOLATILE_COLUMNS = ("elapsed_s", "cached")
+VOLATILE_COLUMNS = ("elapsed_s", "cpu_s", "cached")
 TABLE_NAMES = ("contacts", "steps", "cycles")
 
 
@@ -47,23 +50,75 @@ def _write_parquet(table: Any, path: Path) -> None:
         raise
 
 
-def _stack(name: str, rows: list[dict[str, Any]], cache: Path) -> Any:
+def _unified_schema(schemas: list[Any]) -> Any:
+    """One schema for fragments whose columns differ: absent columns are null; a column of several
+    types becomes float64 when they are all numeric, else string."""
+    import pyarrow as pa
+
+    order: dict[str, list[Any]] = {}
+    for sch in schemas:
+        for f in sch:
+            order.setdefault(f.name, []).append(f.type)
+    fields = []
+    for name, types in order.items():
+        real = {t for t in types if not pa.types.is_null(t)}
+        if not real:
+            t = pa.null()
+        elif len(real) == 1:
+            t = real.pop()
+        elif all(pa.types.is_integer(x) or pa.types.is_floating(x) or pa.types.is_boolean(x) for x in real):
+            t = pa.float64()
+        else:
+            t = pa.string()
+        fields.append(pa.field(name, t))
+    return pa.schema(fields)
+
+
+def _conform(t: Any, schema: Any) -> Any:
+    import pyarrow as pa
+
+    cols = []
+    for f in schema:
+        if f.name in t.column_names:
+            c = t.column(f.name)
+            if c.type != f.type:
+                c = c.cast(f.type) if not pa.types.is_string(f.type) else pa.array([None if v is None else str(v) for v in c.to_pylist()], pa.string())
+            cols.append(c)
+        else:
+            cols.append(pa.nulls(t.num_rows, f.type))
+    return pa.table(cols, schema=schema)
+
+
+def _stack_to(name: str, rows: list[dict[str, Any]], cache: Path, path: Path, threads: int = 8, chunk: int = 256) -> None:
+    """Stream the fragments ``name`` of the ok rows into one Parquet file (bounded memory, threaded reads)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    parts = []
-    for r in rows:
-        if r.get("status") != "ok":
-            continue
-        f = cache / str(r["key"]) / f"{name}.parquet"
-        t = pq.read_table(f)
-        n = t.num_rows
-        t = t.add_column(0, "runner", pa.array([r.get("runner")] * n, pa.string()))
-        t = t.add_column(0, "trial_id", pa.array([r["trial_id"]] * n, pa.string()))
-        parts.append(t)
-    if not parts:
-        return pa.table({"trial_id": pa.array([], pa.string()), "runner": pa.array([], pa.string())})
-    return pa.concat_tables(parts, promote_options="permissive")
+    ok = [r for r in rows if r.get("status") == "ok"]
+    files = [cache / str(r["key"]) / f"{name}.parquet" for r in ok]
+    with ThreadPoolExecutor(threads) as ex:
+        schemas = list(ex.map(pq.read_schema, files))
+        head = pa.schema([pa.field("trial_id", pa.string()), pa.field("runner", pa.string())])
+        schema = _unified_schema([head, *schemas])
+        tmp = temp_path(path)
+        try:
+            with pq.ParquetWriter(tmp, schema) as w:
+                if not ok:
+                    w.write_table(schema.empty_table())
+                for i in range(0, len(ok), chunk):
+                    part = ok[i : i + chunk]
+                    tables = list(ex.map(pq.read_table, files[i : i + chunk]))
+                    out = []
+                    for r, t in zip(part, tables, strict=True):
+                        n = t.num_rows
+                        t = t.add_column(0, "runner", pa.array([r.get("runner")] * n, pa.string()))
+                        t = t.add_column(0, "trial_id", pa.array([r["trial_id"]] * n, pa.string()))
+                        out.append(_conform(t, schema))
+                    w.write_table(pa.concat_tables(out))
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
 
 def _link(src: Path, dst: Path) -> None:
@@ -75,6 +130,18 @@ def _link(src: Path, dst: Path) -> None:
     except OSError:
         shutil.copyfile(src, tmp)
     os.replace(tmp, dst)
+
+
+def _trial_json(out: Path, cache: Path, r: dict[str, Any]) -> None:
+    src = cache / str(r["key"]) / RESULT_FILE
+    dst = out / "json" / f"{r['trial_id']}.json"
+    if r.get("status") == "ok" and src.is_file():
+        _link(src, dst)
+        return
+    doc = {"status": "failed", "reason": r.get("reason"), "error": r.get("error"), "file": r.get("file"),
+           "provenance": {"stridelab_version": r.get("stridelab_version"), "parameters": json.loads(str(r.get("parameters") or "{}")),
+                          "options": json.loads(str(r.get("options") or "{}"))}}
+    write_text(dst, json.dumps(doc, indent=1, allow_nan=False))
 
 
 def _speed_bin(v: Any) -> float | None:
@@ -115,22 +182,14 @@ def assemble(out: Path, cache: Path, rows: list[dict[str, Any]]) -> dict[str, Pa
 
     rows = sorted(rows, key=lambda r: str(r["trial_id"]))
     written: dict[str, Path] = {}
-    for r in rows:
-        src = cache / str(r["key"]) / RESULT_FILE
-        dst = out / "json" / f"{r['trial_id']}.json"
-        if r.get("status") == "ok" and src.is_file():
-            _link(src, dst)
-        else:
-            doc = {"status": "failed", "reason": r.get("reason"), "error": r.get("error"), "file": r.get("file"),
-                   "provenance": {"stridelab_version": r.get("stridelab_version"), "parameters": json.loads(str(r.get("parameters") or "{}")),
-                                  "options": json.loads(str(r.get("options") or "{}"))}}
-            write_text(dst, json.dumps(doc, indent=1, allow_nan=False))
+    with ThreadPoolExecutor(8) as ex:
+        list(ex.map(lambda r: _trial_json(out, cache, r), rows))
     trows = [{k: v for k, v in r.items() if k != "cached"} for r in rows]
     df = pd.DataFrame.from_records(trows)
     _write_parquet(pa.Table.from_pandas(df, preserve_index=False), out / "trials.parquet")
     written["trials"] = out / "trials.parquet"
     for name in TABLE_NAMES:
-        _write_parquet(_stack(name, rows, cache), out / f"{name}.parquet")
+        _stack_to(name, rows, cache, out / f"{name}.parquet")
         written[name] = out / f"{name}.parquet"
     fails = [{"file": r.get("file"), "reason": r.get("reason"), "trial_id": r["trial_id"], "error": r.get("error")} for r in rows if r.get("status") != "ok"]
     write_text(out / "failures.csv", pd.DataFrame.from_records(fails, columns=["file", "reason", "trial_id", "error"]).to_csv(index=False))
