@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from stridelab.batch.discover import discover, read_manifest
+from stridelab.batch.discover import discover, read_manifest, safe_id
 from stridelab.batch.hashes import HashMemo, hash_jobs
 from stridelab.batch.jobs import BatchOptions, Job
 from stridelab.errors import InvalidInputError, UsageError
@@ -23,6 +23,8 @@ def test_fukuchi_runners_pair_with_their_static_and_mass(shared_data: Path) -> N
         assert j.static is not None and Path(j.static).name == f"{runner}static.c3d"
         assert j.mass_kg is not None and 40 < j.mass_kg < 110
     assert ids["RBDS002runT35.c3d"].mass_kg == 80.0
+    meta = d.meta[ids["RBDS002runT35.c3d"].trial_id]  # runner metadata for trials.tsv, not given to the analysis
+    assert meta["sex"] == "M" and meta["level"] in ("competitive", "recreational", "elite") and 2.5 < float(str(meta["pace_min_per_km"])) < 8
     skipped = {Path(p).name for p in d.skipped}
     assert "participantInfo.csv" in skipped and "RBDS002runT35_ik.mot" in skipped  # metadata, IK results
 
@@ -75,3 +77,16 @@ def test_cache_key_follows_content_version_and_options(tmp_path: Path) -> None:
     f.write_bytes(b"two!")
     hash_jobs([j], memo2)
     assert memo2.read == 1 and j.key(BatchOptions()) != k1
+
+
+def test_trial_ids_stay_inside_the_output(tmp_path: Path) -> None:
+    from stridelab.batch.tables import json_path
+
+    assert safe_id("/data/lab/a.c3d") == "data/lab/a.c3d"
+    assert safe_id("../../etc/a.c3d") == "__/__/etc/a.c3d"
+    out = tmp_path / "out"
+    for tid in ("a/b.c3d", "/abs/x.c3d", "../../x.c3d"):
+        assert (out / "json").resolve() in json_path(out, tid).parents
+    m = tmp_path / "m.csv"
+    m.write_text(f"trial\n{tmp_path / 'run.c3d'}\n")
+    assert read_manifest(m).jobs[0].trial_id == (tmp_path / "run.c3d").as_posix().lstrip("/")

@@ -16,7 +16,8 @@ Rules (a manifest CSV overrides them all, see :func:`read_manifest`):
 - **Runner id**: the static trial's id, else the name before ``run``/``walk``/``gait``/``trial``,
   else the file name without extension.
 - **Body mass**: ``participantInfo.csv`` anywhere in the input (Fukuchi et al. 2017: ``FileName``,
-  ``Mass`` in kg) gives the mass of every file it names.
+  ``Mass`` in kg) gives the mass of every file it names (given to the analysis), and its height,
+  age, sex, level and race pace (runner metadata for ``trials.tsv``, not given to the analysis).
 - **Synthetic**: a trial in a folder holding ``SYNTHETIC.txt`` (or marked ``synthetic`` in a
   manifest) is flagged synthetic in every output.
 - Metadata and documentation (``README*``, ``*.md``, ``participantInfo.csv``, ``RBDSinfo.txt``,
@@ -54,6 +55,9 @@ class Discovery:
     jobs: list[Job]
     skipped: dict[str, str] = field(default_factory=dict)
     root: str = ""
+    #: trial id -> runner metadata that does not change the analysis (pace, level, sex, age, height),
+    #: for the population manifest ``trials.tsv``.
+    meta: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 def _static_id(stem: str) -> str:
@@ -154,19 +158,42 @@ def _runner(path: Path, static: Path | None) -> tuple[str, str]:
 def participant_masses(files: list[Path]) -> dict[str, float]:
     """File name -> body mass (kg) from every ``participantInfo.csv`` among ``files`` (Fukuchi 2017)."""
     out: dict[str, float] = {}
+    for k, v in participant_info(files).items():
+        m = v.get("mass_kg")
+        if isinstance(m, float):
+            out[k] = m
+    return out
+
+
+def _float(v: str | None, lo: float, hi: float) -> float | None:
+    try:
+        f = float((v or "").strip())
+    except ValueError:
+        return None
+    return f if lo <= f <= hi else None
+
+
+def participant_info(files: list[Path]) -> dict[str, dict[str, object]]:
+    """File name -> mass_kg, height_m, age_y, sex, level, pace_min_per_km from every ``participantInfo.csv``
+    among ``files`` (Fukuchi 2017 columns ``FileName``, ``Mass``, ``Height`` (cm), ``Age``, ``Gender``,
+    ``Level``, ``Pace`` (race pace, min/km))."""
+    out: dict[str, dict[str, object]] = {}
     for f in files:
         if f.name.lower() != "participantinfo.csv":
             continue
         try:
             with open(f, newline="", encoding="utf-8", errors="replace") as fh:
                 for row in csv.DictReader(fh):
-                    name, mass = (row.get("FileName") or "").strip(), (row.get("Mass") or "").strip()
-                    try:
-                        m = float(mass)
-                    except ValueError:
+                    name = (row.get("FileName") or "").strip()
+                    if not name:
                         continue
-                    if name and 20.0 <= m <= 250.0:
-                        out[name.lower()] = m
+                    height = _float(row.get("Height"), 100.0, 250.0)
+                    info = {
+                        "mass_kg": _float(row.get("Mass"), 20.0, 250.0), "height_m": height / 100.0 if height else None,
+                        "age_y": _float(row.get("Age"), 5.0, 110.0), "sex": (row.get("Gender") or "").strip() or None,
+                        "level": (row.get("Level") or "").strip().lower() or None, "pace_min_per_km": _float(row.get("Pace"), 2.0, 15.0),
+                    }
+                    out[name.lower()] = {k: v for k, v in info.items() if v is not None}
         except OSError:
             continue
     return out
@@ -189,11 +216,12 @@ def discover(inputs: list[Path], exclude: Path | None = None) -> Discovery:
         else:
             raise InvalidInputError(f"input not found: {p}")
     root = Path(os.path.commonpath([str(r.resolve()) for r in roots])) if roots else Path(".")
-    masses = participant_masses(files)
+    info = participant_info(files)
     kinds = {f: _kind(f) for f in files}
     statics = [f for f, k in kinds.items() if k == "static"]
     forces = {f: f for f, k in kinds.items() if k == "forces"}
     skipped: dict[str, str] = {}
+    meta: dict[str, dict[str, object]] = {}
     used: set[Path] = set()
     jobs: list[Job] = []
     for f in files:
@@ -211,18 +239,30 @@ def discover(inputs: list[Path], exclude: Path | None = None) -> Discovery:
         if fo:
             sources["forces"] = "naming: markers/forces or OpenSim .trc/.mot pair"
             used.add(fo)
-        mass = masses.get(f.name.lower())
+        pinfo = dict(info.get(f.name.lower(), {}))
+        mass = pinfo.pop("mass_kg", None)
         if mass is not None:
             sources["mass_kg"] = "participantInfo.csv"
         syn = (f.parent / "SYNTHETIC.txt").is_file()
-        jobs.append(Job(_trial_id(f, root), str(f), str(st) if st else None, str(fo) if fo else None, runner, mass, None, sources, synthetic=syn))
+        job = Job(_trial_id(f, root), str(f), str(st) if st else None, str(fo) if fo else None, runner, mass if isinstance(mass, float) else None, None, sources, synthetic=syn)
+        jobs.append(job)
+        if pinfo:
+            meta[job.trial_id] = pinfo
     for d in frame_folders:
         jobs.append(Job(_trial_id(d, root), str(d), runner=d.name, sources={"runner": "folder name (OpenPose frames)"}))
     for f, k in kinds.items():
         if k in ("static", "forces") and f not in used:
             skipped[str(f)] = f"a {k} file that no trial in its folder pairs with"
     jobs.sort(key=lambda j: j.trial_id)
-    return Discovery(jobs, skipped, str(root))
+    return Discovery(jobs, skipped, str(root), meta)
+
+
+def safe_id(name: str) -> str:
+    """A trial id that is a relative path without ``..`` (absolute paths lose their anchor), so
+    that ``OUT/json/<id>.json`` always stays inside ``OUT/json``."""
+    p = Path(name)
+    parts = [("__" if q == ".." else q) for q in p.parts[1 if p.is_absolute() else 0 :] if q not in ("", ".")]
+    return "/".join(parts) or "trial"
 
 
 def _num(v: str | None, what: str, line: int, path: Path) -> float | None:
@@ -268,7 +308,7 @@ def read_manifest(path: Path) -> Discovery:
 
         trial = resolve(t)
         assert trial is not None
-        tid = Path(t).as_posix()
+        tid = safe_id(t)
         if tid in seen:
             raise InvalidInputError(f"{path} line {i}: {t} is listed twice")
         seen.add(tid)
@@ -295,4 +335,4 @@ def read_list(path: Path) -> list[Path]:
     return out
 
 
-__all__ = ["Discovery", "discover", "participant_masses", "read_list", "read_manifest"]
+__all__ = ["Discovery", "discover", "safe_id", "participant_info", "participant_masses", "read_list", "read_manifest"]

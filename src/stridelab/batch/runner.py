@@ -142,7 +142,7 @@ def run_batch(
     ordered = [rows[j.trial_id] for j in jobs]
     summary.n_ok = sum(r.get("status") == "ok" for r in ordered)
     summary.n_failed = len(ordered) - summary.n_ok
-    summary.outputs = {k: str(v) for k, v in assemble(out, cache, ordered).items()}
+    summary.outputs = {k: str(v) for k, v in assemble(out, cache, ordered, found.meta).items()}
     summary.elapsed_s = time.perf_counter() - t0
     doc = {
         "stridelab_version": __version__, "options": options.to_dict(),

@@ -14,7 +14,8 @@ Writes (each atomically: a temporary name, then a rename):
 - ``trials.tsv``: a trial-folder manifest of the analysed trials (absolute paths), so that the output
   folder is a population for ``stridelab skill fit --population OUT`` (see
   :mod:`stridelab.skill.trials`); runners with trials at different speeds get one id per speed
-  (``RBDS002@3.5mps``), as the skill model does not pool strides across speeds.
+  (``RBDS002@3.5mps``), as the skill model does not pool strides across speeds; sex, age, height,
+  level and race pace come from the lab's participant table when discovery found one.
 
 Rows and tables follow the sorted trial ids, whatever order the trials finished in, so an
 interrupted and resumed batch writes the same tables as an uninterrupted one.
@@ -132,9 +133,20 @@ def _link(src: Path, dst: Path) -> None:
     os.replace(tmp, dst)
 
 
+def json_path(out: Path, trial_id: str) -> Path:
+    """``OUT/json/<trial id>.json``; never outside ``OUT/json`` (a suspicious id is replaced by its hash)."""
+    import hashlib
+
+    base = (out / "json").resolve()
+    dst = (base / f"{trial_id}.json").resolve()
+    if base not in dst.parents:
+        dst = base / f"{hashlib.sha256(trial_id.encode()).hexdigest()[:16]}.json"
+    return dst
+
+
 def _trial_json(out: Path, cache: Path, r: dict[str, Any]) -> None:
     src = cache / str(r["key"]) / RESULT_FILE
-    dst = out / "json" / f"{r['trial_id']}.json"
+    dst = json_path(out, str(r["trial_id"]))
     if r.get("status") == "ok" and src.is_file():
         _link(src, dst)
         return
@@ -150,6 +162,9 @@ def _speed_bin(v: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return round(f * 2.0) / 2.0 if f == f else None
+
+
+META_COLUMNS = ("sex", "age_y", "height_m", "level", "pace_min_per_km")
 
 
 def population_manifest(rows: list[dict[str, Any]]) -> str:
@@ -169,18 +184,21 @@ def population_manifest(rows: list[dict[str, Any]]) -> str:
         rec = {"file": os.path.abspath(str(r["file"])), "runner": rid,
                "static": os.path.abspath(str(r["static"])) if r.get("static") else None,
                "forces": os.path.abspath(str(r["forces"])) if r.get("forces") else None,
-               "mass_kg": r.get("given_mass_kg"), "speed_mps": r.get("given_speed_mps")}
+               "mass_kg": r.get("given_mass_kg"), "speed_mps": r.get("given_speed_mps"), **{k: r.get(k) for k in META_COLUMNS}}
         out.append(rec)
-    df = pd.DataFrame.from_records(out, columns=["file", "runner", "static", "forces", "mass_kg", "speed_mps"])
+    df = pd.DataFrame.from_records(out, columns=["file", "runner", "static", "forces", "mass_kg", "speed_mps", *META_COLUMNS])
+    df = df[[c for c in df.columns if c in ("file", "runner") or df[c].notna().any()]]
     return str(df.to_csv(sep="\t", index=False))
 
 
-def assemble(out: Path, cache: Path, rows: list[dict[str, Any]]) -> dict[str, Path]:
-    """Write every output of the batch from its rows (sorted by trial id) and the cache."""
+def assemble(out: Path, cache: Path, rows: list[dict[str, Any]], meta: dict[str, dict[str, Any]] | None = None) -> dict[str, Path]:
+    """Write every output of the batch from its rows (sorted by trial id), the cache, and the runner
+    metadata of discovery (``meta``: trial id -> sex, age_y, height_m, level, pace_min_per_km)."""
     import pandas as pd
     import pyarrow as pa
 
-    rows = sorted(rows, key=lambda r: str(r["trial_id"]))
+    meta = meta or {}
+    rows = sorted(({**r, **{k: v for k, v in meta.get(str(r["trial_id"]), {}).items() if k in META_COLUMNS}} for r in rows), key=lambda r: str(r["trial_id"]))
     written: dict[str, Path] = {}
     with ThreadPoolExecutor(8) as ex:
         list(ex.map(lambda r: _trial_json(out, cache, r), rows))
