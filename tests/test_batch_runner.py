@@ -74,3 +74,17 @@ def test_cli_one_line_errors(tmp_path: Path) -> None:
     assert r.returncode == 2 and r.stderr.startswith("stridelab: error:")
     r = subprocess.run([str(exe), "batch", str(tmp_path), "--out", str(tmp_path / "o")], capture_output=True, text=True)
     assert r.returncode == 4 and "no recording found" in r.stderr
+
+
+def test_results_hook_reads_a_batch_folder(batch_dir: Path, tmp_path: Path) -> None:
+    from stridelab.batch.results import iter_results
+    from stridelab.errors import InvalidInputError
+
+    out = tmp_path / "out"
+    run_batch([batch_dir], out, BatchOptions(), workers=1, progress=False)
+    got = list(iter_results(out))
+    assert [r["trial_id"] for r, _ in got] == ["SYN_RBDS002_00001runT35.c3d", "SYN_RBDS010_00002runT35.c3d"]
+    assert all(d["summary"]["cadence_spm"] == r["cadence_spm"] for r, d in got)
+    assert len(list(iter_results(out, status="failed"))) == 3
+    with pytest.raises(InvalidInputError):
+        next(iter_results(tmp_path))

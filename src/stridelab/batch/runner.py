@@ -40,6 +40,8 @@ class BatchSummary:
     n_analysed: int = 0
     elapsed_s: float = 0.0
     analyse_s: float = 0.0
+    gather_s: float = 0.0
+    gather_cpu_s: float = 0.0
     skipped: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
 
@@ -142,7 +144,9 @@ def run_batch(
     ordered = [rows[j.trial_id] for j in jobs]
     summary.n_ok = sum(r.get("status") == "ok" for r in ordered)
     summary.n_failed = len(ordered) - summary.n_ok
+    t2, c2 = time.perf_counter(), time.process_time()
     summary.outputs = {k: str(v) for k, v in assemble(out, cache, ordered, found.meta).items()}
+    summary.gather_s, summary.gather_cpu_s = time.perf_counter() - t2, time.process_time() - c2
     summary.elapsed_s = time.perf_counter() - t0
     doc = {
         "stridelab_version": __version__, "options": options.to_dict(),
