@@ -19,6 +19,18 @@ def make_synthetic(shared: Path, out: Path, n: int, duration_s: float = 4.0, see
     return synth_set(srcs, out, n, seed, Variation(duration_s=duration_s))
 
 
+def crash_on_broken(job_d: dict[str, object], options_d: dict[str, object], cache_dir: str) -> dict[str, object]:
+    """A job function that kills its own process (as a fault below Python would) on trials named
+    ``*crash*``, and runs :func:`stridelab.batch.worker.run_job` on the others."""
+    import os
+
+    from stridelab.batch.worker import run_job
+
+    if "crash" in str(job_d["trial"]):
+        os._exit(70)
+    return run_job(job_d, options_d, cache_dir)
+
+
 def read_outputs(out: Path) -> dict[str, pd.DataFrame]:
     """The batch tables without the columns that differ from run to run."""
     tabs = {n: pd.read_parquet(out / f"{n}.parquet") for n in ("trials", "contacts", "steps", "cycles")}

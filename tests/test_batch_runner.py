@@ -88,3 +88,23 @@ def test_results_hook_reads_a_batch_folder(batch_dir: Path, tmp_path: Path) -> N
     assert len(list(iter_results(out, status="failed"))) == 3
     with pytest.raises(InvalidInputError):
         next(iter_results(tmp_path))
+
+
+@pytest.mark.slow
+def test_a_trial_that_kills_its_worker_is_failed_and_the_rest_go_on(batch_dir: Path, tmp_path: Path) -> None:
+    from _batch_helpers import crash_on_broken
+    from stridelab.batch.discover import discover
+    from stridelab.batch.executors import run_local
+    from stridelab.batch.hashes import HashMemo, hash_jobs
+
+    (tmp_path / "in").mkdir()
+    for name in ("garmin-fenix-5-walk.fit", "activity-unexpected-eof.fit"):
+        shutil.copy(batch_dir / name, tmp_path / "in" / name)
+    shutil.copy(batch_dir / "garmin-fenix-5-walk.fit", tmp_path / "in" / "crash-run.fit")
+    jobs = discover([tmp_path / "in"]).jobs
+    hash_jobs(jobs, HashMemo(tmp_path / "h.json"))
+    rows = {j.trial_id: r for j, r in run_local(jobs, BatchOptions(), str(tmp_path / "cache"), 2, fn=crash_on_broken)}
+    assert set(rows) == {"crash-run.fit", "garmin-fenix-5-walk.fit", "activity-unexpected-eof.fit"}
+    assert rows["crash-run.fit"]["error"] == "WorkerCrashed" and "crashed" in rows["crash-run.fit"]["reason"]
+    assert rows["garmin-fenix-5-walk.fit"]["error"] == "NotRunningError"  # analysed normally after the crash
+    assert not (tmp_path / "cache" / rows["crash-run.fit"]["key"]).exists()  # a crash is not cached

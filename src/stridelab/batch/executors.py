@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing as mp
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from stridelab.batch.jobs import BatchOptions, Job
@@ -36,7 +36,10 @@ def failed_row(job: Job, options: BatchOptions, reason: str, error: str) -> dict
     return row
 
 
-def _pool_run(jobs: list[Job], opts: dict[str, Any], cache_dir: str, workers: int, window: int) -> Iterator[tuple[Job, dict[str, Any] | None]]:
+JobFn = Callable[[dict[str, Any], dict[str, Any], str], dict[str, Any]]
+
+
+def _pool_run(jobs: list[Job], opts: dict[str, Any], cache_dir: str, workers: int, window: int, fn: JobFn) -> Iterator[tuple[Job, dict[str, Any] | None]]:
     """Run jobs in one pool; yield (job, row); when the pool breaks, (job, None) for each job in
     flight and (job, {"_pending": True}) for each job not started."""
     pending = list(reversed(jobs))
@@ -47,7 +50,7 @@ def _pool_run(jobs: list[Job], opts: dict[str, Any], cache_dir: str, workers: in
         while (pending or running) and not broken:
             while pending and len(running) < window:
                 j = pending.pop()
-                running[ex.submit(run_job, j.to_dict(), opts, cache_dir)] = j
+                running[ex.submit(fn, j.to_dict(), opts, cache_dir)] = j
             done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
             for fut in done:
                 j = running.pop(fut)
@@ -67,8 +70,11 @@ def _pool_run(jobs: list[Job], opts: dict[str, Any], cache_dir: str, workers: in
             yield j, {"_pending": True}
 
 
-def run_local(jobs: list[Job], options: BatchOptions, cache_dir: str, workers: int) -> Iterator[tuple[Job, dict[str, Any]]]:
+def run_local(jobs: list[Job], options: BatchOptions, cache_dir: str, workers: int, fn: JobFn = run_job) -> Iterator[tuple[Job, dict[str, Any]]]:
     """Analyse ``jobs`` in ``workers`` local processes; yield each job with its row as it finishes.
+
+    ``fn`` is the job function (:func:`~stridelab.batch.worker.run_job`; a module-level function
+    with its signature, importable in a fresh process).
 
     When a worker process dies, the jobs that were in flight are run again one at a time in a
     fresh single process: the one that kills it again is recorded as failed (not cached); the
@@ -80,7 +86,7 @@ def run_local(jobs: list[Job], options: BatchOptions, cache_dir: str, workers: i
     while todo:
         suspects: list[Job] = []
         rest: list[Job] = []
-        for j, row in _pool_run(todo, opts, cache_dir, workers, workers * WINDOW_PER_WORKER):
+        for j, row in _pool_run(todo, opts, cache_dir, workers, workers * WINDOW_PER_WORKER, fn):
             if row is None:
                 suspects.append(j)
             elif "_pending" in row:
@@ -89,7 +95,7 @@ def run_local(jobs: list[Job], options: BatchOptions, cache_dir: str, workers: i
                 yield j, _finish(j, options, row)
         todo = rest
         for s in suspects:  # isolate: one process, one job
-            for j, row in _pool_run([s], opts, cache_dir, 1, 1):
+            for j, row in _pool_run([s], opts, cache_dir, 1, 1, fn):
                 if row is None:
                     yield j, failed_row(j, options, "the analysis process crashed (killed, or a fault below Python) while analysing this trial", "WorkerCrashed")
                 else:

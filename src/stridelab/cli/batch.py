@@ -23,7 +23,7 @@ from stridelab.errors import UsageError
 @handle_errors
 def batch(
     inputs: Annotated[list[Path] | None, typer.Argument(help="Folders, recordings or .list files (one path per line).", show_default=False)] = None,
-    out: Annotated[Path, typer.Option("--out", help="Output folder (per-trial JSON, Parquet tables, failures.csv).", show_default=False)] = Path("out/batch"),
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder (per-trial JSON, Parquet tables, failures.csv).", show_default=False)] = None,
     workers: Annotated[int | None, typer.Option("--workers", help="Local worker processes (default: the CPU count).")] = None,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask distributed scheduler address (tcp://host:8786) to run on instead.")] = None,
     manifest: Annotated[Path | None, typer.Option("--manifest", help="CSV with trial,static,forces,runner,mass_kg,speed_mps columns.")] = None,
@@ -32,6 +32,8 @@ def batch(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")] = False,
 ) -> None:
     """Analyse every recording of folders, lists or a manifest, in parallel, into tidy tables."""
+    if out is None:
+        raise UsageError("--out DIR is required: the folder for the per-trial JSON, the tables and failures.csv")
     if events_from not in ("auto", "forces", "markers", "imu", "video"):
         raise UsageError(f"--events-from must be auto, forces, markers, imu or video (got {events_from!r})")
     if environment not in (None, "treadmill", "overground"):
