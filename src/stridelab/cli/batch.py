@@ -59,7 +59,7 @@ def _register_synth() -> None:
     @synth_app.command("batch")
     @handle_errors
     def synth_batch(
-        sources: Annotated[list[Path], typer.Argument(help="Real C3D trials or folders of them (static trials paired by name).", show_default=False)],
+        sources: Annotated[list[Path], typer.Argument(help="Real C3D trials, text exports with forces, or folders of them (static trials paired by name).", show_default=False)],
         out: Annotated[Path, typer.Option("--out", help="Output folder for the SYNTHETIC trials and manifest.csv.", show_default=False)],
         n: Annotated[int, typer.Option("--n", help="Number of synthetic trials.")] = 1000,
         seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
@@ -69,7 +69,7 @@ def _register_synth() -> None:
         noise_mm: Annotated[float, typer.Option("--noise-mm", help="Marker noise, standard deviation (mm).")] = 1.0,
         dropout: Annotated[float, typer.Option("--dropout", help="Probability that a trial loses 1-3 markers for 0.05-0.5 s.")] = 0.2,
     ) -> None:
-        """SYNTHETIC C3D trials derived from real ones (speed, noise, marker dropout, time shifts) for scale tests."""
+        """SYNTHETIC trials (C3D, text) derived from real ones (speed, noise, marker dropout, time shifts) for scale tests."""
         if not 1 <= n <= 1_000_000:
             raise UsageError("--n must be between 1 and 1000000")
         if not (0 < speed_min <= speed_max < 3 and duration_s > 0 and noise_mm >= 0 and 0 <= dropout <= 1):
@@ -77,8 +77,8 @@ def _register_synth() -> None:
         from stridelab.batch.discover import discover
         from stridelab.synth.trials import Source, Variation, synth_set
 
-        jobs = [j for j in discover(list(sources), exclude=out).jobs if j.trial.lower().endswith(".c3d")]
-        srcs = [Source(Path(j.trial), Path(j.static) if j.static else None, j.runner, j.mass_kg) for j in jobs]
+        jobs = [j for j in discover(list(sources), exclude=out).jobs if j.trial.lower().endswith(".c3d") or (j.forces and j.trial.lower().endswith("markers.txt"))]
+        srcs = [Source(Path(j.trial), Path(j.static) if j.static else None, j.runner, j.mass_kg, Path(j.forces) if j.forces else None) for j in jobs]
         manifest = synth_set(srcs, out, n, seed, Variation(duration_s=duration_s, speed_range=(speed_min, speed_max), noise_mm=noise_mm, dropout=dropout))
         typer.echo(f"{n} SYNTHETIC trials from {len(srcs)} real trials in {out}; analyse them with: stridelab batch --manifest {manifest} --out OUT")
 

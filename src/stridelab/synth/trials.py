@@ -1,7 +1,10 @@
-"""SYNTHETIC trial sets for scale tests: thousands of C3D trials derived from real ones.
+"""SYNTHETIC trial sets for scale tests: thousands of trials derived from real ones, in two formats.
 
-Each synthetic trial is a window of a real motion-capture C3D (markers and force-plate analog
-channels, read and written with ``ezc3d``) with documented, seeded variation:
+Each synthetic trial is a window of a real motion-capture trial with documented, seeded variation,
+written in the source's format: a C3D (markers and force-plate analog channels, read and written
+with ``ezc3d``), or a tab-separated text export with its force file (the Fukuchi et al. 2017 layout:
+``...markers.txt`` with a ``Time`` column in seconds, ``...forces.txt`` with a frame counter at
+twice the marker rate; ``NaN`` for missing samples). The variation:
 
 - **time scaling** ("speed"): the recording is played back faster or slower by a factor ``s``
   drawn uniformly from ``speed_range`` (``y'(t) = y(t0 + s t)``, linear interpolation, same sampling
@@ -14,7 +17,8 @@ channels, read and written with ``ezc3d``) with documented, seeded variation:
 - **time shifts**: the window starts at a random point of the real trial, and the file's first
   frame is moved by 0-1000 frames, so times on the file's axis differ from trial to trial.
 
-The output folder holds the C3D files (``SYN_RBDS002_00001runT35.c3d`` from ``RBDS002runT35.c3d``),
+The output folder holds the trial files (``SYN_RBDS002_00001runT35.c3d`` from ``RBDS002runT35.c3d``,
+``SYN_RBDS001_00002runT25markers.txt`` + ``...forces.txt`` from the text export),
 a copy of each source's static trial (``SYN_RBDS002static.c3d``, so that the naming convention
 pairs them), ``manifest.csv`` (``trial,static,forces,runner,mass_kg,speed_mps`` plus the variation drawn,
 ready for ``stridelab batch --manifest``) and ``SYNTHETIC.txt``. Every file name starts with
@@ -56,6 +60,7 @@ class Source:
     static: Path | None = None
     runner: str | None = None
     mass_kg: float | None = None
+    forces: Path | None = None
 
 
 def _resample(x: np.ndarray, src_t: np.ndarray, new_t: np.ndarray) -> np.ndarray:
@@ -120,10 +125,67 @@ def synth_trial(source: Path, out: Path, rng: np.random.Generator, var: Variatio
             "noise_analog": var.noise_analog, "dropped_markers": ";".join(dropped)}
 
 
+def _text_table(path: Path) -> tuple[list[str], np.ndarray]:
+    import pandas as pd
+
+    try:
+        df = pd.read_csv(path, sep="\t")
+    except Exception as e:  # noqa: BLE001 - pandas raises many types
+        raise InvalidInputError(f"{path.name}: cannot read it as a tab-separated export ({e})") from None
+    return [str(c) for c in df.columns], df.to_numpy(float)
+
+
+def synth_text_trial(markers: Path, forces: Path, out_markers: Path, out_forces: Path, rng: np.random.Generator, var: Variation) -> dict[str, Any]:
+    """Write one synthetic text export (markers + forces, Fukuchi 2017 layout) derived from a real one."""
+    import pandas as pd
+
+    mcols, m = _text_table(markers)
+    fcols, f = _text_table(forces)
+    t = m[:, 0]
+    rate = (m.shape[0] - 1) / (t[-1] - t[0])
+    frate = 2.0 * rate  # the layout's force rate: twice the marker rate (300 / 150 Hz)
+    total_s = t[-1] - t[0]
+    scale = float(rng.uniform(*var.speed_range))
+    span_src = var.duration_s * scale
+    if span_src >= total_s:
+        raise InvalidInputError(f"{markers.name}: {total_s:.1f} s is too short for {var.duration_s:.1f}-s synthetic trials")
+    t0 = float(rng.uniform(0.0, total_s - span_src))
+    n_new = int(round(var.duration_s * rate))
+    src = np.arange(m.shape[0]) / rate
+    new_t = t0 + scale * np.arange(n_new) / rate
+    xyz = _resample(m[:, 1:].T, src, new_t).T
+    if var.noise_mm > 0:
+        xyz += rng.normal(0.0, var.noise_mm, xyz.shape)
+    dropped: list[str] = []
+    if rng.random() < var.dropout:
+        n_markers = xyz.shape[1] // 3
+        for k in rng.choice(n_markers, size=int(rng.integers(1, 4)), replace=False):
+            g = int(rng.uniform(0.05, 0.5) * rate)
+            s0 = int(rng.integers(0, max(1, n_new - g)))
+            xyz[s0 : s0 + g, 3 * k : 3 * k + 3] = np.nan
+            dropped.append(f"{mcols[1 + 3 * k][:-1]}:{g / rate:.2f}s")
+    shift = int(rng.integers(0, var.max_first_frame + 1))
+    start_s = shift / rate
+    out_markers.parent.mkdir(parents=True, exist_ok=True)
+    mt = pd.DataFrame(xyz, columns=mcols[1:])
+    mt.insert(0, mcols[0], np.round(start_s + np.arange(n_new) / rate, 3))
+    mt.to_csv(out_markers, sep="\t", index=False, float_format="%.6g", na_rep="NaN")
+    nf = 2 * n_new
+    fsrc = np.arange(f.shape[0]) / frate
+    fv = _resample(f[:, 1:].T, fsrc, t0 + scale * np.arange(nf) / frate).T
+    if var.noise_analog > 0:
+        fv += rng.normal(0.0, 1.0, fv.shape) * np.nanstd(f[:, 1:], axis=0) * var.noise_analog
+    ft = pd.DataFrame(fv, columns=fcols[1:])
+    ft.insert(0, fcols[0], 1 + 2 * shift + np.arange(nf))
+    ft.to_csv(out_forces, sep="\t", index=False, float_format="%.6g", na_rep="NaN")
+    return {"time_scale": round(scale, 4), "window_start_s": round(t0, 3), "first_frame": shift, "noise_mm": var.noise_mm,
+            "noise_analog": var.noise_analog, "dropped_markers": ";".join(dropped)}
+
+
 def synth_set(sources: list[Source], out: Path, n: int, seed: int = 0, var: Variation | None = None) -> Path:
     """Write ``n`` SYNTHETIC trials derived round-robin from ``sources`` into ``out``; returns the manifest."""
     if not sources:
-        raise InvalidInputError("no source trial (C3D) to derive synthetic trials from")
+        raise InvalidInputError("no source trial (C3D, or a text export with its forces) to derive synthetic trials from")
     if n < 1:
         raise InvalidInputError("the number of synthetic trials must be at least 1")
     var = var or Variation()
@@ -138,10 +200,18 @@ def synth_set(sources: list[Source], out: Path, n: int, seed: int = 0, var: Vari
     rows = []
     for i in range(n):
         s = sources[i % len(sources)]
-        stem = s.trial.stem
-        name = f"SYN_{s.runner}_{i + 1:05d}{stem[len(s.runner):]}.c3d" if s.runner and stem.startswith(s.runner) else f"SYN_{stem}_{i + 1:05d}.c3d"
-        drawn = synth_trial(s.trial, out / name, rng, var)
-        rows.append({"trial": name, "static": statics.get(s.static, "") if s.static else "", "forces": "", "runner": f"SYN{i + 1:05d}",
+        stem, ext = s.trial.stem, s.trial.suffix.lower()
+        base = f"SYN_{s.runner}_{i + 1:05d}{stem[len(s.runner):]}" if s.runner and stem.startswith(s.runner) else f"SYN_{stem}_{i + 1:05d}"
+        forces = ""
+        if ext == ".c3d":
+            name = base + ".c3d"
+            drawn = synth_trial(s.trial, out / name, rng, var)
+        elif s.forces is not None and base.lower().endswith("markers"):
+            name, forces = base + ext, base[: -len("markers")] + "forces" + ext
+            drawn = synth_text_trial(s.trial, s.forces, out / name, out / forces, rng, var)
+        else:
+            raise InvalidInputError(f"{s.trial.name}: synthetic trials are derived from C3D files or ...markers.txt exports with their forces file")
+        rows.append({"trial": name, "static": statics.get(s.static, "") if s.static else "", "forces": forces, "runner": f"SYN{i + 1:05d}",
                      "mass_kg": "" if s.mass_kg is None else s.mass_kg, "speed_mps": "", "source": s.trial.name, "synthetic": "true", **drawn})
     manifest = out / "manifest.csv"
     with open(manifest, "w", newline="", encoding="utf-8") as fh:
@@ -150,11 +220,11 @@ def synth_set(sources: list[Source], out: Path, n: int, seed: int = 0, var: Vari
         w.writerows(rows)
     (out / SYNTHETIC_NOTE).write_text(
         "SYNTHETIC data, not recordings of real runners.\n"
-        f"{n} trials derived from {len(sources)} real C3D trials by stridelab.synth.trials (seed {seed}): {var}.\n"
+        f"{n} trials derived from {len(sources)} real trials by stridelab.synth.trials (seed {seed}): {var}.\n"
         "Time scaling changes cadence and belt speed but not positions or forces: not a physically valid speed change.\n",
         encoding="utf-8",
     )
     return manifest
 
 
-__all__ = ["SYNTHETIC_NOTE", "Source", "Variation", "synth_set", "synth_trial"]
+__all__ = ["SYNTHETIC_NOTE", "Source", "Variation", "synth_set", "synth_text_trial", "synth_trial"]
