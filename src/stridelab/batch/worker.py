@@ -104,11 +104,12 @@ def _children_allowed() -> Iterator[None]:
 
 
 def _cpu_s() -> float:
-    """CPU seconds of this process and its finished children (the C3D parser runs in one)."""
+    """CPU seconds of the calling thread and of this process's finished children (the C3D parser
+    runs in one): the job's own cost, also in a Dask worker whose other threads do its communication."""
     import resource
 
     ch = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + ch.ru_utime + ch.ru_stime
+    return time.thread_time() + ch.ru_utime + ch.ru_stime
 
 
 def _num(v: Any) -> Any:
