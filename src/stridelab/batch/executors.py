@@ -112,13 +112,15 @@ def run_dask(jobs: list[Job], options: BatchOptions, cache_dir: str, address: st
     """Analyse ``jobs`` on the Dask ``distributed`` scheduler at ``address`` (same worker function)."""
     from distributed import Client, as_completed
 
-    from stridelab.errors import InvalidInputError
+    from stridelab.errors import InvalidInputError, UsageError
 
     opts = options.to_dict()
     try:
         client = Client(address, timeout="20s")
     except (OSError, TimeoutError) as e:
         raise InvalidInputError(f"cannot connect to the Dask scheduler at {address} ({e}); start it with 'dask scheduler'") from None
+    except ValueError as e:
+        raise UsageError(f"--scheduler {address!r} is not a Dask scheduler address like tcp://host:8786 ({e})") from None
     try:
         n_threads = max(1, sum(client.nthreads().values()))
         window = n_threads * WINDOW_PER_WORKER
