@@ -68,6 +68,14 @@ def find_jobs(inputs: list[Path], manifest: Path | None = None, exclude: Path | 
     return discover(expanded, exclude=exclude)
 
 
+def _require(modules: list[str]) -> None:
+    import importlib.util
+
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise UsageError(f"stridelab batch needs {', '.join(missing)}, which this installation lacks: pip install 'stridelab[batch]'")
+
+
 def cached_row(cache: Path, key: str) -> dict[str, Any] | None:
     f = cache / key / ROW_FILE
     if not f.is_file():
@@ -97,6 +105,7 @@ def run_batch(
     when no trial was found.
     """
     t0 = time.perf_counter()
+    _require(["pyarrow", "threadpoolctl"] + (["distributed"] if scheduler else []))
     options = options or BatchOptions()
     if workers is not None and workers < 1:
         raise UsageError("--workers must be at least 1")
