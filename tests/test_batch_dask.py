@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from _batch_helpers import assert_same_outputs, make_synthetic
@@ -19,6 +20,10 @@ from stridelab.batch.jobs import BatchOptions
 from stridelab.batch.runner import run_batch
 
 pytest.importorskip("distributed")
+
+
+def _nan_none(v: object) -> object:
+    return None if isinstance(v, float) and v != v else v
 
 
 @pytest.fixture(scope="module")
@@ -35,11 +40,23 @@ def local_run(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
 def test_local_cluster_same_outputs(local_run: tuple[Path, Path], tmp_path: Path) -> None:
     from distributed import LocalCluster
 
+    from stridelab.batch.discover import discover
+    from stridelab.batch.executors import chunk_size, run_dask
+    from stridelab.batch.hashes import HashMemo, hash_jobs
+
     src, ref = local_run
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
         s = run_batch([src], tmp_path / "out", BatchOptions(), scheduler=cluster.scheduler_address, progress=False)
+        jobs = discover([src]).jobs
+        hash_jobs(jobs, HashMemo(tmp_path / "h.json"))
+        chunked = {j.trial_id: r for j, r in run_dask(jobs, BatchOptions(), str(tmp_path / "cache3"), cluster.scheduler_address, chunk=3)}
     assert (s.n_ok, s.n_failed) == (4, 1)
     assert_same_outputs(ref, tmp_path / "out")
+    rows = pd.read_parquet(ref / "trials.parquet").set_index("trial_id")
+    assert set(chunked) == set(rows.index)  # 5 jobs in tasks of 3 and 2: every row back, same results
+    for tid, r in chunked.items():
+        assert (r["status"], r["key"], r.get("cadence_spm")) == (rows.loc[tid, "status"], rows.loc[tid, "key"], _nan_none(rows.loc[tid].get("cadence_spm")))
+    assert chunk_size(5, 2) == 1 and chunk_size(100_000, 50) == 32 and chunk_size(3_200, 50) == 4
 
 
 @pytest.mark.slow

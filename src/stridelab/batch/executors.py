@@ -8,23 +8,27 @@ per worker), so that 100,000 jobs never sit in memory as futures at once.
   crash below Python), the jobs that were in flight are retried one at a time in a fresh process;
   the one that kills it again is recorded as failed with that reason and not cached.
 - :func:`run_dask`: the same function submitted to a Dask ``distributed`` scheduler at an
-  address; the workers must see the input files and the output folder under the same paths (a
-  shared file system). A job whose worker dies repeatedly (Dask's ``KilledWorker``) is recorded as
-  failed and not cached.
+  address, several jobs per task when there are many more jobs than worker threads (the scheduler
+  spends a few milliseconds per task); the workers must see the input files and the output folder
+  under the same paths (a shared file system). A job whose worker dies repeatedly (Dask's
+  ``KilledWorker``) is recorded as failed and not cached.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import hashlib
 import multiprocessing as mp
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from stridelab.batch.jobs import BatchOptions, Job
-from stridelab.batch.worker import init_process, run_job
+from stridelab.batch.worker import init_process, run_job, run_jobs
 
 #: Jobs in flight per worker.
 WINDOW_PER_WORKER = 4
+#: Most jobs in one Dask task.
+MAX_CHUNK = 32
 
 
 def failed_row(job: Job, options: BatchOptions, reason: str, error: str) -> dict[str, Any]:
@@ -108,8 +112,19 @@ def _finish(job: Job, options: BatchOptions, row: dict[str, Any]) -> dict[str, A
     return row
 
 
-def run_dask(jobs: list[Job], options: BatchOptions, cache_dir: str, address: str) -> Iterator[tuple[Job, dict[str, Any]]]:
-    """Analyse ``jobs`` on the Dask ``distributed`` scheduler at ``address`` (same worker function)."""
+def chunk_size(n_jobs: int, n_threads: int, cap: int = MAX_CHUNK) -> int:
+    """Jobs per Dask task: 1 for small batches (load balance), up to ``cap`` when there are many
+    more jobs than worker threads (fewer tasks for the scheduler, which costs a few ms per task)."""
+    return max(1, min(cap, n_jobs // max(1, n_threads * 16)))
+
+
+def run_dask(jobs: list[Job], options: BatchOptions, cache_dir: str, address: str, chunk: int | None = None) -> Iterator[tuple[Job, dict[str, Any]]]:
+    """Analyse ``jobs`` on the Dask ``distributed`` scheduler at ``address`` (same worker function).
+
+    Jobs go in tasks of ``chunk`` (default :func:`chunk_size`) jobs each (:func:`~stridelab.batch.worker.run_jobs`); a
+    task that fails as a whole (its worker died) is split and its jobs retried one per task; a single
+    job whose task fails is recorded as failed (not cached).
+    """
     from distributed import Client, as_completed
 
     from stridelab.errors import InvalidInputError, UsageError
@@ -123,29 +138,36 @@ def run_dask(jobs: list[Job], options: BatchOptions, cache_dir: str, address: st
         raise UsageError(f"--scheduler {address!r} is not a Dask scheduler address like tcp://host:8786 ({e})") from None
     try:
         n_threads = max(1, sum(client.nthreads().values()))
+        size = chunk or chunk_size(len(jobs), n_threads)
         window = n_threads * WINDOW_PER_WORKER
-        pending = list(reversed(jobs))
-        futures: dict[Any, Job] = {}
+        pending: list[list[Job]] = [jobs[i : i + size] for i in range(0, len(jobs), size)][::-1]
+        futures: dict[Any, list[Job]] = {}
 
         def submit() -> Any:
-            j = pending.pop()
-            f = client.submit(run_job, j.to_dict(), opts, cache_dir, key=f"stridelab-batch-{j.key(options)}", pure=False)
-            futures[f] = j
+            chunk = pending.pop()
+            keys = [j.key(options) for j in chunk]
+            name = keys[0] if len(keys) == 1 else hashlib.sha256("".join(keys).encode()).hexdigest()
+            f = client.submit(run_jobs, [j.to_dict() for j in chunk], opts, cache_dir, key=f"stridelab-batch-{name}", pure=False)
+            futures[f] = chunk
             return f
 
         ac = as_completed([submit() for _ in range(min(window, len(pending)))])
         for fut in ac:
-            j = futures.pop(fut)
+            chunk = futures.pop(fut)
             try:
-                row = fut.result()
+                rows = list(zip(chunk, fut.result(), strict=True))
             except Exception as e:  # noqa: BLE001 - KilledWorker, lost connection ...: the batch goes on
-                row = failed_row(j, options, f"the Dask worker failed on this trial ({type(e).__name__}: {e})", type(e).__name__)
+                if len(chunk) > 1:
+                    pending.extend([j] for j in reversed(chunk))
+                    rows = []
+                else:
+                    rows = [(chunk[0], failed_row(chunk[0], options, f"the Dask worker failed on this trial ({type(e).__name__}: {e})", type(e).__name__))]
             fut.release()
-            if pending:
+            while pending and len(futures) < window:
                 ac.add(submit())
-            yield j, row
+            yield from rows
     finally:
         client.close()
 
 
-__all__ = ["failed_row", "run_dask", "run_local"]
+__all__ = ["chunk_size", "failed_row", "run_dask", "run_local"]

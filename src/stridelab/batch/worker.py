@@ -247,4 +247,9 @@ def run_job(job_d: dict[str, Any], options_d: dict[str, Any], cache_dir: str) ->
     return row
 
 
-__all__ = ["ROW_FILE", "RESULT_FILE", "TABLES", "curve_rows", "init_process", "run_job"]
+def run_jobs(job_ds: list[dict[str, Any]], options_d: dict[str, Any], cache_dir: str) -> list[dict[str, Any]]:
+    """:func:`run_job` over several jobs (one Dask task), rows in the same order."""
+    return [run_job(j, options_d, cache_dir) for j in job_ds]
+
+
+__all__ = ["ROW_FILE", "RESULT_FILE", "TABLES", "curve_rows", "init_process", "run_job", "run_jobs"]
