@@ -162,11 +162,16 @@ def main() -> None:
     cost = res["local 1"]["cpu_s"]
     n, w = 100_000, 50
     compute_h = n * cost / w / 3600
-    sched_h = n * noop_ms / 1000 / 3600
+    from stridelab.batch.executors import chunk_size
+
+    per_task = chunk_size(n, w)
+    n_tasks = -(-n // per_task)
+    sched_h = n_tasks * noop_ms / 1000 / 3600
     gather_h = n * (res["local 2"]["gather_cpu_s"] / len(jobs)) / 3600
     io_h = n * (in_mb + out_mb) / 1e3 / 3600
     print(f"estimate, {n:,} trials on {w} workers (one core each): compute {n:,} x {cost:.2f} s / {w} = {compute_h:.2f} h; "
-          f"scheduler {n:,} x {noop_ms:.2f} ms per task (the scheduler is one process) = {sched_h:.2f} h; "
+          f"scheduler {n_tasks:,} tasks of {per_task} trials x {noop_ms:.2f} ms per task (the scheduler is one process) = {sched_h:.2f} h "
+          f"({n * noop_ms / 1000 / 3600:.2f} h with one trial per task); "
           f"reading {n * in_mb / 1e6:.2f} TB and writing {n * out_mb / 1e6:.2f} TB over a shared file system at 1 GB/s = {io_h:.2f} h; "
           f"these overlap, so the analysis phase takes the largest, {max(compute_h, sched_h, io_h):.2f} h; then gathering the tables "
           f"{n:,} x {1000 * res['local 2']['gather_cpu_s'] / len(jobs):.1f} ms CPU = {gather_h:.2f} h in one process. "
