@@ -144,24 +144,24 @@ def run_dask(jobs: list[Job], options: BatchOptions, cache_dir: str, address: st
         futures: dict[Any, list[Job]] = {}
 
         def submit() -> Any:
-            chunk = pending.pop()
-            keys = [j.key(options) for j in chunk]
+            part = pending.pop()
+            keys = [j.key(options) for j in part]
             name = keys[0] if len(keys) == 1 else hashlib.sha256("".join(keys).encode()).hexdigest()
-            f = client.submit(run_jobs, [j.to_dict() for j in chunk], opts, cache_dir, key=f"stridelab-batch-{name}", pure=False)
-            futures[f] = chunk
+            f = client.submit(run_jobs, [j.to_dict() for j in part], opts, cache_dir, key=f"stridelab-batch-{name}", pure=False)
+            futures[f] = part
             return f
 
         ac = as_completed([submit() for _ in range(min(window, len(pending)))])
         for fut in ac:
-            chunk = futures.pop(fut)
+            group = futures.pop(fut)
             try:
-                rows = list(zip(chunk, fut.result(), strict=True))
+                rows = list(zip(group, fut.result(), strict=True))
             except Exception as e:  # noqa: BLE001 - KilledWorker, lost connection ...: the batch goes on
-                if len(chunk) > 1:
-                    pending.extend([j] for j in reversed(chunk))
+                if len(group) > 1:
+                    pending.extend([j] for j in reversed(group))
                     rows = []
                 else:
-                    rows = [(chunk[0], failed_row(chunk[0], options, f"the Dask worker failed on this trial ({type(e).__name__}: {e})", type(e).__name__))]
+                    rows = [(group[0], failed_row(group[0], options, f"the Dask worker failed on this trial ({type(e).__name__}: {e})", type(e).__name__))]
             fut.release()
             while pending and len(futures) < window:
                 ac.add(submit())
