@@ -78,6 +78,7 @@ def _root(
 
 def _register() -> None:
     from stridelab.cli import analyze as _analyze  # noqa: F401
+    from stridelab.cli import batch as _batch  # noqa: F401
     from stridelab.cli import info as _info  # noqa: F401
     from stridelab.cli import methods as _methods  # noqa: F401
     from stridelab.cli import record as _record  # noqa: F401
