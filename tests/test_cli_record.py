@@ -68,6 +68,11 @@ def test_history_json_contract(db: Path, capsys: pytest.CaptureFixture[str], tmp
         assert (f["value"] > f["threshold"]) if f["direction"] == "above" else (f["value"] < f["threshold"])
     code, out, _ = run(["history", "RBDS001", "--metric", "cadence_spm", "--json", "-", "--db", db], capsys)
     assert code == 0 and set(json.loads(out)["sessions"][0]["metrics"]) == {"cadence_spm", "speed_mps"}
+    th = tmp_path / "t.csv"
+    th.write_text("id,threshold\nlow_cadence_for_speed,250\n")
+    doc2 = json.loads(run(["history", "RBDS001", "--json", "-", "--thresholds", th, "--db", db], capsys)[1])
+    (low,) = [f for f in doc2["flags"] if f["id"] == "low_cadence_for_speed"]
+    assert low["threshold"] == 250 and low["status"] == "new"  # the user's threshold raises it
     code, _, err = run(["history", "NOBODY", "--db", db], capsys)
     assert code == 3 and err.count("\n") == 1 and "no runner 'NOBODY'" in err
     code, _, err = run(["history", "RBDS001", "--metric", "nonsense", "--db", db], capsys)

@@ -189,3 +189,18 @@ def test_migrations_match_the_models(url: str) -> None:
     assert diffs == []
     Store(url).close()  # opening a current store again migrates nothing
     store.close()
+
+
+def test_owners_keep_their_runners_apart(url: str, analysis: object) -> None:
+    """The same runner code under two owners (e.g. two coaches) is two records."""
+    from stridelab.history import load_record
+
+    store = Store(url)
+    for owner in ("coach_a", "coach_b"):
+        r = store_analysis(store, "R1", analysis, {"file": EXAMPLE}, date=dt.date(2026, 1, 5), owner=owner)  # type: ignore[arg-type]
+        assert r.status == "new"
+    assert [(r.code, r.owner) for r in store.runners()] == [("R1", "coach_a"), ("R1", "coach_b")]
+    assert [r.owner for r in store.runners(owner="coach_b")] == ["coach_b"]
+    assert len(load_record(store, "R1", owner="coach_a").trials) == 1
+    assert store.runner_id("R1") is None  # no owner: not found
+    store.close()

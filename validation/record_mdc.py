@@ -7,7 +7,7 @@ effects against it, and the injury-risk flags of every trial checked against the
 
 ``--write`` stores the pooled split-half MDC in src/stridelab/history/mdc_reference.csv (the
 reference the history uses for runners with fewer than 5 trials of their own).
-Method: stridelab.history.mdc (Weir 2005); halves: stridelab.store.ingest.split_halves.
+Method: stridelab.history.mdc (Weir 2005); halves: stridelab.store.extract.split_halves.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def main() -> None:
     import stridelab as sl
     from stridelab.history.mdc import Z95, mdc95
     from stridelab.risk import Measurement, evaluate, load_evidence
-    from stridelab.store.ingest import contact_sources, split_halves
+    from stridelab.store.extract import contact_sources, split_halves
 
     rows = []
     rules = load_evidence()

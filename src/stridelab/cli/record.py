@@ -80,14 +80,8 @@ def import_(
 
 def _import_one(store: Any, f: Path, runner: str, given_day: dt.date | None, static: Path | None, forces: Path | None, mass_kg: float | None) -> str:
     from stridelab.errors import InvalidInputError
-    from stridelab.store.ingest import (
-        input_key,
-        is_stored,
-        recorded_date,
-        sha256_file,
-        skill_scores,
-        store_analysis,
-    )
+    from stridelab.store.extract import recorded_date, skill_scores
+    from stridelab.store.ingest import input_key, is_stored, sha256_file, store_analysis
 
     if not f.is_file():
         raise InvalidInputError("not found" if not f.exists() else "not a regular file")

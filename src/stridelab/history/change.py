@@ -26,8 +26,8 @@ from stridelab.history.record import RunnerRecord, TrialRecord
 
 SPEED_MATCH_MPS = 0.25
 REPEAT_MAX_DAYS = 14
-#: Not form metrics: speed is what is matched, pace is speed.
-NOT_COMPARED = ("speed_mps", "pace_min_per_km", "pace_min_per_mile")
+#: Not form metrics: speed is what is matched, pace is speed, distance and duration are training volume.
+NOT_COMPARED = ("speed_mps", "pace_min_per_km", "pace_min_per_mile", "distance_km", "duration_min")
 
 
 @dataclass
