@@ -90,3 +90,23 @@ def test_trial_ids_stay_inside_the_output(tmp_path: Path) -> None:
     m = tmp_path / "m.csv"
     m.write_text(f"trial\n{tmp_path / 'run.c3d'}\n")
     assert read_manifest(m).jobs[0].trial_id == (tmp_path / "run.c3d").as_posix().lstrip("/")
+
+
+def test_population_manifest_for_the_skill_model() -> None:
+    import io
+
+    import pandas as pd
+
+    from stridelab.batch.tables import population_manifest
+
+    rows = [
+        {"trial_id": "a", "file": "/d/R1runT25.c3d", "static": "/d/R1static.c3d", "runner": "R1", "status": "ok", "speed_mps": 2.49,
+         "given_mass_kg": 70.0, "runner_pace_min_per_km": 4.5, "runner_level": "competitive", "pace_min_per_km": 6.7},
+        {"trial_id": "b", "file": "/d/R1runT35.c3d", "static": "/d/R1static.c3d", "runner": "R1", "status": "ok", "speed_mps": 3.52,
+         "given_mass_kg": 70.0, "runner_pace_min_per_km": 4.5, "runner_level": "competitive", "pace_min_per_km": 4.7},
+        {"trial_id": "c", "file": "/d/R2runT35.c3d", "runner": "R2", "status": "failed"},
+    ]
+    df = pd.read_csv(io.StringIO(population_manifest(rows)), sep="\t")
+    assert df["runner"].tolist() == ["R1@2.5mps", "R1@3.5mps"]  # one runner id per speed; failed trials left out
+    assert df["pace_min_per_km"].tolist() == [4.5, 4.5] and df["level"].tolist() == ["competitive"] * 2  # race pace, not running pace
+    assert df["mass_kg"].tolist() == [70.0, 70.0] and "forces" not in df.columns

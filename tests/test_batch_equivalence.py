@@ -32,6 +32,7 @@ def test_tables_equal_single_trial_analyze(shared_data: Path, tmp_path: Path) ->
     out = tmp_path / "out"
     s = run_batch(inputs, out, BatchOptions(), workers=2, progress=False)
     trials = pd.read_parquet(out / "trials.parquet").set_index("trial_id")
+    assert trials.loc["fukuchi2017_runners/RBDS002runT35.c3d", "runner_pace_min_per_km"] > 3  # race pace, beside the running pace
     assert s.n_trials == 29 and s.n_ok == 29, trials.loc[trials.status != "ok", "reason"].to_dict()
     tabs = {n: pd.read_parquet(out / f"{n}.parquet") for n in ("contacts", "steps", "cycles")}
     for tid, row in trials.iterrows():

@@ -5,7 +5,9 @@ Writes (each atomically: a temporary name, then a rename):
 - ``json/<trial id>.json``: each trial's JSON (``stridelab analyze --json`` plus a ``batch`` section);
 - ``trials.parquet``: one row per trial: ``trial_id``, ``file``, ``static``, ``forces``, ``runner``,
   ``status`` (ok | failed), ``reason``, ``error``, ``key`` (cache key), ``stridelab_version``,
-  ``options`` and ``parameters`` (JSON text), ``sha256``, counts and every summary metric;
+  ``options`` and ``parameters`` (JSON text), ``sha256``, ``synthetic``, counts, every summary
+  metric, and ``runner_sex``, ``runner_age_y``, ``runner_height_m``, ``runner_level``,
+  ``runner_pace_min_per_km`` (race pace) when the lab's participant table gives them;
 - ``contacts.parquet``, ``steps.parquet``, ``cycles.parquet``: the per-trial tables, stacked, with
   ``trial_id`` and ``runner`` first (columns that a modality lacks are null; a column with numbers
   of several types is float64, with mixed kinds of values text), streamed in row groups of 256
@@ -184,7 +186,7 @@ def population_manifest(rows: list[dict[str, Any]]) -> str:
         rec = {"file": os.path.abspath(str(r["file"])), "runner": rid,
                "static": os.path.abspath(str(r["static"])) if r.get("static") else None,
                "forces": os.path.abspath(str(r["forces"])) if r.get("forces") else None,
-               "mass_kg": r.get("given_mass_kg"), "speed_mps": r.get("given_speed_mps"), **{k: r.get(k) for k in META_COLUMNS}}
+               "mass_kg": r.get("given_mass_kg"), "speed_mps": r.get("given_speed_mps"), **{k: r.get(f"runner_{k}") for k in META_COLUMNS}}
         out.append(rec)
     df = pd.DataFrame.from_records(out, columns=["file", "runner", "static", "forces", "mass_kg", "speed_mps", *META_COLUMNS])
     df = df[[c for c in df.columns if c in ("file", "runner") or df[c].notna().any()]]
@@ -193,12 +195,14 @@ def population_manifest(rows: list[dict[str, Any]]) -> str:
 
 def assemble(out: Path, cache: Path, rows: list[dict[str, Any]], meta: dict[str, dict[str, Any]] | None = None) -> dict[str, Path]:
     """Write every output of the batch from its rows (sorted by trial id), the cache, and the runner
-    metadata of discovery (``meta``: trial id -> sex, age_y, height_m, level, pace_min_per_km)."""
+    metadata of discovery (``meta``: trial id -> sex, age_y, height_m, level, pace_min_per_km; in
+    ``trials.parquet`` as ``runner_sex`` ..., since ``pace_min_per_km`` there is the trial's running
+    pace, and in ``trials.tsv`` under the skill model's names)."""
     import pandas as pd
     import pyarrow as pa
 
     meta = meta or {}
-    rows = sorted(({**r, **{k: v for k, v in meta.get(str(r["trial_id"]), {}).items() if k in META_COLUMNS}} for r in rows), key=lambda r: str(r["trial_id"]))
+    rows = sorted(({**r, **{f"runner_{k}": v for k, v in meta.get(str(r["trial_id"]), {}).items() if k in META_COLUMNS}} for r in rows), key=lambda r: str(r["trial_id"]))
     written: dict[str, Path] = {}
     with ThreadPoolExecutor(8) as ex:
         list(ex.map(lambda r: _trial_json(out, cache, r), rows))
