@@ -172,10 +172,20 @@ def _screen(contacts: Any) -> tuple[Any, list[dict[str, Any]]]:
     ct = (contacts["to_s"] - contacts["ic_s"]).to_numpy()
     bad = (ct < MIN_CONTACT_S) | (ct > MAX_CONTACT_S) | ~np.isfinite(ct)
     rejected = [
-        {"ic_s": round(float(r.ic_s), 4), "side": r.side, "source": r.source, "reason": f"contact of {1000 * (r.to_s - r.ic_s):.0f} ms is not a running contact (60-600 ms)"}
+        {"ic_s": round(float(r.ic_s), 4), "side": r.side, "source": r.source, "reason": _why(float(r.to_s) - float(r.ic_s))}
         for r in contacts[bad].itertuples()
     ]
     return contacts[~bad].reset_index(drop=True), rejected
+
+
+def _why(ct_s: float) -> str:
+    """The reason a contact is left out: a toe-off not after the initial contact is a detection error
+    (no contact at all), otherwise its duration is outside the running range."""
+    if not np.isfinite(ct_s):
+        return "contact without a toe-off"
+    if ct_s <= 0:
+        return "toe-off found before the initial contact (a detection error, not a contact)"
+    return f"contact of {1000 * ct_s:.0f} ms is not a running contact ({1000 * MIN_CONTACT_S:.0f}-{1000 * MAX_CONTACT_S:.0f} ms)"
 
 
 __all__ = ["aligned", "detect_imu_contacts", "limb_sensor", "trunk_sensor"]

@@ -41,11 +41,13 @@ def _ref_block(key: str, value: float, speed: float | None, f: str, unit: str) -
 
 
 def _sides(key: str, bs: dict[str, Any], f: str) -> str:
+    """Left and right values of a card, only where the JSON's ``by_side`` has both."""
     lv, rv = bs.get("left", {}).get(key), bs.get("right", {}).get(key)
-    if lv is None and rv is None:
+    if fmt(lv, f, "") == "" or fmt(rv, f, "") == "":
         return ""
     return (
-        f'<div class="sides"><span class="left">Left {fmt(lv, f)}</span> · <span class="right">Right {fmt(rv, f)}</span></div>'
+        f'<div class="sides" data-lr="{escape(key)}"><span class="left">Left {fmt(lv, f)}</span> · '
+        f'<span class="right">Right {fmt(rv, f)}</span></div>'
     )
 
 
@@ -84,13 +86,16 @@ def facts(analysis: Analysis) -> str:
     speed = analysis.summary.get("speed_mps")
     env = {"treadmill": "on a treadmill", "overground": "overground"}.get(tr.environment, "")
     t0, t1 = (float(c["ic_s"].min()), float(c["to_s"].max())) if len(c) else (0.0, 0.0)
-    how = {"forces": "the force plate (vertical force above 20 N)", "markers": "the foot markers"}.get(
+    how = {"forces": "the force plate (vertical force above 20 N)", "markers": "the foot markers", "imu": "the IMU signals",
+         "video": "the foot keypoints of the video"}.get(
         analysis.events.source, escape(analysis.events.source)
     )
     sp = f" at {speed:.2f} m/s ({pace_text(speed)})" if speed else ""
     src = f" ({escape(analysis.speed_source)})" if speed and analysis.speed_source else ""
+    where = " ".join(x for x in (env, sp.strip()) if x)
+    what = f"Running {where}{src}. " if where else ""
     return (
-        f'<p class="facts">Running {env}{sp}{src}. {_plural(len(c), "foot contact")} and {_plural(n_steps, "complete step")} between '
+        f'<p class="facts">{what}{_plural(len(c), "foot contact")} and {_plural(n_steps, "complete step")} between '
         f"{t0:.1f} s and {t1:.1f} s of the recording; contacts found from {how}. "
         "Values are medians over steps, so a single odd step does not move them.</p>"
     )
