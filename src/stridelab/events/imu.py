@@ -11,6 +11,9 @@ a trunk sensor (sacrum before hip; :mod:`stridelab.events.imu_sacrum`):
   (:mod:`stridelab.events.imu_combine`); sides follow the limb sensor;
 * no limb sensor: both feet from the trunk, sides from its mediolateral motion (``lee2010``).
 
+Trunk contacts: ``freefall_steps`` for accelerometer-only sensors, ``freefall`` with a gyroscope
+(:func:`trunk_method`).
+
 Accelerometer-only sensors use the accelerometer variants. Each contact's ``source`` names the
 sensor and the method (``"imu:left_foot:kink"``), so mixed sources stay visible.
 
@@ -119,12 +122,21 @@ def detect_imu_contacts(trial: Trial, methods: dict[str, str] | None = None) -> 
     return ContactEvents(contacts, "imu", info, list(dict.fromkeys(warnings)), rejected)
 
 
+def trunk_method(al: AlignedImu) -> str:
+    """The trunk contact method: ``freefall_steps`` for an accelerometer-only sensor (validated on a
+    real sacral accelerometer against force plates, where ``freefall``'s zero crossings merged or
+    missed 30 % of the contacts), ``freefall`` for an IMU with a gyroscope (validated on virtual IMUs,
+    where its toe-off is the more accurate; no real sacral IMU with a gyroscope and force plates is
+    available to decide otherwise). See docs/validation.md, "Real wearables and video"."""
+    return "freefall" if al.gyr is not None else "freefall_steps"
+
+
 def _trunk_rows(trial: Trial, trunk: str, method: str | None, info: dict[str, Any], warnings: list[str]) -> list[dict[str, Any]]:
     """Both feet from the trunk sensor, sides from its own motion (no limb sensor)."""
     from stridelab.events.imu_sacrum import sacrum_events
 
     al = aligned(trial.imu[trunk])
-    ev = sacrum_events(al, method or "freefall")
+    ev = sacrum_events(al, method or trunk_method(al))
     warnings += al.messages + ev.notes
     info["sensors"][trunk] = {
         "method": ev.method,
@@ -146,7 +158,7 @@ def _other_side_rows(
     from stridelab.events.imu_sacrum import sacrum_events
 
     al = aligned(trial.imu[trunk])
-    ev = sacrum_events(al, method or "freefall")
+    ev = sacrum_events(al, method or trunk_method(al))
     limb = limb_sensor(trial, side)
     assert limb is not None
     other = "right" if side == "left" else "left"
