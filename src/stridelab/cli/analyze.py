@@ -34,7 +34,7 @@ def analyze(
     units: Annotated[str | None, typer.Option("--units", help="Marker length units if the file lacks them: mm | cm | m.")] = None,
     vertical_axis: Annotated[str | None, typer.Option("--vertical-axis", help="Declare the vertical file axis, e.g. +Z.")] = None,
     forward_axis: Annotated[str | None, typer.Option("--forward-axis", help="Declare the running direction, e.g. -X.")] = None,
-    rate_hz: Annotated[float | None, typer.Option("--rate-hz", help="Marker rate for text files with a frame counter.")] = None,
+    rate_hz: Annotated[float | None, typer.Option("--rate-hz", help="Marker rate for text files with a frame counter; for a slow-motion video, the rate it was filmed at.")] = None,
     forces_rate_hz: Annotated[float | None, typer.Option("--forces-rate-hz", help="Force rate for text files with a frame counter.")] = None,
     environment: Annotated[str | None, typer.Option("--environment", help="treadmill | overground (detected when omitted).")] = None,
     location: Annotated[str | None, typer.Option("--location", help="Sensor location, for single-sensor IMU files.")] = None,

@@ -224,13 +224,21 @@ def _curves(analysis: Analysis, ang: dict[str, dict[str, np.ndarray]], t: np.nda
     return out
 
 
+#: Cadences (steps/min, in the file's time) that running shows only when slowed down: 2-6x slow motion
+#: of 150-200 steps/min (running itself is 130-230). At 8x and slower the feet move too slowly for the
+#: contact detector's speed limits and no contact is found (a NoValidResultError, not a cadence).
+SLOW_MOTION_SPM = (15.0, 100.0)
+
+
 def plausibility(sk: SagittalKeypoints, analysis: Analysis) -> list[str]:
     """Warnings when the video does not look like a runner filmed from the side.
 
     Side view: the heel-to-toe distance, seen from the side, is about 0.3 leg lengths (foot length
     0.152 H, Winter 2009); below 0.15 the camera looks at the runner from the front or back and 2-D
     sagittal angles mean little. Running: at least 4 complete steps (else NoValidResultError) and a
-    cadence between 100 and 260 steps/min (else NotRunningError; a warning outside 130-230)."""
+    cadence between 100 and 260 steps/min (else NotRunningError; a warning outside 130-230). A cadence
+    of 15-100 steps/min in the file's time is slow-motion footage (or not running) (NotRunningError saying so, with the
+    --rate-hz that gives real time), not a result of 18 steps/min."""
     out = []
     leg = sk.leg_length_px
     ratios = []
@@ -243,12 +251,19 @@ def plausibility(sk: SagittalKeypoints, analysis: Analysis) -> list[str]:
             "see the runner from the side, so the sagittal angles and foot-strike measures are not meaningful"
         )
     n_steps = int(analysis.steps["next_ic_s"].notna().sum()) if len(analysis.steps) else 0
+    cad = analysis.summary.get("cadence_spm")
+    if cad is not None and np.isfinite(cad) and SLOW_MOTION_SPM[0] <= cad < SLOW_MOTION_SPM[1] and n_steps >= 2:
+        factor = 170.0 / cad
+        raise NotRunningError(
+            f"the feet's contacts give {cad:.0f} steps/min in the video's own time, far below any running cadence: this is not running "
+            f"or it is slow-motion footage (about {factor:.0f} times slower than real time). For slow motion give the rate it was filmed at with --rate-hz "
+            f"(e.g. --rate-hz {sk.rate_hz * round(factor):.0f}), or use a video played at real speed"
+        )
     if n_steps < MIN_STEPS:
         raise NoValidResultError(
             f"only {n_steps} complete steps (a contact followed by the other foot's) were found in the video; a running analysis "
             f"needs at least {MIN_STEPS}: film the runner from the side for 10 or more steps"
         )
-    cad = analysis.summary.get("cadence_spm")
     if cad is not None and np.isfinite(cad) and not (100.0 <= cad <= 260.0):
         raise NotRunningError(f"the feet's contacts give {cad:.0f} steps/min, far outside running (130-230): this video does not show running")
     if cad is not None and np.isfinite(cad) and not (130.0 <= cad <= 230.0):
