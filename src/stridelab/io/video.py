@@ -1,7 +1,7 @@
 """Video files (.mp4, .mov, .avi, .webm, .mkv): the bundled pose model gives the keypoints.
 
 See :mod:`stridelab.video.pose` for the model and :mod:`stridelab.io.keypoints` for what follows.
-Needs the optional extra ``stridelab[video]``; without it a one-line error (exit 2) says how to install it.
+Needs OpenCV and mediapipe (the default install, scripts/setup.sh); without them a one-line error (exit 2) says how to install them.
 """
 
 from __future__ import annotations

@@ -27,8 +27,8 @@ import numpy as np
 from stridelab.errors import InvalidInputError, UsageError
 
 INSTALL_HINT = (
-    "analysing a video needs the optional pose model: pip install 'stridelab[video]' && "
-    "pip install --no-deps mediapipe==0.10.14 (or scripts/setup.sh video)"
+    "analysing a video needs the pose model, which this installation lacks: run scripts/setup.sh "
+    "(or pip install stridelab && pip install --no-deps mediapipe==0.10.14)"
 )
 
 
