@@ -58,10 +58,12 @@ def analyze(
     existing(markerset, "marker mapping file")
     check_outputs({"--json": json_out, "--csv": csv_out, "--report": report_out}, [trial, forces, static, markerset])
 
+    from stridelab import progress
     from stridelab.analysis import AnalysisOptions
     from stridelab.analysis import analyze as run_analysis
     from stridelab.io import ReadOptions, read_trial
 
+    progress.enable(not quiet and str(json_out) != "-")
     ropts = ReadOptions(
         forces=forces,
         static=static,
@@ -75,7 +77,12 @@ def analyze(
         end_s=end_s,
         location=location,
     )
-    tr = read_trial(trial, ropts)
+    from contextlib import nullcontext
+
+    is_video = trial.suffix.lower() in (".mp4", ".mov", ".avi", ".m4v", ".mkv", ".webm")
+    # a video draws its own bar of frames (with rate and time left) inside the reader
+    with nullcontext() if is_video else progress.progress(f"reading {trial.name}", None):
+        tr = read_trial(trial, ropts)
     aopts = AnalysisOptions(
         events_from=events_from,
         speed_mps=speed_mps,
@@ -84,7 +91,8 @@ def analyze(
         leg_length_m=leg_length_m,
         environment=environment,
     )
-    result = run_analysis(tr, aopts)
+    with progress.progress(f"analysing {trial.name}", None):
+        result = run_analysis(tr, aopts)
     doc = result.to_json()
     given = {
         "events_from": events_from, "speed_mps": speed_mps, "mass_kg": mass_kg, "height_m": height_m,
@@ -112,6 +120,7 @@ def analyze(
         write_annotated_video(result, video_out)
     if not quiet:
         _print_summary(doc, trial.name, report_out)
+    _print_warnings(doc["warnings"])
 
 
 def _write(path: Path, text: str) -> None:
@@ -151,7 +160,23 @@ def _print_summary(doc: dict[str, Any], name: str, report: Path | None) -> None:
         table.add_row(label, _fmt(s.get(key), f), _fmt(bs["left"].get(key), f), _fmt(bs["right"].get(key), f), unit)
     console = Console()
     console.print(table)
-    for w in doc["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
     if report is not None:
         console.print(f"report: {report}", highlight=False)
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    """Warnings go to stderr, one line each (wrapped on a terminal), also with ``-q``."""
+    from rich.console import Console
+
+    err = Console(stderr=True, soft_wrap=not _stderr_tty())
+    for w in warnings:
+        err.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+
+
+def _stderr_tty() -> bool:
+    import sys
+
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
