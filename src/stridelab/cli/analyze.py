@@ -109,7 +109,7 @@ def analyze(
         else:
             _write(json_out, text)
     if csv_out is not None:
-        _write(csv_out, result.steps.to_csv(index=False, float_format="%.9g"))
+        _write(csv_out, _table_csv(result, doc))
     if report_out is not None:
         from stridelab.report import write_report
 
@@ -133,10 +133,24 @@ def _write(path: Path, text: str) -> None:
         raise InvalidInputError(f"cannot write {path} ({e.strerror}); choose another output path") from None
 
 
+def _table_csv(result: Any, doc: dict[str, Any]) -> str:
+    """The per-step table; for a watch file (no steps) the per-record time series."""
+    ts = doc.get("timeseries")
+    if len(result.steps) == 0 and ts and ts.get("time_s"):
+        import pandas as pd
+
+        n = len(ts["time_s"])
+        cols = {k: v for k, v in ts.items() if isinstance(v, list) and len(v) == n}
+        return str(pd.DataFrame(cols).to_csv(index=False, float_format="%.9g"))
+    return str(result.steps.to_csv(index=False, float_format="%.9g"))
+
+
 _ROWS = rows(
-    "cadence_spm", "gct_ms", "flight_ms", "duty_factor", "step_length_m", "speed_mps", "pace_min_per_km",
+    "cadence_spm", "gct_ms", "flight_ms", "duty_factor", "step_length_m", "pace_min_per_km",
     "vertical_oscillation_cm", "vertical_ratio_pct", "gct_balance_left_pct",
 )
+#: Device values (watch files, foot pods): a row only when the recording has them.
+_DEVICE_ROWS = rows("heart_rate_bpm", "power_w", "form_power_w", "leg_spring_stiffness_kn_m")
 
 
 def _fmt(v: Any, f: str) -> str:
@@ -156,10 +170,21 @@ def _print_summary(doc: dict[str, Any], name: str, report: Path | None) -> None:
     table.add_column("Left", justify="right")
     table.add_column("Right", justify="right")
     table.add_column("Unit")
-    for label, key, unit, f in _ROWS:
+    for label, key, unit, f in _ROWS + tuple(r for r in _DEVICE_ROWS if s.get(r[1]) is not None):
         table.add_row(label, _fmt(s.get(key), f), _fmt(bs["left"].get(key), f), _fmt(bs["right"].get(key), f), unit)
     console = Console()
     console.print(table)
+    laps = doc.get("laps")
+    if laps and len(laps) >= 2:
+        from stridelab.report.sections.laps import lap_rows
+
+        header, lrows = lap_rows(laps, short=True)
+        lt = Table(title="Laps (the watch's own lap averages)")
+        for i, h in enumerate(header):
+            lt.add_column(h, justify="left" if i == 0 else "right")
+        for r in lrows:
+            lt.add_row(*r)
+        console.print(lt)
     if report is not None:
         console.print(f"report: {report}", highlight=False)
 

@@ -89,8 +89,11 @@ def build(analysis: Analysis) -> Section | None:
         return None
     bs = analysis.by_side
     n_l, n_r = bs.get("left", {}).get("n_steps"), bs.get("right", {}).get("n_steps")
+    from stridelab.report.sections.overview import records_basis
+
+    whose = "over the running records (the device's contact-time balance)" if records_basis(analysis) is not None else "over its own steps"
     intro = note(
-        "Each foot's median over its own steps. Small left-right differences are normal in healthy runners; the "
+        f"Each foot's median {whose}. Small left-right differences are normal in healthy runners; the "
         "symmetry angle puts them on one scale (0% = identical sides) so they can be set beside published values. "
         "A difference here describes this recording; it is not a finding about injury.",
         "explain",
