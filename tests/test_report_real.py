@@ -42,9 +42,9 @@ SLOW = (
 _LR_PHRASE = re.compile(
     r"\b(left|right) (foot|side|leg)\b[^.;]{0,80}\b(longer|shorter|more|less|higher|lower|larger|smaller|asymmetr\w*)\b|\b(Left|Right) -?\d",
 )
-_HOLE = re.compile(
-    r"(?<![\w)%])\s[.,;:](?=\s|$)|\(\s*\)|\(\s+[a-z/%]+\)|\b(nan|NaN|None|inf)\b|\{\{|\}\}|–\s*(m/s|ms|cm|steps/min|min/km|%)(?=[\s.,;)])"
-)
+_HOLE = re.compile(r"(?<![\w)%])\s[.,;:](?=\s|$)|\(\s*\)|\(\s+[a-z/%]+\)|\b(nan|NaN|None|inf)\b|\{\{|\}\}")
+#: A dash standing for a number inside a sentence (in a table a dash is an empty cell, beside a unit column).
+_DASH = re.compile(r"–\s*(m/s|ms|cm|steps/min|min/km|%)(?=[\s.,;)])")
 
 
 class _Page(HTMLParser):
@@ -114,7 +114,7 @@ def _check(doc: dict[str, Any], html: str) -> None:
     page = _page(html)
     text = " ".join("".join(page.all).split())
     prose = " ".join("".join(page.prose).split())
-    holes = [m.group(0) for m in _HOLE.finditer(text)]
+    holes = [m.group(0) for m in _HOLE.finditer(text)] + [m.group(0) for m in _DASH.finditer(prose)]
     assert not holes, f"template holes or missing numbers in the page: {holes[:5]} ... {text[:200]}"
     bs = doc["by_side"]
     for key, blocks in page.lr.items():

@@ -176,6 +176,8 @@ def run(analysis: Analysis, options: AnalysisOptions) -> None:
     analysis.summary["foot_strike_pattern"] = max(set(pats), key=pats.count) if pats else None
     for w in warnings_:
         analysis.warn(w)
+    if analysis.events.source == "video" and analysis.events.info.get("method") == "rest_distance_label_free":
+        _drop_side_comparisons(analysis)
     analysis.sections["angles"] = _json_safe(_curves(analysis, ang, t))
     fps = sk.rate_hz
     analysis.sections["video"] = {
@@ -197,6 +199,31 @@ def run(analysis: Analysis, options: AnalysisOptions) -> None:
         "stage": "stridelab.video.stage (module docstring: scale, foot strike, overstriding)",
         "cleanup": v.get("smoothing"),
     }
+
+
+#: Per-side values that compare the two feet (timing and the per-step angles at contact).
+_SIDE_KEYS = (
+    "cadence_spm", "gct_ms", "flight_ms", "step_time_ms", "duty_factor", "step_length_m", "knee_flexion_ic_deg",
+    "hip_flexion_ic_deg", "shank_angle_ic_deg", "foot_strike_angle_deg", "overstride_m", "overstride_pct_leg", "trunk_lean_deg",
+    "elbow_flexion_deg", "arm_swing_deg",
+)
+
+
+def _drop_side_comparisons(analysis: Analysis) -> None:
+    """With the label-free contacts the sides alternate by construction and the pose model's labels
+    are unreliable (that is why it was used): which foot is which is a guess, so no left/right
+    comparison is reported (per-side values, symmetry, balance); values over both feet are."""
+    for side in ("left", "right"):
+        for k in _SIDE_KEYS:
+            if k in analysis.by_side.get(side, {}):
+                analysis.by_side[side][k] = None
+    for k in list(analysis.symmetry_pct):
+        analysis.symmetry_pct[k] = None
+    analysis.summary["gct_balance_left_pct"] = None
+    analysis.warn(
+        "left/right values are not given: the pose model's leg labels swap in this video, so which contact is the left "
+        "foot's is a guess (the sides only alternate); values over both feet are given"
+    )
 
 
 def _curves(analysis: Analysis, ang: dict[str, dict[str, np.ndarray]], t: np.ndarray) -> dict[str, Any]:
