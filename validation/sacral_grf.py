@@ -42,7 +42,7 @@ from stridelab.metrics.imu_cadence import autocorrelation_cadence_spm
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "wearable" / "sacral_grf"
 RATE = 500.0
 REF_BW = 0.1
-IC_GRID = (0.02, 0.05, 0.1, 0.2, 0.3)
+IC_GRID = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
 TO_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 
 

@@ -18,7 +18,7 @@ sensor is not at the centre of mass, short flights at slow or uphill running), w
 ``freefall``'s zero crossings merge two contacts or find none on the real sacral set of Alcantara
 et al. (2022, PeerJ 10:e12752). Each step is first located as one peak of the vertical specific
 force low-passed at 5 Hz (at most 4.5 steps/s; a step's peak is its loading); the contact of that
-step is then bounded by the lowest points of the low-passed signal before and after the peak (the
+step is then bounded by the lowest points of the signal between it and the neighbouring peaks (the
 flight phases), so two contacts never merge. Within those bounds the initial contact is the last
 upward crossing of ``IC_THRESHOLD_G`` before the peak and the toe-off the last downward crossing of
 ``TO_THRESHOLD_G`` before the next flight's lowest point, interpolated between samples. Where the
@@ -52,9 +52,12 @@ SACRUM_METHODS = ("freefall", "freefall_steps")
 
 #: ``freefall_steps``: thresholds on the vertical specific force (g) for initial contact and toe-off,
 #: chosen by leave-one-condition-group-out cross-validation on the real sacral set (module docstring).
-IC_THRESHOLD_G = 0.02
-TO_THRESHOLD_G = 0.6
+IC_THRESHOLD_G = 0.3
+TO_THRESHOLD_G = 0.3
 G0 = 9.80665
+#: A flight phase shows as the vertical specific force falling below this (g); the thresholds are
+#: taken above the lowest value of each flight.
+FLIGHT_MAX_G = 0.25
 
 
 @dataclass
@@ -142,19 +145,27 @@ def step_contacts(
     for j, p in enumerate(peaks):
         lo = int(peaks[j - 1]) if j > 0 else max(int(p) - int(0.3 * rate_hz), 0)
         hi = int(peaks[j + 1]) if j + 1 < peaks.size else min(int(p) + int(0.3 * rate_hz), n - 1)
-        before = lo + int(np.argmin(s[lo : p + 1]))
-        after = int(p) + int(np.argmin(s[p : hi + 1]))
-        below = np.flatnonzero(v[before : p + 1] <= ic_threshold_g)
-        if below.size == 0:
+        # thresholds above each flight's own floor (its lowest raw value): a sensor tilted against the
+        # trunk's vertical (or an alignment that mixes in some forward acceleration) reads a little
+        # above or below 0 g in flight
+        before = lo + int(np.argmin(v[lo : p + 1]))
+        after = int(p) + int(np.argmin(v[p : hi + 1]))
+        floor_b, floor_a = float(v[before]), float(v[after])
+        if floor_b > FLIGHT_MAX_G:
             continue  # no flight before this step: its landing cannot be timed
+        thr_ic = floor_b + ic_threshold_g
+        below = np.flatnonzero(v[before : p + 1] <= thr_ic)
         k = before + int(below[-1])
-        ic = time_s[k] + (ic_threshold_g - v[k]) / (v[k + 1] - v[k]) * dt
-        above = np.flatnonzero(v[p : after + 1] >= to_threshold_g)
-        k = int(p) + int(above[-1])
-        if k + 1 >= n or v[after] > to_threshold_g or v[k + 1] >= to_threshold_g:
-            to = np.nan
+        if k + 1 > p:
+            continue
+        ic = time_s[k] + (thr_ic - v[k]) / (v[k + 1] - v[k]) * dt
+        thr_to = floor_a + to_threshold_g
+        above = np.flatnonzero(v[p : after + 1] >= thr_to)
+        k = int(p) + int(above[-1]) if above.size else int(p)
+        if floor_a > FLIGHT_MAX_G or not above.size or k + 1 > after:
+            to = np.nan  # no flight after it: its toe-off is not timed
         else:
-            to = time_s[k] + (v[k] - to_threshold_g) / (v[k] - v[k + 1]) * dt
+            to = time_s[k] + (v[k] - thr_to) / (v[k] - v[k + 1]) * dt
         ics.append(float(ic))
         tos.append(float(to))
     return np.asarray(ics), np.asarray(tos)
