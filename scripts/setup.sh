@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Create .venv in the project root on first use and install stridelab into it (editable).
-# Usage: scripts/setup.sh [EXTRAS]   e.g. scripts/setup.sh test,video (video adds mediapipe --no-deps)
+# Usage: scripts/setup.sh [EXTRAS]   e.g. scripts/setup.sh test
+# The default install includes video: OpenCV, PyAV and the pose model (mediapipe 0.10.14, installed
+# --no-deps; its wheel bundles the model weights, so nothing is downloaded at run time).
 # Re-installs only when pyproject.toml or the extras change. pip's output goes to
 # .venv/pip-install.log and is shown only when the installation fails.
 set -euo pipefail
@@ -21,7 +23,7 @@ if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv with $py" >&2
   "$py" -m venv .venv || { echo "setup: could not create .venv (on Debian/Ubuntu: apt-get install python3-venv)" >&2; exit 1; }
 fi
-want="$(sha256sum pyproject.toml | cut -d' ' -f1) ${extras}"
+want="$(sha256sum pyproject.toml | cut -d' ' -f1) ${extras} mediapipe==0.10.14"
 stamp=.venv/.stridelab-installed
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: installing stridelab${extras:+[$extras]} into .venv (first use takes a minute)" >&2
@@ -30,11 +32,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   install() {
     .venv/bin/python -m pip install "${pip_q[@]}" --upgrade pip &&
       .venv/bin/python -m pip install "${pip_q[@]}" -e ".${extras:+[$extras]}" &&
-      case ",$extras," in
-        # the pose model ships inside this wheel; its declared dependencies must not come along
-        *,video,*) .venv/bin/python -m pip install "${pip_q[@]}" --no-deps mediapipe==0.10.14 ;;
-        *) true ;;
-      esac
+      # the pose model ships inside this wheel; its declared dependencies must not come along
+      .venv/bin/python -m pip install "${pip_q[@]}" --no-deps mediapipe==0.10.14
   }
   if ! install >"$log" 2>&1; then
     tail -n 25 "$log" >&2

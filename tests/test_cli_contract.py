@@ -200,7 +200,9 @@ def test_installed_script_exit_codes(example_dir: Path, tmp_path: Path) -> None:
         pytest.skip(f"console script {exe} not installed (pip install -e .)")
     trial = example_dir / "RBDS001runT35.c3d"
     ok = subprocess.run([exe, "analyze", trial, "--end-s", "4", "--json", tmp_path / "x.json", "-q"], capture_output=True, text=True)
-    assert ok.returncode == 0 and ok.stderr == ""
+    # -q: no table; warnings still go to stderr, one "warning:" line each, and no progress bar off a terminal
+    assert ok.returncode == 0 and ok.stdout == ""
+    assert all(line.startswith("warning: ") for line in ok.stderr.splitlines())
     usage = subprocess.run([exe, "analyze", trial, "--speed-mps", "fast"], capture_output=True, text=True)
     assert usage.returncode == 2 and usage.stderr.count("\n") == 1 and usage.stderr.startswith("stridelab: error:")
     bad = tmp_path / "bad.c3d"
@@ -208,3 +210,16 @@ def test_installed_script_exit_codes(example_dir: Path, tmp_path: Path) -> None:
     invalid = subprocess.run([exe, "analyze", bad], capture_output=True, text=True)
     assert invalid.returncode == 3 and invalid.stderr.count("\n") == 1 and "Traceback" not in invalid.stderr
     assert subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.strip() == __version__
+
+
+def test_warnings_go_to_stderr_also_with_quiet(example_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The summary table on stdout, the warnings on stderr; -q hides the table, not the warnings; the
+    JSON on stdout (--json -) stays pure JSON."""
+    trial = example_dir / "RBDS001runT35.c3d"
+    code, out, err = run(["analyze", trial, "--end-s", "4", "-q", "--json", tmp_path / "r.json"], capsys)
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert code == 0 and out == "" and doc["warnings"]
+    assert [line for line in err.splitlines() if line.startswith("warning: ")] and "Cadence" not in err
+    code, out, err = run(["analyze", trial, "--end-s", "4", "--json", "-"], capsys)
+    assert code == 0 and json.loads(out)["warnings"] == doc["warnings"]
+    assert all(line.startswith("warning: ") for line in err.splitlines())

@@ -81,7 +81,7 @@ def test_missing_extra_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> Non
     from stridelab.video import pose
 
     monkeypatch.setitem(sys.modules, "mediapipe", None)
-    with pytest.raises(UsageError, match="stridelab\\[video\\]") as e:
+    with pytest.raises(UsageError, match="scripts/setup.sh.*--no-deps mediapipe==0.10.14") as e:
         pose.require_mediapipe()
     assert e.value.exit_code == 2
 

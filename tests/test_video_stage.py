@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from stridelab.analysis import AnalysisOptions, analyze
 from stridelab.io.options import ReadOptions
@@ -122,3 +123,15 @@ def test_arm_swing_and_elbow_from_a_synthetic_arm(fukuchi: Path, tmp_path: Path)
     assert abs(a.summary["elbow_flexion_deg"] - 90) < 3
     assert abs(a.summary["arm_swing_deg"] - 60) < 6
     assert "elbow_flexion" in a.sections["angles"]["left"]
+
+
+@pytest.mark.parametrize("slower", [2, 4])
+def test_slow_motion_is_refused_with_the_rate_that_gives_real_time(fukuchi: Path, tmp_path: Path, slower: int) -> None:
+    """SYNTHETIC keypoints played 2x and 4x slower than filmed: no 86 or 43 steps/min result, but an
+    error naming slow motion and the --rate-hz that restores real time."""
+    from stridelab.errors import NotRunningError
+
+    names, xy, conf, t, *_ = synthetic_keypoints(fukuchi, fps=60, t0=1.0, t1=9.0)
+    tr = keypoint_trial(names, xy, conf, 60.0 / slower, t * slower, tmp_path / "slow.csv", "synthetic", ReadOptions())
+    with pytest.raises(NotRunningError, match=rf"slow-motion footage \(about {slower} times.*--rate-hz 60"):
+        analyze(tr, AnalysisOptions())

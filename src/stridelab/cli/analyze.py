@@ -36,13 +36,16 @@ def analyze(
     units: Annotated[str | None, typer.Option("--units", help="Marker length units if the file lacks them: mm | cm | m.")] = None,
     vertical_axis: Annotated[str | None, typer.Option("--vertical-axis", help="Declare the vertical file axis, e.g. +Z.")] = None,
     forward_axis: Annotated[str | None, typer.Option("--forward-axis", help="Declare the running direction, e.g. -X.")] = None,
-    rate_hz: Annotated[float | None, typer.Option("--rate-hz", help="Marker rate for text files with a frame counter.")] = None,
+    rate_hz: Annotated[float | None, typer.Option("--rate-hz", help="Marker rate for text files with a frame counter; for a slow-motion video, the rate it was filmed at.")] = None,
     forces_rate_hz: Annotated[float | None, typer.Option("--forces-rate-hz", help="Force rate for text files with a frame counter.")] = None,
     environment: Annotated[str | None, typer.Option("--environment", help="treadmill | overground (detected when omitted).")] = None,
     location: Annotated[str | None, typer.Option("--location", help="Sensor location, for single-sensor IMU files.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the summary table.")] = False,
 ) -> None:
     """Analyse one running recording."""
+    from contextlib import nullcontext
+
+    from stridelab import progress
     from stridelab.analysis import AnalysisOptions
     from stridelab.cli.checks import check_outputs
     from stridelab.io import ReadOptions, check_read_options
@@ -59,6 +62,7 @@ def analyze(
         stage_params=stage_params(parse_params(param or [])),
     )
     aopts.check()
+    progress.enable(not quiet and str(json_out) != "-")
     ropts = ReadOptions(
         forces=forces,
         static=static,
@@ -82,8 +86,12 @@ def analyze(
     from stridelab.analysis import analyze as run_analysis
     from stridelab.io import read_trial
 
-    tr = read_trial(trial, ropts)
-    result = run_analysis(tr, aopts)
+    is_video = trial.suffix.lower() in (".mp4", ".mov", ".avi", ".m4v", ".mkv", ".webm")
+    # a video draws its own bar of frames (with rate and time left) inside the reader
+    with nullcontext() if is_video else progress.progress(f"reading {trial.name}", None):
+        tr = read_trial(trial, ropts)
+    with progress.progress(f"analysing {trial.name}", None):
+        result = run_analysis(tr, aopts)
     doc = result.to_json()
     if json_out is not None:
         text = json.dumps(doc, indent=1, allow_nan=False)
@@ -93,7 +101,7 @@ def analyze(
         else:
             _write(json_out, text)
     if csv_out is not None:
-        _write(csv_out, result.steps.to_csv(index=False, float_format="%.9g"))
+        _write(csv_out, _table_csv(result, doc))
     if report_out is not None:
         from stridelab.report import write_report
 
@@ -104,6 +112,7 @@ def analyze(
         write_annotated_video(result, video_out)
     if not quiet:
         _print_summary(doc, trial.name, report_out)
+    _print_warnings(doc["warnings"])
 
 
 def parse_params(items: list[str]) -> dict[str, str]:
@@ -139,10 +148,24 @@ def _write(path: Path, text: str) -> None:
         raise InvalidInputError(f"cannot write {path} ({e.strerror}); choose another output path") from None
 
 
+def _table_csv(result: Any, doc: dict[str, Any]) -> str:
+    """The per-step table; for a watch file (no steps) the per-record time series."""
+    ts = doc.get("timeseries")
+    if len(result.steps) == 0 and ts and ts.get("time_s"):
+        import pandas as pd
+
+        n = len(ts["time_s"])
+        cols = {k: v for k, v in ts.items() if isinstance(v, list) and len(v) == n}
+        return str(pd.DataFrame(cols).to_csv(index=False, float_format="%.9g"))
+    return str(result.steps.to_csv(index=False, float_format="%.9g"))
+
+
 _ROWS = rows(
-    "cadence_spm", "gct_ms", "flight_ms", "duty_factor", "step_length_m", "speed_mps", "pace_min_per_km",
+    "cadence_spm", "gct_ms", "flight_ms", "duty_factor", "step_length_m", "pace_min_per_km",
     "vertical_oscillation_cm", "vertical_ratio_pct", "gct_balance_left_pct",
 )
+#: Device values (watch files, foot pods): a row only when the recording has them.
+_DEVICE_ROWS = rows("heart_rate_bpm", "power_w", "form_power_w", "leg_spring_stiffness_kn_m")
 
 
 def _fmt(v: Any, f: str) -> str:
@@ -162,11 +185,38 @@ def _print_summary(doc: dict[str, Any], name: str, report: Path | None) -> None:
     table.add_column("Left", justify="right")
     table.add_column("Right", justify="right")
     table.add_column("Unit")
-    for label, key, unit, f in _ROWS:
+    for label, key, unit, f in _ROWS + tuple(r for r in _DEVICE_ROWS if s.get(r[1]) is not None):
         table.add_row(label, _fmt(s.get(key), f), _fmt(bs["left"].get(key), f), _fmt(bs["right"].get(key), f), unit)
     console = Console()
     console.print(table)
-    for w in doc["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+    laps = doc.get("laps")
+    if laps and len(laps) >= 2:
+        from stridelab.report.sections.laps import lap_rows
+
+        header, lrows = lap_rows(laps, short=True)
+        lt = Table(title="Laps (the watch's own lap averages)")
+        for i, h in enumerate(header):
+            lt.add_column(h, justify="left" if i == 0 else "right")
+        for r in lrows:
+            lt.add_row(*r)
+        console.print(lt)
     if report is not None:
         console.print(f"report: {report}", highlight=False)
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    """Warnings go to stderr, one line each (wrapped on a terminal), also with ``-q``."""
+    from rich.console import Console
+
+    err = Console(stderr=True, soft_wrap=not _stderr_tty())
+    for w in warnings:
+        err.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+
+
+def _stderr_tty() -> bool:
+    import sys
+
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False

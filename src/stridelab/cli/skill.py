@@ -39,11 +39,14 @@ def fit(
         raise UsageError("--riegel-km must be positive")
     existing(population, "population folder")
     existing(performance, "performance file")
+    from stridelab import progress
     from stridelab.skill.fit import FitOptions, fit_model
     from stridelab.skill.trials import load_population
 
-    pop = load_population(population, performance)
-    model = fit_model(pop, FitOptions(target=target, riegel_km=riegel_km, n_permutations=permutations, n_repeats=repeats, seed=seed, name=name))
+    progress.enable(True)  # a spinner with the elapsed time, on a terminal only
+    with progress.progress(f"fitting the skill model on {population.name}", None):
+        pop = load_population(population, performance)
+        model = fit_model(pop, FitOptions(target=target, riegel_km=riegel_km, n_permutations=permutations, n_repeats=repeats, seed=seed, name=name))
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
     v = model.card["validation"]

@@ -11,6 +11,9 @@ a trunk sensor (sacrum before hip; :mod:`stridelab.events.imu_sacrum`):
   (:mod:`stridelab.events.imu_combine`); sides follow the limb sensor;
 * no limb sensor: both feet from the trunk, sides from its mediolateral motion (``lee2010``).
 
+Trunk contacts: ``freefall_steps`` for accelerometer-only sensors, ``freefall`` with a gyroscope
+(:func:`trunk_method`).
+
 Accelerometer-only sensors use the accelerometer variants. Each contact's ``source`` names the
 sensor and the method (``"imu:left_foot:kink"``), so mixed sources stay visible.
 
@@ -124,12 +127,21 @@ def detect_imu_contacts(trial: Trial, methods: dict[str, str] | None = None) -> 
     return ContactEvents(contacts, "imu", info, list(dict.fromkeys(warnings)), rejected)
 
 
+def trunk_method(al: AlignedImu) -> str:
+    """The trunk contact method: ``freefall_steps`` for an accelerometer-only sensor (validated on a
+    real sacral accelerometer against force plates, where ``freefall``'s zero crossings merged or
+    missed 30 % of the contacts), ``freefall`` for an IMU with a gyroscope (validated on virtual IMUs,
+    where its toe-off is the more accurate; no real sacral IMU with a gyroscope and force plates is
+    available to decide otherwise). See docs/validation.md, "Real wearables and video"."""
+    return "freefall" if al.gyr is not None else "freefall_steps"
+
+
 def _trunk_rows(trial: Trial, trunk: str, method: str | None, info: dict[str, Any], warnings: list[str]) -> list[dict[str, Any]]:
     """Both feet from the trunk sensor, sides from its own motion (no limb sensor)."""
     from stridelab.events.imu_sacrum import sacrum_events
 
     al = aligned(trial.imu[trunk])
-    ev = sacrum_events(al, method or "freefall")
+    ev = sacrum_events(al, method or trunk_method(al))
     warnings += al.messages + ev.notes
     info["sensors"][trunk] = {
         "method": ev.method,
@@ -151,7 +163,7 @@ def _other_side_rows(
     from stridelab.events.imu_sacrum import sacrum_events
 
     al = aligned(trial.imu[trunk])
-    ev = sacrum_events(al, method or "freefall")
+    ev = sacrum_events(al, method or trunk_method(al))
     limb = limb_sensor(trial, side)
     assert limb is not None
     other = "right" if side == "left" else "left"
@@ -177,10 +189,20 @@ def _screen(contacts: Any) -> tuple[Any, list[dict[str, Any]]]:
     ct = (contacts["to_s"] - contacts["ic_s"]).to_numpy()
     bad = (ct < MIN_CONTACT_S) | (ct > MAX_CONTACT_S) | ~np.isfinite(ct)
     rejected = [
-        {"ic_s": round(float(r.ic_s), 4), "side": r.side, "source": r.source, "reason": f"contact of {1000 * (r.to_s - r.ic_s):.0f} ms is not a running contact (60-600 ms)"}
+        {"ic_s": round(float(r.ic_s), 4), "side": r.side, "source": r.source, "reason": _why(float(r.to_s) - float(r.ic_s))}
         for r in contacts[bad].itertuples()
     ]
     return contacts[~bad].reset_index(drop=True), rejected
+
+
+def _why(ct_s: float) -> str:
+    """The reason a contact is left out: a toe-off not after the initial contact is a detection error
+    (no contact at all), otherwise its duration is outside the running range."""
+    if not np.isfinite(ct_s):
+        return "contact without a toe-off"
+    if ct_s <= 0:
+        return "toe-off found before the initial contact (a detection error, not a contact)"
+    return f"contact of {1000 * ct_s:.0f} ms is not a running contact ({1000 * MIN_CONTACT_S:.0f}-{1000 * MAX_CONTACT_S:.0f} ms)"
 
 
 __all__ = ["aligned", "detect_imu_contacts", "limb_sensor", "trunk_sensor"]

@@ -32,6 +32,7 @@ _ALL = (
     Metric("vertical_ratio_pct", "Vertical ratio", "%", "{:.1f}", "Vertical oscillation as a share of step length."),
     Metric("gct_balance_left_pct", "Contact-time balance, left", "%", "{:.1f}", "Left foot's share of the total contact time; 50% is even."),
     Metric("power_w", "Power", "W", "{:.0f}", "Running power reported by the device."),
+    Metric("form_power_w", "Form power", "W", "{:.0f}", "The part of the running power spent moving up and down and sideways, reported by the device (Stryd)."),
     Metric("leg_spring_stiffness_kn_m", "Leg spring stiffness", "kN/m", "{:.1f}", "Leg stiffness reported by the device."),
     Metric("heart_rate_bpm", "Heart rate", "bpm", "{:.0f}", "Heart beats per minute."),
 )

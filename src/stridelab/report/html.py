@@ -31,6 +31,7 @@ SECTIONS: list[str] = [
     "stridelab.report.sections.stick:build",
     "stridelab.report.sections.kinetics:build",
     "stridelab.report.sections.variability:build",
+    "stridelab.report.sections.laps:build",
     "stridelab.report.sections.overtime:build",
     "stridelab.report.sections.fatigue:build",
     "stridelab.report.sections.skill:build",

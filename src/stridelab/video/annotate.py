@@ -58,7 +58,7 @@ class WebmWriter:
             cv2 = require_cv2()
             self._cv = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*FOURCC[codec]), float(fps), size)
             if not self._cv.isOpened():
-                raise InvalidInputError(f"cannot write {path}: this OpenCV has no {codec.upper()} encoder (install stridelab[video] for PyAV)")
+                raise InvalidInputError(f"cannot write {path}: this OpenCV has no {codec.upper()} encoder (install PyAV: scripts/setup.sh)")
 
     def write(self, bgr: np.ndarray) -> None:
         if self._av_out is not None:

@@ -67,9 +67,12 @@ from stridelab.video.events_rest import (
 )
 from stridelab.video.sagittal import SagittalKeypoints, sagittal
 
-__all__ = ["METHODS", "available", "contacts_from_sagittal", "detect_video_contacts", "ground_line"]
+__all__ = ["METHODS", "available", "contacts_from_sagittal", "detect_video_contacts", "ground_line", "same_side_share"]
 
-METHODS = ("rest_distance_knee_extension",)
+METHODS = ("rest_distance_knee_extension", "rest_distance_label_free")
+#: ``detect_video_contacts`` switches to the label-free method when more than this share of the
+#: per-foot method's consecutive contacts carry the same side (the leg labels swapped).
+MAX_SAME_SIDE_SHARE = 0.1
 #: Initial contact: a sole point within this distance of its resting place (module docstring, step 2).
 REST_DISTANCE_M = 0.025
 #: Frames within this height of a point's lowest in the stance give its resting place.
@@ -226,7 +229,31 @@ def detect_video_contacts(trial: Trial, min_contact_s: float = 0.06, max_contact
     """Contacts from the feet's keypoints (see module docstring)."""
     subj = trial.subject
     given = {k: getattr(subj, k) for k in ("height_m", "leg_length_m") if subj.sources.get(k) == "given"}
-    return contacts_from_sagittal(sagittal(trial), min_contact_s, max_contact_s, **given)
+    sk = sagittal(trial)
+    per_foot = contacts_from_sagittal(sk, min_contact_s, max_contact_s, **given)
+    share = same_side_share(per_foot.contacts)
+    if share <= MAX_SAME_SIDE_SHARE:
+        return per_foot
+    free = contacts_from_sagittal(sk, min_contact_s, max_contact_s, method="rest_distance_label_free", **given)
+    if len(free.contacts) < 4:
+        return per_foot
+    free.warnings.append(
+        f"the pose model's left and right legs swap in this video ({100 * share:.0f}% of consecutive contacts of the "
+        f"per-foot method fell on the same side): contacts are found from both feet together and their sides alternate, "
+        f"with the pose model's labels as votes ({free.info['sides']['contacts_agreeing_with_labels']} of "
+        f"{free.info['sides']['contacts']} agree); toe-off is the toe leaving the ground, not the knee's extension"
+    )
+    free.info["per_foot_method"] = {"method": METHODS[0], "contacts": len(per_foot.contacts), "same_side_share": round(share, 3)}
+    return free
+
+
+def same_side_share(contacts: Any) -> float:
+    """Share of consecutive contacts (by initial contact) that carry the same side: 0 when the sides
+    alternate as running's do; above 0 when a contact was missed or the leg labels swapped."""
+    if len(contacts) < 2:
+        return 0.0
+    sides = contacts.sort_values("ic_s")["side"].to_numpy()
+    return float(np.mean(sides[1:] == sides[:-1]))
 
 
 def contacts_from_sagittal(
@@ -245,6 +272,14 @@ def contacts_from_sagittal(
     t = sk.time_s
     n = len(t)
     m_per_px, scale_from = _scale(sk, height_m, leg_length_m)
+    if method == "rest_distance_label_free":
+        from stridelab.events.video_label_free import contacts_label_free
+
+        ev = contacts_label_free(sk, m_per_px, REST_DISTANCE_M, min_contact_s, max_contact_s)
+        ev.info["scale_from"] = scale_from
+        if rate < 60:
+            ev.warnings.append(f"contacts from {rate:.0f} fps video: each event is uncertain by about {1000 / rate:.0f} ms")
+        return ev
     rows: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
     warnings: list[str] = []

@@ -27,8 +27,8 @@ import numpy as np
 from stridelab.errors import InvalidInputError, UsageError
 
 INSTALL_HINT = (
-    "analysing a video needs the optional pose model: pip install 'stridelab[video]' && "
-    "pip install --no-deps mediapipe==0.10.14 (or scripts/setup.sh video)"
+    "analysing a video needs the pose model, which this installation lacks: run scripts/setup.sh "
+    "(or pip install stridelab && pip install --no-deps mediapipe==0.10.14)"
 )
 
 
@@ -171,7 +171,12 @@ def run_pose(path: Path, max_frames: int | None = None, min_detection_confidence
     busy = 0.0
     import warnings
 
-    with quiet_stderr(), warnings.catch_warnings():
+    from stridelab.progress import progress
+
+    total = info.n_frames if info.n_frames and info.n_frames > 0 else None
+    if total is not None and end_s is not None:
+        total = min(total, int(end_s * info.rate_hz) + 1)
+    with progress(f"pose model: {path.name}", total) as advance, quiet_stderr(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # protobuf deprecation notices from inside mediapipe
         t0 = time.perf_counter()  # loading the model is part of the pose model's own time
         pose = mp_pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False, enable_segmentation=False, min_detection_confidence=min_detection_confidence, min_tracking_confidence=0.5)
@@ -186,6 +191,7 @@ def run_pose(path: Path, max_frames: int | None = None, min_detection_confidence
                 lm = res.pose_landmarks
                 xs.append(np.array([(p.x, p.y, p.z, p.visibility) for p in lm.landmark]) if lm is not None else _EMPTY)
                 ts.append(t_ms / 1000.0)
+                advance(1)
         finally:
             pose.close()
     if not xs:

@@ -172,6 +172,8 @@ def run(analysis: Analysis, options: AnalysisOptions) -> None:
     analysis.summary["foot_strike_pattern"] = max(set(pats), key=pats.count) if pats else None
     for w in warnings_:
         analysis.warn(w)
+    if analysis.events.source == "video" and analysis.events.info.get("method") == "rest_distance_label_free":
+        _drop_side_comparisons(analysis)
     analysis.sections["angles"] = _json_safe(_curves(analysis, ang, t))
     fps = sk.rate_hz
     analysis.sections["video"] = {
@@ -193,6 +195,31 @@ def run(analysis: Analysis, options: AnalysisOptions) -> None:
         "stage": "stridelab.video.stage (module docstring: scale, foot strike, overstriding)",
         "cleanup": v.get("smoothing"),
     }
+
+
+#: Per-side values that compare the two feet (timing and the per-step angles at contact).
+_SIDE_KEYS = (
+    "cadence_spm", "gct_ms", "flight_ms", "step_time_ms", "duty_factor", "step_length_m", "knee_flexion_ic_deg",
+    "hip_flexion_ic_deg", "shank_angle_ic_deg", "foot_strike_angle_deg", "overstride_m", "overstride_pct_leg", "trunk_lean_deg",
+    "elbow_flexion_deg", "arm_swing_deg",
+)
+
+
+def _drop_side_comparisons(analysis: Analysis) -> None:
+    """With the label-free contacts the sides alternate by construction and the pose model's labels
+    are unreliable (that is why it was used): which foot is which is a guess, so no left/right
+    comparison is reported (per-side values, symmetry, balance); values over both feet are."""
+    for side in ("left", "right"):
+        for k in _SIDE_KEYS:
+            if k in analysis.by_side.get(side, {}):
+                analysis.by_side[side][k] = None
+    for k in list(analysis.symmetry_pct):
+        analysis.symmetry_pct[k] = None
+    analysis.summary["gct_balance_left_pct"] = None
+    analysis.warn(
+        "left/right values are not given: the pose model's leg labels swap in this video, so which contact is the left "
+        "foot's is a guess (the sides only alternate); values over both feet are given"
+    )
 
 
 def _curves(analysis: Analysis, ang: dict[str, dict[str, np.ndarray]], t: np.ndarray) -> dict[str, Any]:
@@ -220,13 +247,21 @@ def _curves(analysis: Analysis, ang: dict[str, dict[str, np.ndarray]], t: np.nda
     return out
 
 
+#: Cadences (steps/min, in the file's time) that running shows only when slowed down: 2-6x slow motion
+#: of 150-200 steps/min (running itself is 130-230). At 8x and slower the feet move too slowly for the
+#: contact detector's speed limits and no contact is found (a NoValidResultError, not a cadence).
+SLOW_MOTION_SPM = (15.0, 100.0)
+
+
 def plausibility(sk: SagittalKeypoints, analysis: Analysis) -> list[str]:
     """Warnings when the video does not look like a runner filmed from the side.
 
     Side view: the heel-to-toe distance, seen from the side, is about 0.3 leg lengths (foot length
     0.152 H, Winter 2009); below 0.15 the camera looks at the runner from the front or back and 2-D
     sagittal angles mean little. Running: at least 4 complete steps (else NoValidResultError) and a
-    cadence between 100 and 260 steps/min (else NotRunningError; a warning outside 130-230)."""
+    cadence between 100 and 260 steps/min (else NotRunningError; a warning outside 130-230). A cadence
+    of 15-100 steps/min in the file's time is slow-motion footage (or not running) (NotRunningError saying so, with the
+    --rate-hz that gives real time), not a result of 18 steps/min."""
     out = []
     leg = sk.leg_length_px
     ratios = []
@@ -239,12 +274,19 @@ def plausibility(sk: SagittalKeypoints, analysis: Analysis) -> list[str]:
             "see the runner from the side, so the sagittal angles and foot-strike measures are not meaningful"
         )
     n_steps = int(analysis.steps["next_ic_s"].notna().sum()) if len(analysis.steps) else 0
+    cad = analysis.summary.get("cadence_spm")
+    if cad is not None and np.isfinite(cad) and SLOW_MOTION_SPM[0] <= cad < SLOW_MOTION_SPM[1] and n_steps >= 2:
+        factor = 170.0 / cad
+        raise NotRunningError(
+            f"the feet's contacts give {cad:.0f} steps/min in the video's own time, far below any running cadence: this is not running "
+            f"or it is slow-motion footage (about {factor:.0f} times slower than real time). For slow motion give the rate it was filmed at with --rate-hz "
+            f"(e.g. --rate-hz {sk.rate_hz * round(factor):.0f}), or use a video played at real speed"
+        )
     if n_steps < MIN_STEPS:
         raise NoValidResultError(
             f"only {n_steps} complete steps (a contact followed by the other foot's) were found in the video; a running analysis "
             f"needs at least {MIN_STEPS}: film the runner from the side for 10 or more steps"
         )
-    cad = analysis.summary.get("cadence_spm")
     if cad is not None and np.isfinite(cad) and not (100.0 <= cad <= 260.0):
         raise NotRunningError(f"the feet's contacts give {cad:.0f} steps/min, far outside running (130-230): this video does not show running")
     if cad is not None and np.isfinite(cad) and not (130.0 <= cad <= 230.0):

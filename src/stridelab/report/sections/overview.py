@@ -22,6 +22,31 @@ CARDS: tuple[tuple[str, str, str, str, str], ...] = tuple(
 )
 
 
+#: Device values of watch files and foot pods: a card only when the recording has them.
+DEVICE_CARDS: tuple[tuple[str, str, str, str, str], ...] = tuple(
+    (CATALOG[k].label, k, CATALOG[k].unit, CATALOG[k].fmt, CATALOG[k].plain)
+    for k in ("heart_rate_bpm", "power_w", "form_power_w", "leg_spring_stiffness_kn_m")
+)
+
+#: What a watch file's value of each metric is: the device's own value per record (about one second),
+#: not a value per step; the card shows the time-weighted median over the running records.
+RECORD_DEFINITIONS = {
+    "cadence_spm": "The watch's cadence in each record (steps per minute, both feet), median over the running records.",
+    "gct_ms": "The device's ground contact time in each record (its average over the steps in that record).",
+    "flight_ms": "Step time minus contact time of each record (60000 / cadence - contact time).",
+    "duty_factor": "Contact time as a share of the stride time, from each record's cadence and contact time.",
+    "step_length_m": "The device's step length in each record (speed / cadence when it gives none).",
+    "speed_mps": "The device's speed in each record.",
+    "vertical_oscillation_cm": "The device's up-and-down travel of the trunk in each record.",
+    "vertical_ratio_pct": "Each record's vertical oscillation as a share of its step length.",
+    "gct_balance_left_pct": "The device's left share of the contact time in each record; 50% is even.",
+    "heart_rate_bpm": "Heart beats per minute in each record.",
+    "power_w": "The device's running power in each record (Garmin and Stryd compute it differently).",
+    "form_power_w": "The device's form power in each record (Stryd: power spent moving up and down and sideways).",
+    "leg_spring_stiffness_kn_m": "The device's leg spring stiffness in each record (Stryd).",
+}
+
+
 def _ref_block(key: str, value: float, speed: float | None, f: str, unit: str) -> str:
     refs = ranges_for(key, speed)
     if not refs:
@@ -41,12 +66,19 @@ def _ref_block(key: str, value: float, speed: float | None, f: str, unit: str) -
 
 
 def _sides(key: str, bs: dict[str, Any], f: str) -> str:
+    """Left and right values of a card, only where the JSON's ``by_side`` has both."""
     lv, rv = bs.get("left", {}).get(key), bs.get("right", {}).get(key)
-    if lv is None and rv is None:
+    if fmt(lv, f, "") == "" or fmt(rv, f, "") == "":
         return ""
     return (
-        f'<div class="sides"><span class="left">Left {fmt(lv, f)}</span> · <span class="right">Right {fmt(rv, f)}</span></div>'
+        f'<div class="sides" data-lr="{escape(key)}"><span class="left">Left {fmt(lv, f)}</span> · '
+        f'<span class="right">Right {fmt(rv, f)}</span></div>'
     )
+
+
+def _pace(speed_mps: float) -> str:
+    m, sec = divmod(round(1000.0 / speed_mps), 60)
+    return f"{m}:{sec:02d}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -84,13 +116,16 @@ def facts(analysis: Analysis) -> str:
     speed = analysis.summary.get("speed_mps")
     env = {"treadmill": "on a treadmill", "overground": "overground"}.get(tr.environment, "")
     t0, t1 = (float(c["ic_s"].min()), float(c["to_s"].max())) if len(c) else (0.0, 0.0)
-    how = {"forces": "the force plate (vertical force above 20 N)", "markers": "the foot markers"}.get(
+    how = {"forces": "the force plate (vertical force above 20 N)", "markers": "the foot markers", "imu": "the IMU signals",
+         "video": "the foot keypoints of the video"}.get(
         analysis.events.source, escape(analysis.events.source)
     )
     sp = f" at {speed:.2f} m/s ({pace_text(speed)})" if speed else ""
     src = f" ({escape(analysis.speed_source)})" if speed and analysis.speed_source else ""
+    where = " ".join(x for x in (env, sp.strip()) if x)
+    what = f"Running {where}{src}. " if where else ""
     return (
-        f'<p class="facts">Running {env}{sp}{src}. {_plural(len(c), "foot contact")} and {_plural(n_steps, "complete step")} between '
+        f'<p class="facts">{what}{_plural(len(c), "foot contact")} and {_plural(n_steps, "complete step")} between '
         f"{t0:.1f} s and {t1:.1f} s of the recording; contacts found from {how}. "
         "Values are medians over steps, so a single odd step does not move them.</p>"
     )
@@ -110,7 +145,7 @@ def highlights(analysis: Analysis) -> list[str]:
         parts.append(f"both feet were off the ground for <b>{s['flight_ms']:.0f} ms</b> between steps")
     if parts:
         body = parts[0] if len(parts) == 1 else parts[0] + "; " + ", and ".join(parts[1:])
-        sentence = (f"At {speed:.2f} m/s " if speed else "") + body
+        sentence = (f"At {_pace(speed)} min/km ({speed:.2f} m/s) " if speed else "") + body
         sentence = sentence[0].upper() + sentence[1:]
         rb = records_basis(analysis)
         basis = (
@@ -156,10 +191,22 @@ def build(analysis: Analysis) -> Section | None:
     speed = s.get("speed_mps")
     cards = []
     missing = []
-    for label, key, unit, f, help_text in CARDS:
+    per_record = records_basis(analysis) is not None
+    device = [c for c in DEVICE_CARDS if s.get(c[1]) is not None]
+    for label, key, unit, f, help_text in CARDS + tuple(device):
         v = s.get(key)
         if v is None:
             missing.append(label.lower())
+            continue
+        if per_record:
+            help_text = RECORD_DEFINITIONS.get(key, help_text)
+        if key == "speed_mps":  # for people: pace first, the speed beside it
+            body = f'<div class="spread">{fmt(v, "{:.2f}")} m/s · {fmt(v * 3.6, "{:.1f}")} km/h</div>'
+            if iqr.get(key) is not None:
+                what = "Spread over the run" if per_record else "Step-to-step spread"
+                body += f'<div class="spread">{what} (IQR): {fmt(iqr[key], f)} m/s</div>'
+            m, sec = divmod(round(1000.0 / v), 60) if v > 0 else (0, 0)
+            cards.append(card("Pace", f"{m}:{sec:02d}", "min/km", body, help_text))
             continue
         spread = ""
         if iqr.get(key) is not None:

@@ -3,6 +3,7 @@ landmarks missing, contacts and steps left out and why, warnings, and how contac
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -115,14 +116,61 @@ def _gaps(analysis: Analysis) -> str:
         "Gaps up to 0.1 s are filled; longer ones stay empty and the metrics that need the marker skip those frames.", "meta")
 
 
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?")
+
+
+def reason_kind(reason: str) -> tuple[str, list[float]]:
+    """A reason with its own numbers taken out (those inside parentheses, the limits, stay), and those
+    numbers: "contact of 26 ms is not ... (60-600 ms)" -> ("contact of … ms is not ... (60-600 ms)", [26.0])."""
+    values: list[float] = []
+    out, depth = [], 0
+    for piece in re.split(r"([()])", reason):
+        if piece == "(":
+            depth += 1
+        elif piece == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            values += [float(v) for v in _NUMBER.findall(piece)]
+            piece = _NUMBER.sub("…", piece)
+        out.append(piece)
+    return "".join(out), values
+
+
+def left_out_lines(rejected: list[dict[str, Any]]) -> list[tuple[str, int, str]]:
+    """One (reason, count, value range) per kind of reason, the most frequent first."""
+    kinds: dict[str, list[float]] = {}
+    counts: Counter[str] = Counter()
+    for r in rejected:
+        kind, values = reason_kind(str(r["reason"]))
+        counts[kind] += 1
+        kinds.setdefault(kind, []).extend(values)
+    out = []
+    for kind, n in counts.most_common():
+        v = kinds[kind]
+        span = "" if not v or "…" not in kind else f"{min(v):g}" if min(v) == max(v) else f"{min(v):g} to {max(v):g}"
+        out.append((kind, n, span))
+    return out
+
+
 def _left_out(analysis: Analysis) -> str:
-    rej: list[dict[str, Any]] = list(analysis.events.rejected) + list(analysis.rejected_steps)
-    if not rej:
+    contacts, steps = list(analysis.events.rejected), list(analysis.rejected_steps)
+    if not contacts and not steps:
         return "<p>No contact or step was left out.</p>"
-    counts = Counter(r["reason"] for r in rej)
-    summary = "; ".join(f"{n} × {escape(reason)}" for reason, n in counts.most_common())
-    rows = [[fmt(r.get("ic_s"), "{:.3f}"), fmt(r.get("to_s"), "{:.3f}"), escape(r["reason"])] for r in rej]
-    return f"<p>{summary}.</p><details><summary>Each one</summary>" + table(["Start (s)", "End (s)", "Reason"], rows, align="rrl") + "</details>"
+    parts = []
+    for what, rej in (("contact", contacts), ("step", steps)):
+        if not rej:
+            continue
+        lines = "".join(
+            f"<li>{n} × {escape(kind)}" + (f" (values {escape(span)})" if span else "") + "</li>"
+            for kind, n, span in left_out_lines(rej)
+        )
+        rows = [[fmt(r.get("ic_s"), "{:.3f}"), fmt(r.get("to_s"), "{:.3f}"), escape(str(r.get("side") or "")), escape(r["reason"])] for r in rej]
+        parts.append(
+            f"<p>{_plural(len(rej), what)} left out:</p><ul class='plain'>{lines}</ul>"
+            f"<details><summary>Each {what} left out ({len(rej)})</summary>"
+            + table(["Start (s)", "End (s)", "Foot", "Reason"], rows, align="rrll") + "</details>"
+        )
+    return "".join(parts)
 
 
 def _events(analysis: Analysis) -> str:
@@ -143,18 +191,19 @@ def _events(analysis: Analysis) -> str:
 
 def build(analysis: Analysis) -> Section:
     q = analysis.trial.quality
-    n_rej = len(analysis.events.rejected) + len(analysis.rejected_steps)
+    n_rej, n_inc = len(analysis.events.rejected), len(analysis.rejected_steps)
     n_fill, n_long = len(q.of_kind("gap_filled")), len(q.of_kind("gap_long"))
-    lead = (
-        f"<p>{_plural(len(analysis.contacts), 'contact')} found, {n_rej} left out; "
-        f"{_plural(n_fill, 'marker gap')} filled, {n_long} left open; {_plural(len(analysis.warnings), 'warning')}.</p>"
+    counted = f"{_plural(len(analysis.contacts), 'contact')} used, {n_rej} left out" + (
+        f" ({n_inc} of the used ones without a complete step)" if n_inc else ""
     )
+    gaps = f"; {_plural(n_fill, 'marker gap')} filled, {n_long} left open" if analysis.trial.markers is not None else ""
+    lead = f"<p>{counted}{gaps}; {_plural(len(analysis.warnings), 'warning')}.</p>"
     warn = ""
     if analysis.warnings:
         warn = "<h3>Warnings</h3><ul class='plain'>" + "".join(f"<li class='warn'>{escape(w)}</li>" for w in analysis.warnings) + "</ul>"
+    markers = "<h3>Markers</h3>" + _markers(analysis) + ("<h3>Gaps</h3>" + _gaps(analysis) if analysis.trial.markers is not None else "")
     html = (
-        lead + warn + "<h3>Recording</h3>" + _recording(analysis) + "<h3>Markers</h3>" + _markers(analysis)
-        + "<h3>Gaps</h3>" + _gaps(analysis) + "<h3>Contacts and steps left out</h3>" + _left_out(analysis) + _events(analysis)
+        lead + warn + "<h3>Recording</h3>" + _recording(analysis) + markers + "<h3>Contacts and steps left out</h3>" + _left_out(analysis) + _events(analysis)
     )
     from stridelab.report.sections.overview import records_basis
 
@@ -168,6 +217,6 @@ def build(analysis: Analysis) -> Section:
         hl = f"Data: {_plural(rb['n'], 'device record')}, {rb['running']} running, {_plural(rb['implausible'], 'implausible value')} left out"
         hl += f"; {_plural(len(analysis.warnings), 'warning')} (see Data quality)." if analysis.warnings else "."
         return Section("Data quality", html, "quality", highlights=[hl], tail=True)
-    hl = f"Data: {_plural(len(analysis.contacts), 'contact')}, {n_rej} left out; {_plural(n_fill, 'short marker gap')} filled, {n_long} left open"
+    hl = f"Data: {counted}" + (f"; {_plural(n_fill, 'short marker gap')} filled, {n_long} left open" if gaps else "")
     hl += f"; {_plural(len(analysis.warnings), 'warning')} (see Data quality)." if analysis.warnings else "."
     return Section("Data quality", html, "quality", highlights=[hl], tail=True)

@@ -21,35 +21,45 @@ if TYPE_CHECKING:  # pragma: no cover
 ROWS: tuple[tuple[str, str, str, str], ...] = rows("gct_ms", "flight_ms", "step_time_ms", "duty_factor", "step_length_m", "vertical_oscillation_cm")
 
 
-def _mean(x: np.ndarray) -> float | None:
-    x = x[np.isfinite(x)]
-    return float(np.mean(x)) if x.size else None
-
-
-def side_means(analysis: Analysis, key: str) -> tuple[float | None, float | None]:
-    st = analysis.steps
-    if key not in st.columns or not len(st):
+def side_values(analysis: Analysis, key: str) -> tuple[float | None, float | None]:
+    """The per-side values of ``key`` exactly as the JSON's ``by_side`` gives them (medians over each
+    foot's steps), or (None, None) where the JSON has no left/right comparison of ``key``."""
+    bs = analysis.by_side
+    lv, rv = bs.get("left", {}).get(key), bs.get("right", {}).get(key)
+    if not isinstance(lv, int | float) or not isinstance(rv, int | float) or not (np.isfinite(lv) and np.isfinite(rv)):
         return None, None
-    return (
-        _mean(st.loc[st["side"] == "left", key].to_numpy(dtype=float)),
-        _mean(st.loc[st["side"] == "right", key].to_numpy(dtype=float)),
-    )
+    return float(lv), float(rv)
+
+
+def angle_from_index(si: float | None) -> float | None:
+    """The symmetry angle (%) of the same per-side means as the symmetry index ``si`` (%):
+    SI = 200 (L - R) / (L + R) gives L / R = (200 + SI) / (200 - SI)."""
+    if si is None or not np.isfinite(si) or abs(si) >= 200.0:
+        return None
+    return symmetry_angle_pct((200.0 + si) / (200.0 - si), 1.0)
+
+
+def compared(analysis: Analysis, key: str) -> bool:
+    """True where the JSON holds a left/right comparison of ``key``: both sides and the index."""
+    lv, _ = side_values(analysis, key)
+    si = analysis.symmetry_pct.get(key)
+    return lv is not None and isinstance(si, int | float) and bool(np.isfinite(si))
 
 
 def build(analysis: Analysis) -> Section | None:
     rows = []
     highlights = []
     for label, key, unit, f in ROWS:
-        lv, rv = side_means(analysis, key)
-        if lv is None or rv is None:
+        if not compared(analysis, key):
             continue
-        si = analysis.symmetry_pct.get(key)
-        sa = symmetry_angle_pct(lv, rv)
+        lv, rv = side_values(analysis, key)
+        assert lv is not None and rv is not None
+        si = float(analysis.symmetry_pct[key])
+        sa = angle_from_index(si)
         refs = symmetry_references(key)
         ref_txt = " · ".join(f"{r.low:g}–{r.high:g} {cite(r.source)}" for r in refs)
-        longer = "left" if lv > rv else "right" if rv > lv else "neither"
         rows.append([
-            escape(label),
+            f'<span data-lr="{key}">{escape(label)}</span>',
             f'<span class="left">{fmt(lv, f)}</span>',
             f'<span class="right">{fmt(rv, f)}</span>',
             f"{fmt(lv - rv, f)} {escape(unit)}",
@@ -66,25 +76,29 @@ def build(analysis: Analysis) -> Section | None:
                     f"; the symmetry angle of {sa:.2f}% is {word} the values reported for "
                     f"{escape(r.population)} ({r.low:g}–{r.high:g}%) {cite(r.source)}"
                 )
-            if abs(lv - rv) < 0.5:
-                what = f"Left and right contact times were the same ({lv:.0f} ms)"
+            longer = "left" if si > 0 else "right"
+            if round(lv) == round(rv) or (lv - rv) * si <= 0:
+                what = f"Left and right contact times were about the same (medians: left {lv:.0f} ms, right {rv:.0f} ms)"
             else:
                 what = (
-                    f"Left and right: the {longer} foot stayed on the ground {abs(lv - rv):.0f} ms longer on average "
+                    f"Left and right: the {longer} foot stayed on the ground longer, {abs(lv - rv):.0f} ms in the median "
                     f"(left {lv:.0f} ms, right {rv:.0f} ms)"
                 )
-            highlights.append(what + where + ".")
+            highlights.append(f'<span data-lr="{key}">' + what + where + ".</span>")
     if not rows:
         return None
-    st = analysis.steps
-    n_l, n_r = int((st["side"] == "left").sum()), int((st["side"] == "right").sum())
+    bs = analysis.by_side
+    n_l, n_r = bs.get("left", {}).get("n_steps"), bs.get("right", {}).get("n_steps")
+    from stridelab.report.sections.overview import records_basis
+
+    whose = "over the running records (the device's contact-time balance)" if records_basis(analysis) is not None else "over its own steps"
     intro = note(
-        "Each foot's average over its own steps. Small left-right differences are normal in healthy runners; the "
+        f"Each foot's median {whose}. Small left-right differences are normal in healthy runners; the "
         "symmetry angle puts them on one scale (0% = identical sides) so they can be set beside published values. "
         "A difference here describes this recording; it is not a finding about injury.",
         "explain",
     )
-    tbl = table(["Metric", "Left", "Right", "Left − right", "Symmetry index %", "Symmetry angle %", "Trained runners, angle %"], rows, align="lrrrrrr")
+    tbl = table(["Metric", "Left", "Right", "Left − right (medians)", "Symmetry index %", "Symmetry angle %", "Trained runners, angle %"], rows, align="lrrrrrr")
     used = {r.source: r for _, key, _, _ in ROWS for r in symmetry_references(key)}
     groups = "; ".join(
         f"{cite(src)} {escape(r.population)}, {escape(r.speed_text)}, "
@@ -92,9 +106,15 @@ def build(analysis: Analysis) -> Section | None:
         for src, r in used.items()
     )
     foot = note(
-        f"Published symmetry angles: {groups}. Means of {n_l} left and {n_r} right steps. Symmetry index = 100·(L−R)/(0.5·(L+R)), positive when left is larger "
-        f"{cite('robinson1987')}; symmetry angle = |45° − arctan(L/R)| / 90° × 100 {cite('zifchock2008')}, about the index "
+        f"Published symmetry angles: {groups}. {_steps_text(n_l, n_r)}Symmetry index = 100·(L−R)/(0.5·(L+R)) of the per-side means, positive when left "
+        f"is larger {cite('robinson1987')}; symmetry angle (of the same means) = |45° − arctan(L/R)| / 90° × 100 {cite('zifchock2008')}, about the index "
         f"divided by π. For other groups and speeds, index values from 0.8% (stride time) to 21% (loading rate) were "
         f"reported in 31 competitive, recreational and novice runners at 8–12 km/h {cite('mo2020')}."
     )
     return Section("Left vs right", intro + tbl + foot, "symmetry", highlights=highlights)
+
+
+def _steps_text(n_l: object, n_r: object) -> str:
+    if isinstance(n_l, int) and isinstance(n_r, int):
+        return f"Medians of {n_l} left and {n_r} right steps. "
+    return ""

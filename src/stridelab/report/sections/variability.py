@@ -34,13 +34,15 @@ def build(analysis: Analysis) -> Section | None:
     fig, axes = new_figure(8.6, 2.5, ncols=2)
     rows = []
     cvs: dict[str, list[float]] = {"gct_ms": [], "step_time_ms": []}
-    for side in ("left", "right"):
-        s = st[st["side"] == side]
+    bs = analysis.by_side
+    per_side = all(fmt(bs.get(sd, {}).get(k), "{}", "") != "" for sd in ("left", "right") for k in ("gct_ms", "step_time_ms"))
+    groups = [(sd, st[st["side"] == sd]) for sd in ("left", "right")] if per_side else [("both", st)]
+    for side, s in groups:
         for ax, key in zip(axes, ("gct_ms", "step_time_ms"), strict=True):
-            ax.plot(s["ic_s"], s[key], "o-", ms=2.5, lw=0.7, color=SIDE_COLOURS[side], label=side)
+            ax.plot(s["ic_s"], s[key], "o-", ms=2.5, lw=0.7, color=SIDE_COLOURS.get(side, "#1d2430"), label=side)
         g = spread(s["gct_ms"].to_numpy(dtype=float))
         k = spread(s["step_time_ms"].to_numpy(dtype=float))
-        rows.append([f'<span class="{side}">{side}</span>', str(g[2]), fmt(g[0], "{:.1f}"), fmt(g[1], "{:.1f}"), fmt(k[0], "{:.1f}"), fmt(k[1], "{:.1f}")])
+        rows.append([f'<span class="{side}">{"both feet" if side == "both" else side}</span>', str(g[2]), fmt(g[0], "{:.1f}"), fmt(g[1], "{:.1f}"), fmt(k[0], "{:.1f}"), fmt(k[1], "{:.1f}")])
         for key, r in (("gct_ms", g), ("step_time_ms", k)):
             if r[1] is not None:
                 cvs[key].append(r[1])
@@ -53,6 +55,11 @@ def build(analysis: Analysis) -> Section | None:
         "Each dot is one step, in the order they happened. A flat band of dots means an even rhythm; a drift shows the "
         "runner changing pace or form during the recording."
     )
+    if not per_side:
+        caption += (
+            " Both feet together: the JSON gives no left/right contact and step times for this recording "
+            "(the data-quality warnings say why), so none are compared here."
+        )
     tbl = table(["Foot", "Steps", "Contact time SD (ms)", "Contact time CV (%)", "Step time SD (ms)", "Step time CV (%)"], rows)
     expl = note(
         "SD: standard deviation, the typical distance of a step from the average. CV: coefficient of variation, the SD as a "
@@ -65,8 +72,9 @@ def build(analysis: Analysis) -> Section | None:
         def span(v: list[float]) -> str:
             return f"{min(v):.1f}%" if max(v) - min(v) < 0.05 else f"{min(v):.1f}–{max(v):.1f}%"
 
+        whose = "each foot's steps" if per_side else "all steps, both feet together"
         highlights.append(
             f"From step to step, contact time varied by {span(cvs['gct_ms'])} and step time by "
-            f"{span(cvs['step_time_ms'])} (coefficient of variation of each foot's steps)."
+            f"{span(cvs['step_time_ms'])} (coefficient of variation of {whose})."
         )
     return Section("Step-to-step variability", figure(to_svg(fig), caption) + tbl + expl, "variability", highlights=highlights)

@@ -30,7 +30,7 @@ def _frames_html(analysis: Analysis) -> str:
     try:
         import cv2
     except ImportError:
-        return "<p class='meta'>Frames need the video extra (OpenCV); install stridelab[video].</p>"
+        return "<p class='meta'>Frames need OpenCV, which this installation lacks; run scripts/setup.sh.</p>"
     from stridelab.video.draw import angles_at, blank, caption, draw_pose, read_frame
     from stridelab.video.sagittal import sagittal
     from stridelab.video.stage import angle_series

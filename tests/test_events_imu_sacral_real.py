@@ -1,0 +1,71 @@
+"""The real sacral accelerometer of Alcantara et al. (2022) against its force plate (REAL data):
+``freefall_steps`` contacts and ``moenilssen2004`` cadence (validation/sacral_grf.py has the full
+tables and the leave-one-condition-group-out figures)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stridelab.events.imu_sacrum import sacrum_events
+from stridelab.metrics.imu_cadence import autocorrelation_cadence_spm
+
+_SPEC = importlib.util.spec_from_file_location("sacral_grf", Path(__file__).resolve().parents[1] / "validation" / "sacral_grf.py")
+assert _SPEC is not None and _SPEC.loader is not None
+sacral = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(sacral)
+
+
+@pytest.fixture(scope="module")
+def conditions(shared_data: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
+    folder = shared_data / "wearable" / "sacral_grf"
+    if not folder.is_dir():
+        pytest.skip("wearable/sacral_grf is not in the real data folder")
+    sacral.DATA = folder
+    return sacral.load()  # type: ignore[no-any-return]
+
+
+def test_contacts_against_the_force_plate(conditions: tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]) -> None:
+    v, ap, grf, info = conditions
+    found = n_ref = 0
+    ct_err: list[np.ndarray] = []
+    old_found = 0
+    for i in range(len(info)):
+        ref = sacral.reference(grf[i])
+        al = sacral.aligned(v[i], ap[i])
+        m = sacral.score(ref, *(lambda e: (e.ic_s, e.to_s))(sacrum_events(al, "freefall_steps")))
+        old = sacral.score(ref, *(lambda e: (e.ic_s, e.to_s))(sacrum_events(al, "freefall")))
+        found += len(m)
+        old_found += len(old)
+        n_ref += len(ref)
+        ct_err.append(m["gct_err_ms"].to_numpy())
+    e = np.concatenate(ct_err)
+    assert found / n_ref >= 0.95
+    assert found > old_found + 100  # the zero crossings of "freefall" merge or miss contacts on real data
+    assert float(np.sqrt(np.nanmean(e**2))) < 30.0  # measured 28.4 ms; the target of 20 ms is not met
+
+
+def test_cadence_by_autocorrelation(conditions: tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]) -> None:
+    v, _, grf, info = conditions
+    within = 0
+    for i in range(len(info)):
+        ref = sacral.reference(grf[i])
+        cad_ref = 60.0 * (len(ref) - 1) / float(ref["ic_s"].iloc[-1] - ref["ic_s"].iloc[0])
+        cad = autocorrelation_cadence_spm(v[i], sacral.RATE)
+        assert cad is not None
+        within += abs(cad / cad_ref - 1) <= 0.01
+    assert within >= 29  # measured: 30 of 31 conditions within 1 %
+
+
+def test_cadence_of_a_known_rhythm_and_of_noise() -> None:
+    rate = 100.0
+    t = np.arange(0, 20, 1 / rate)
+    # SYNTHETIC: 2.9 steps/s with a weaker every-other step (one hip sensor sees the feet differently)
+    x = np.sin(2 * np.pi * 2.9 * t) + 0.3 * np.sin(2 * np.pi * 1.45 * t)
+    cad = autocorrelation_cadence_spm(x, rate)
+    assert cad is not None and abs(cad - 174.0) < 1.0
+    assert autocorrelation_cadence_spm(np.zeros(50), rate) is None
