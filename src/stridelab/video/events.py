@@ -273,7 +273,7 @@ def contacts_from_sagittal(
     n = len(t)
     m_per_px, scale_from = _scale(sk, height_m, leg_length_m)
     if method == "rest_distance_label_free":
-        from stridelab.events.video_label_free import contacts_label_free
+        from stridelab.video.events_label_free import contacts_label_free
 
         ev = contacts_label_free(sk, m_per_px, REST_DISTANCE_M, min_contact_s, max_contact_s)
         ev.info["scale_from"] = scale_from

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stridelab.events.video import contacts_from_sagittal, same_side_share
+from stridelab.video.events import contacts_from_sagittal, same_side_share
 from stridelab.video.sagittal import SagittalKeypoints
 from test_events_video import synthetic_feet
 

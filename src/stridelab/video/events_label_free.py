@@ -1,6 +1,6 @@
 """Foot contacts from video keypoints without trusting the pose model's left/right labels.
 
-``method="rest_distance_label_free"`` (our own; used by :func:`stridelab.events.video.detect_video_contacts`
+``method="rest_distance_label_free"`` (our own; used by :func:`stridelab.video.events.detect_video_contacts`
 when the per-foot method's contacts show swapped leg identities). Seen from the side, the near and
 the far foot look alike and cross every step; pose models swap their labels often (Stenum J et al.
 2021, PLoS Comput Biol 17:e1008935), and at 30 fps a swap lasting a few frames is hard to undo from
@@ -9,7 +9,7 @@ do not need the labels: in running one foot at a time rests on the ground, and a
 not move relative to the ground. So:
 
 1. The four sole points (heel, else ankle, and toe of both labels) are pooled. The ground's image
-   velocity and slope come from :func:`stridelab.events.video_rest.foot_rest` on the pooled points (the
+   velocity and slope come from :func:`stridelab.video.events_rest.foot_rest` on the pooled points (the
    belt's velocity on a treadmill, about zero overground; a panning camera's ground motion is the
    same uniform image motion). A point *rests* in a frame when it moves slower than
    ``REST_SPEED_MPS`` relative to the ground and lies within ``BAND_M`` of the lowest sole point of
@@ -21,9 +21,9 @@ not move relative to the ground. So:
    interrupted for at most ``MERGE_GAP_S`` (a label swap makes a point jump for a frame) are one.
 3. Initial contact and toe-off: each resting point's place is its median ground-frame position over
    the frames it rests; initial contact is the first point's arrival within
-   :data:`stridelab.events.video.REST_DISTANCE_M` (2.5 cm) of its place, toe-off the last point's
+   :data:`stridelab.video.events.REST_DISTANCE_M` (2.5 cm) of its place, toe-off the last point's
    departure beyond it (linear interpolation between frames; searched at most 0.13 s outside the
-   resting run), the rule of :mod:`stridelab.events.video` without its knee-extension toe-off (the
+   resting run), the rule of :mod:`stridelab.video.events` without its knee-extension toe-off (the
    knee of a swapped label is the wrong knee).
 4. Sides: each contact's vote is (left-labelled minus right-labelled resting point-frames); the sides
    alternate within each run of consecutive contacts, with the phase that most votes support (as
@@ -42,10 +42,10 @@ from typing import Any
 
 import numpy as np
 
-from stridelab.events.dispatch import ContactEvents
+from stridelab.events.contacts import ContactEvents
 from stridelab.events.imu_sacrum import _alternate
-from stridelab.events.video_rest import foot_rest
 from stridelab.model.tables import contact_table
+from stridelab.video.events_rest import foot_rest
 from stridelab.video.sagittal import SagittalKeypoints
 
 METHOD = "rest_distance_label_free"
