@@ -9,4 +9,4 @@ for d in src tests benchmarks validation; do [ -d "$d" ] && lint+=("$d"); done
 .venv/bin/ruff check "${lint[@]}"
 .venv/bin/mypy
 .venv/bin/lint-imports --config .importlinter  # the layer order of docs/architecture.md
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest -m "slow or not slow" "$@"  # every test, the slow ones included

@@ -112,6 +112,8 @@ def test_a_method_names_its_source(trial: sl.Trial) -> None:
         ({"events_from": "forces", "event_params": {"threshold_n": "thirty"}}, "threshold_n must be a float"),
         ({"events_from": "forces", "event_params": {"threshold_n": "inf"}}, "threshold_n must be float"),
         ({"events_from": "imu", "event_params": {"foot_method": "mansour2015"}}, "foot_method must be one of kink"),
+        ({"events_from": "forces", "event_params": {"cutoff_hz": "-5"}}, "cutoff_hz must be above 0"),
+        ({"stage_params": {"kinematics": {"marker_cutoff_hz": 0.0}}}, "marker_cutoff_hz must be above 0"),
         ({"events_method": "falbriard2018"}, "--events-method must be one of"),
         ({"events_from": "forces", "events_method": "handsaker2016_clearance"}, "is a method of markers, not of forces"),
     ],

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import stridelab as sl
 
 
+@pytest.mark.slow
 def test_report_sections_for_mocap_with_forces(fukuchi: Path, tmp_path: Path) -> None:
     t = sl.read(fukuchi / "RBDS001runT25markers.txt", forces=fukuchi / "RBDS001runT25forces.txt", static=fukuchi / "RBDS001static.c3d")
     a = sl.analyze(t, sl.AnalysisOptions(mass_kg=62))

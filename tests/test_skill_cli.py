@@ -28,6 +28,7 @@ def test_score_real_population_with_the_default_model(shared_data: Path, tmp_pat
     assert "<svg" in html and "not a diagnosis" in html
 
 
+@pytest.mark.slow
 def test_fit_then_score_a_synthetic_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pop, _ = toy_population(n=60, seed=4)
     folder = write_stride_folder(pop, tmp_path / "synthetic_pop")

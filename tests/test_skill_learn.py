@@ -93,6 +93,7 @@ def _held_out_predictions_ignore_their_targets(data, y, cfg) -> bool:  # type: i
     return bool(np.allclose(a, b, atol=1e-9))
 
 
+@pytest.mark.slow
 def test_held_out_targets_never_reach_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any step fitted with the held-out runners' targets (selection, lambda, scaling) would fail this."""
     pop, _ = toy_population(n=50, seed=3)
@@ -114,6 +115,7 @@ def test_held_out_targets_never_reach_the_model(monkeypatch: pytest.MonkeyPatch)
     assert not _held_out_predictions_ignore_their_targets(data, y, cfg)
 
 
+@pytest.mark.slow
 def test_planted_groups_are_found_and_null_groups_are_not() -> None:
     pop, truth = toy_population(n=200, seed=7)
     data = runner_data(pop, ANG)

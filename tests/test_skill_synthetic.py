@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from _skill_toy import BASE, toy_source
 from stridelab.skill.synthetic import PlantedEffects, SyntheticGenerator, _periodic_gp_basis, _shift_curves
@@ -42,6 +43,7 @@ def test_oracle_ceiling_is_below_rho() -> None:
     assert 0.3 < r <= 0.62
 
 
+@pytest.mark.slow
 def test_bayes_oracle_is_the_best_predictor() -> None:
     """The posterior mean is at least as good as the best linear predictor, never better than rho, and
     equal to it when the planted effect is linear in the curves (the knee bump alone)."""

@@ -149,6 +149,7 @@ def test_recording_without_static_is_refused_with_the_reason(example_dir: Path, 
         score_population(load_model(), pop)
 
 
+@pytest.mark.slow
 def test_skill_section_in_the_analysis_report(example_dir: Path, tmp_path: Path) -> None:
     import stridelab as sl
     from stridelab.skill.trials import score_analysis

@@ -23,6 +23,9 @@ from stridelab.errors import UsageError
 
 A = TypeVar("A", bound="Algorithm")
 
+#: Parameters whose names end in these units are durations, rates, lengths, forces or masses: above 0.
+POSITIVE_UNITS = ("_hz", "_s", "_ms", "_m", "_mm", "_cm", "_n", "_kg")
+
 
 class Algorithm:
     """Base class: parameters in the constructor, results in attributes ending in ``_``.
@@ -98,6 +101,8 @@ class Algorithm:
                 ok = isinstance(value, type(default))
             if not ok:
                 raise UsageError(f"{cls.method}: {name} must be {type(default).__name__} like its default {default!r} (got {value!r})")
+            if name.endswith(POSITIVE_UNITS) and isinstance(value, (int, float)) and value <= 0:
+                raise UsageError(f"{cls.method}: {name} must be above 0 (got {value!r})")
             if name in cls.choices and value not in cls.choices[name]:
                 raise UsageError(f"{cls.method}: {name} must be one of {', '.join(cls.choices[name])} (got {value!r})")
 

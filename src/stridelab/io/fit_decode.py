@@ -153,6 +153,9 @@ def _frame(buf: bytes) -> tuple[list[_Definition], list[FitBreak], int, int]:
             why = f"header size {hs} (must be 12 or 14)" if hs not in (12, 14) else f"signature {bytes(buf[pos + 8 : pos + 12])!r} instead of '.FIT'"
             breaks.append(FitBreak(pos, k, f"{what} header is damaged ({why})"))
             break
+        if hs > n - pos:
+            breaks.append(FitBreak(pos, k, f"the file ends inside its {hs}-byte header (truncated)"))
+            break
         if hs == 14:
             hcrc = struct.unpack_from("<H", buf, pos + 12)[0]
             if hcrc != 0 and hcrc != crc16(buf[pos : pos + 12]):
@@ -229,11 +232,15 @@ def _frame(buf: bytes) -> tuple[list[_Definition], list[FitBreak], int, int]:
 
 
 def _decode(buf_np: np.ndarray, d: _Definition) -> FitGroup:
+    if d.size == 0:  # a (damaged) definition without fields: its messages carry nothing
+        return FitGroup(d.global_num, np.asarray(d.seq, dtype=np.int64), {}, {}, d.little)
     endian = "<" if d.little else ">"
     names, formats, offs = [], [], []
     o = 0
     for i, (_num, size, bt) in enumerate(d.fields):
         code, bsize, _ = BASE_TYPES[bt & 0x1F]
+        if size == 0:  # a damaged definition: a field of no bytes holds nothing
+            continue
         if code == "S":
             fmt = f"S{size}"
         elif size % bsize:
@@ -246,6 +253,8 @@ def _decode(buf_np: np.ndarray, d: _Definition) -> FitGroup:
         offs.append(o)
         o += size
     for j, (_num, size, _idx) in enumerate(d.dev_fields):
+        if size == 0:
+            continue
         names.append(f"d{j}")
         formats.append(f"({size},)u1")
         offs.append(o)
@@ -256,6 +265,8 @@ def _decode(buf_np: np.ndarray, d: _Definition) -> FitGroup:
     rec = np.ascontiguousarray(raw).view(dtype).reshape(len(starts))
     cols: dict[int, np.ndarray] = {}
     for i, (num, size, bt) in enumerate(d.fields):
+        if size == 0:
+            continue
         code, bsize, invalid = BASE_TYPES[bt & 0x1F]
         v = rec[f"f{i}"]
         if code == "S":
@@ -267,7 +278,7 @@ def _decode(buf_np: np.ndarray, d: _Definition) -> FitGroup:
             if invalid is not None:
                 f[v == invalid] = np.nan
             cols[num] = f
-    dev = {(idx, num): rec[f"d{j}"] for j, (num, _size, idx) in enumerate(d.dev_fields)}
+    dev = {(idx, num): rec[f"d{j}"] for j, (num, size, idx) in enumerate(d.dev_fields) if size}
     return FitGroup(d.global_num, np.asarray(d.seq, dtype=np.int64), cols, dev, d.little)
 
 
@@ -287,6 +298,8 @@ def _resolve_compressed(defs: list[_Definition], groups: list[FitGroup]) -> None
     events: list[tuple[int, int, float, FitGroup, int]] = []
     for d, g in zip(defs, groups, strict=True):
         ts = g.fields.get(253)
+        if ts is not None and ts.dtype.kind != "f":  # a damaged definition made the timestamp an array or text
+            ts = None
         comp = np.asarray(d.compressed)
         for i, s in enumerate(g.seq.tolist()):
             events.append((s, int(comp[i]), float(ts[i]) if ts is not None else np.nan, g, i))
@@ -297,7 +310,7 @@ def _resolve_compressed(defs: list[_Definition], groups: list[FitGroup]) -> None
             if last is None:
                 continue
             t = (last & ~0x1F) + c + (0x20 if c < (last & 0x1F) else 0)
-            if 253 not in g.fields:
+            if 253 not in g.fields or g.fields[253].dtype.kind != "f":
                 g.fields[253] = np.full(len(g.seq), np.nan)
             g.fields[253][i] = t
             last = t

@@ -55,6 +55,8 @@ def message_columns(ff: FitFile, global_num: int, enums: bool = True) -> dict[st
             out[f"f{num}"] = col
             continue
         name = p["name"]
+        if col.dtype == object and p.get("array") in ("false", False) and p["type"] != "string":
+            col = _scalars(col)  # a damaged definition gave a single-valued field several values: invalid
         scale = p["scale"][0] if len(p["scale"]) == 1 else 1
         offset = p["offset"][0] if len(p["offset"]) == 1 else 0
         if col.dtype != object and (scale != 1 or offset != 0):
@@ -64,6 +66,11 @@ def message_columns(ff: FitFile, global_num: int, enums: bool = True) -> dict[st
             col = np.array([None if not np.isfinite(x) else names.get(int(x), int(x)) for x in col], dtype=object)
         out[name] = col
     return out
+
+
+def _scalars(col: np.ndarray) -> np.ndarray:
+    """A single-valued field's column: numbers as floats, anything else (a tuple, text) as NaN."""
+    return np.array([float(x) if isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool) else np.nan for x in col], dtype=np.float64)
 
 
 def message_dicts(ff: FitFile, global_num: int) -> list[dict[str, Any]]:
