@@ -38,3 +38,14 @@ def test_truncated_header_is_one_line(tmp_path: Path) -> None:
     p.write_text("NO_OF_FRAMES\t10\nFREQUENCY\t100\nMARKER_NAMES\ta\tb\n")
     with pytest.raises(InvalidInputError, match="no 'Frame/Time' column row"):
         sl.read(p)
+
+
+def test_lab_events_of_a_vicon_c3d(shared_data: Path) -> None:
+    from stridelab.io.c3d_events import lab_contacts
+
+    tr = sl.read(shared_data / "mocap" / "dorn2012" / "JA1Gait21.c3d")
+    ev = tr.provenance.extra["lab_events"]
+    assert len(ev) == 12 and {e["label"] for e in ev} == {"Foot Strike", "Foot Off"}
+    c = lab_contacts(ev)
+    assert list(c["side"]) == ["left", "right", "left", "right", "left"]
+    assert np.all((c["to_s"] - c["ic_s"]).between(0.15, 0.35))  # jogging contact times

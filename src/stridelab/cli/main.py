@@ -79,6 +79,7 @@ def _root(
 def _register() -> None:
     from stridelab.cli import analyze as _analyze  # noqa: F401
     from stridelab.cli import info as _info  # noqa: F401
+    from stridelab.cli import markers as _markers  # noqa: F401
     from stridelab.cli import skill as _skill  # noqa: F401
     from stridelab.cli import synth as _synth  # noqa: F401
 
