@@ -56,7 +56,7 @@ import pandas as pd
 from stridelab.errors import NoValidResultError
 from stridelab.events.dispatch import ContactEvents
 from stridelab.events.foot_model import FOOT_LANDMARKS, FootModel, build_foot_model
-from stridelab.model.axes import FORWARD, UP
+from stridelab.model.axes import FORWARD, LEFT, UP
 from stridelab.model.tables import contact_table
 from stridelab.model.trial import MarkerData, Trial
 
@@ -104,17 +104,60 @@ def _all_above(c: np.ndarray, thr: float | np.ndarray) -> bool:
         return bool(np.where(ok, c > thr, True).all())
 
 
+#: Floor slope: sole points slower than this are at rest on the floor ...
+REST_SPEED_MPS = 0.3
+#: ... and when their rest positions span this far horizontally (overground), the floor's height is
+#: fitted as a plane over them and removed: a runway that is not level in the lab frame (a slope or a
+#: vertical axis tilted by a fraction of a degree: ~60 mm over the 12 m of dorn2012) otherwise puts
+#: the far stances centimetres above the trial's lowest one. Treadmills (feet within ~1 m) skip it.
+FLOOR_FIT_SPAN_M = 2.0
+
+
 class _Foot:
     """Per-foot signals for the detector."""
 
     def __init__(self, model: FootModel, markers: MarkerData) -> None:
         self.model = model
         self.pos = model.positions(markers)  # (n, m, 3)
-        self.z = self.pos[:, :, UP]
+        self.vel = _velocity(self.pos, markers.time_s)
+        self.set_floor(None)
+
+    def set_floor(self, slope: np.ndarray | None) -> None:
+        """Heights above the floor plane ``z = b * forward + c * left`` (None: a level floor)."""
+        self.z = self.pos[:, :, UP].copy()
+        if slope is not None:
+            self.z -= slope[0] * self.pos[:, :, FORWARD] + slope[1] * self.pos[:, :, LEFT]
         with np.errstate(all="ignore"):
             self.low = np.nanpercentile(self.z, 2, axis=0)  # usual stance level of each point
         self.level = float(np.nanmin(self.low)) if np.isfinite(self.low).any() else np.nan
-        self.vel = _velocity(self.pos, markers.time_s)
+
+
+def floor_slope(feet: list[_Foot]) -> np.ndarray | None:
+    """(b, c) of the floor plane through the sole points at rest, each point with its own height
+    above the sole (least squares on per-point-centred positions); None when the rest positions
+    span less than FLOOR_FIT_SPAN_M (a treadmill) or are too few."""
+    xs, ys, zs = [], [], []
+    for f in feet:
+        with np.errstate(invalid="ignore"):
+            rest = np.linalg.norm(f.vel, axis=2) < REST_SPEED_MPS
+            for k in range(f.pos.shape[1]):
+                r = rest[:, k] & np.isfinite(f.pos[:, k, UP])
+                if r.sum() < 5:
+                    continue
+                p = f.pos[r, k, :]
+                xs.append(p[:, FORWARD] - p[:, FORWARD].mean())
+                ys.append(p[:, LEFT] - p[:, LEFT].mean())
+                zs.append(p[:, UP] - p[:, UP].mean())
+    if not xs:
+        return None
+    allx = np.concatenate([f.pos[:, :, FORWARD][np.linalg.norm(f.vel, axis=2) < REST_SPEED_MPS] for f in feet])
+    allx = allx[np.isfinite(allx)]
+    if allx.size < 20 or np.percentile(allx, 95) - np.percentile(allx, 5) < FLOOR_FIT_SPAN_M:
+        return None
+    a = np.column_stack([np.concatenate(xs), np.concatenate(ys)])
+    z = np.concatenate(zs)
+    sol, *_ = np.linalg.lstsq(a, z, rcond=None)
+    return np.asarray(sol, dtype=float)
 
 
 def _ground_velocity(feet: list[_Foot]) -> float:
@@ -239,6 +282,10 @@ def detect_marker_contacts(
         )
     for r in reasons:
         warnings.append(f"{r}; only the other foot's contacts are found")
+    slope = floor_slope(list(feet.values()))
+    if slope is not None:
+        for f in feet.values():
+            f.set_floor(slope)
     t = mk.time_s
     clear_m = contact_clearance_mm / 1000.0
     ground_level = min(f.level for f in feet.values() if np.isfinite(f.level)) if any(np.isfinite(f.level) for f in feet.values()) else np.nan
@@ -296,6 +343,7 @@ def detect_marker_contacts(
         "contact_clearance_mm": contact_clearance_mm,
         "toe_off_angle_deg": toe_off_angle_deg,
         "ground_velocity_mps": round(v_ground, 3),
+        "floor_slope_pct": None if slope is None else [round(float(v) * 100, 2) for v in slope],
         "feet": info_feet,
     }
     return ContactEvents(contacts, "markers", info, list(dict.fromkeys(warnings)), rejected, signals)
