@@ -97,30 +97,65 @@ def _errors(ref: pd.DataFrame, est: pd.DataFrame) -> pd.DataFrame:
     return match_contacts(ref, est, TOL_S)
 
 
-def _angle_stats(kin: object, ik_path: Path) -> dict[str, tuple[float, float, float]]:
-    """{"<angle> <side>": (r, rmse_deg, offset_deg)} against the IK file."""
+def _angle_stats(kin: object, ik_path: Path) -> tuple[dict[str, tuple[float, float, float]], float]:
+    """({"<angle> <side>": (r, rmse_deg, offset_deg)}, time shift s) against the IK file.
+
+    The IK file's clock may differ from the C3D's (a TRC exported from a cropped trial restarts its
+    time): the shift within +-2 s that maximises the mean r of the angles is applied and printed
+    (0 when the clocks agree)."""
     from stridelab.io.opensim_storage import read_coordinates
 
     t_ik, coords = read_coordinates(ik_path)
-    out: dict[str, tuple[float, float, float]] = {}
     t = kin.time_s  # type: ignore[attr-defined]
-    for ours, stem, sign in ANGLES:
+
+    def stats(shift: float) -> dict[str, tuple[float, float, float]]:
+        out: dict[str, tuple[float, float, float]] = {}
+        for ours, stem, sign in ANGLES:
+            for side, suf in (("right", "_r"), ("left", "_l")):
+                a = kin.angles.get(ours, {}).get(side)  # type: ignore[attr-defined]
+                ref = coords.get(stem + suf)
+                if a is None or ref is None:
+                    continue
+                tt = t_ik + shift
+                ok = (tt >= t[0]) & (tt <= t[-1])
+                fin = np.isfinite(a)
+                if ok.sum() < 20 or fin.sum() < 20:
+                    continue
+                x = np.interp(tt[ok], t[fin], a[fin])
+                y = sign * ref[ok]
+                good = np.isfinite(x) & np.isfinite(y)
+                x, y = x[good], y[good]
+                d = x - y
+                out[f"{ours} {side}"] = (float(np.corrcoef(x, y)[0, 1]), float(np.sqrt(np.mean((d - d.mean()) ** 2))), float(d.mean()))
+        return out
+
+    step = float(np.median(np.diff(t_ik))) if t_ik.size > 1 else 0.01
+    best, best_r = 0.0, -np.inf
+    for shift in np.arange(-2.0, 2.0 + step / 2, step):
+        st = stats(float(shift))
+        if len(st) >= 2:
+            r = float(np.mean([v[0] for v in st.values()]))
+            if r > best_r + 1e-9 or (abs(r - best_r) <= 1e-9 and abs(shift) < abs(best)):
+                best, best_r = float(shift), r
+    out = stats(best)
+    # where the offsets come from: absolute sagittal inclination of pelvis, thigh and shank (planar
+    # sums; OpenSim pelvis_tilt is + posterior, stridelab's + anterior)
+    pel = next(iter(kin.angles.get("pelvis_tilt", {}).values()), None)  # type: ignore[attr-defined]
+    tt = t_ik + best
+    ok = (tt >= t[0]) & (tt <= t[-1])
+    if pel is not None and "pelvis_tilt" in coords and ok.sum() >= 20:
         for side, suf in (("right", "_r"), ("left", "_l")):
-            a = kin.angles.get(ours, {}).get(side)  # type: ignore[attr-defined]
-            ref = coords.get(stem + suf)
-            if a is None or ref is None:
+            hip = kin.angles.get("hip_flexion", {}).get(side)  # type: ignore[attr-defined]
+            knee = kin.angles.get("knee_flexion", {}).get(side)  # type: ignore[attr-defined]
+            if hip is None or knee is None or "hip_flexion" + suf not in coords:
                 continue
-            ok = (t_ik >= t[0]) & (t_ik <= t[-1])
-            fin = np.isfinite(a)
-            if ok.sum() < 20 or fin.sum() < 20:
-                continue
-            x = np.interp(t_ik[ok], t[fin], a[fin])
-            y = sign * ref[ok]
-            good = np.isfinite(x) & np.isfinite(y)
-            x, y = x[good], y[good]
-            d = x - y
-            out[f"{ours} {side}"] = (float(np.corrcoef(x, y)[0, 1]), float(np.sqrt(np.mean((d - d.mean()) ** 2))), float(d.mean()))
-    return out
+            f = lambda a: np.interp(tt[ok], t, a)  # noqa: E731
+            p_o, h_o, k_o = f(pel), f(hip), f(knee)
+            p_i, h_i, k_i = coords["pelvis_tilt"][ok], coords["hip_flexion" + suf][ok], -coords["knee_angle" + suf][ok]
+            thigh = (h_o - p_o) - (h_i + p_i)
+            shank = (h_o - p_o - k_o) - (h_i + p_i - k_i)
+            out[f"segments {side}"] = (float(np.nanmean(p_o + p_i)), float(np.nanmean(thigh)), float(np.nanmean(shank)))
+    return out, round(best, 4)
 
 
 def analyse(c: Case) -> dict[str, object]:
@@ -146,7 +181,7 @@ def analyse(c: Case) -> dict[str, object]:
     if c.ik is not None:
         kin = compute_kinematics(tr)
         if kin is not None:
-            res["angles"] = _angle_stats(kin, c.ik)
+            res["angles"], res["ik_shift_s"] = _angle_stats(kin, c.ik)
     res["seconds"] = time.perf_counter() - t0
     return res
 
@@ -251,12 +286,24 @@ def main() -> int:
                     cells.append(f"{rr:.3f} / {rmse:.1f} / {off:+.1f}")
                 else:
                     cells.append("-")
-            print(f"| {c.label} | " + " | ".join(cells) + " |")
+            shift = float(r.get("ik_shift_s", 0.0))  # type: ignore[arg-type]
+            print(f"| {c.label}{f' (IK clock {shift:+.3f} s)' if shift else ''} | " + " | ".join(cells) + " |")
         cells = []
         for n in names:
             v = np.array(allv[n])
             cells.append(f"min r {v[:, 0].min():.3f}; median {np.median(v[:, 0]):.3f} / {np.median(v[:, 1]):.1f} / {np.median(v[:, 2]):+.1f}" if v.size else "-")
         print("| all (min r; median r / RMSE / offset) | " + " | ".join(cells) + " |")
+        print("\n### Where the offsets come from: sagittal inclination in the lab, stridelab - IK (deg)\n")
+        print("pelvis: anterior tilt of stridelab's pelvis (ISB, ASIS-PSIS plane) minus OpenSim's; thigh and shank: absolute")
+        print("inclination. hip offset = pelvis + thigh difference; knee offset = thigh - shank difference.\n")
+        print("| trial | pelvis right | thigh right | shank right | pelvis left | thigh left | shank left |")
+        print("|---|---|---|---|---|---|---|")
+        for r in angs:
+            c = r["case"]
+            a = r["angles"]
+            assert isinstance(c, Case) and isinstance(a, dict)
+            cells = [f"{v:+.1f}" for sd in ("right", "left") for v in a.get(f"segments {sd}", (np.nan,) * 3)]
+            print(f"| {c.label} | " + " | ".join(cells) + " |")
 
     print("\n## Trials that failed\n")
     if not failed:
