@@ -55,6 +55,7 @@ class Case:
     static: Path | None = None
     ik: Path | None = None
     strike: dict[str, str] = field(default_factory=dict)  # side -> Rearfoot/Midfoot/Forefoot
+    forces: Path | None = None
 
 
 def _strikes() -> dict[tuple[str, str], dict[str, str]]:
@@ -82,6 +83,9 @@ def cases() -> list[Case]:
             rid, sp = m.group(1), m.group(2)
             ik = p.with_name(p.stem + "_ik.mot")
             out.append(Case("fukuchi2017", rid, f"{rid} {int(sp) / 10:.1f} m/s", p, p.with_name(f"{rid}static.c3d"), ik if ik.is_file() else None, fs.get((rid, sp), {})))
+    t25 = f1 / "RBDS001runT25markers.txt"
+    if t25.is_file():
+        out.insert(0, Case("fukuchi2017", "RBDS001", "RBDS001 2.5 m/s (text export)", t25, f1 / "RBDS001static.c3d", None, fs.get(("RBDS001", "25"), {}), f1 / "RBDS001runT25forces.txt"))
     d = DATA / "davis_qtm"
     out.append(Case("davis_qtm", "S999", "S999 treadmill 240 Hz", d / "JDX_S999_run_0021.tsv"))
     d = DATA / "dorn2012"
@@ -167,7 +171,7 @@ def analyse(c: Case) -> dict[str, object]:
     from stridelab.kinematics.virtual import prepare_markers
 
     t0 = time.perf_counter()
-    tr = sl.read(c.path, static=c.static) if c.static and c.static.is_file() else sl.read(c.path)
+    tr = sl.read(c.path, static=c.static if c.static and c.static.is_file() else None, forces=c.forces)
     prepare_markers(tr)
     res: dict[str, object] = {"case": c}
     ref = detect_force_contacts(tr).contacts if tr.forceplates else None
