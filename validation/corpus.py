@@ -1,6 +1,9 @@
 """The corpus run: every real trial in ../shared/data that has a reference, analysed the same way.
 
-Run: PYTHONPATH=src .venv/bin/python validation/corpus.py [--quick]   (needs ../shared/data; ~2 min)
+Run: PYTHONPATH=src .venv/bin/python validation/corpus.py [--quick] [--no-static]   (needs ../shared/data; ~1 min)
+
+``--no-static`` analyses every trial without its standing trial (events then rely on the running
+trial's markers alone: foot length from the heel-to-metatarsal distance).
 
 References, per trial:
 * force plates (contact events, ``stridelab.events.forceplate``, 20 N): the 20 Fukuchi runners
@@ -28,6 +31,7 @@ definitions of the neutral segment poses, see docs/validation.md.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 import time
@@ -211,6 +215,8 @@ def main() -> int:
         return 1
     quick = "--quick" in sys.argv
     todo = cases()
+    if "--no-static" in sys.argv:
+        todo = [dataclasses.replace(c, static=None) for c in todo]
     if quick:
         todo = [c for c in todo if c.lab != "fukuchi2017" or c.runner in ("RBDS001", "RBDS002", "RBDS04")]
     results, failed = [], []
