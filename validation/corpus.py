@@ -2,6 +2,8 @@
 
 Run: PYTHONPATH=src .venv/bin/python validation/corpus.py [--quick] [--no-static]   (needs ../shared/data; ~1 min)
 
+``--decimate K`` keeps every K-th marker frame (what a K-times slower camera records; the force
+plates stay as they are), e.g. 4: davis_qtm at 60 Hz, dorn2012 at 62.5 Hz, Fukuchi at 37.5 Hz.
 ``--no-static`` analyses every trial without its standing trial (events then rely on the running
 trial's markers alone: foot length from the heel-to-metatarsal distance).
 
@@ -166,6 +168,19 @@ def _angle_stats(kin: object, ik_path: Path) -> tuple[dict[str, tuple[float, flo
     return out, round(best, 4)
 
 
+def decimated(tr: object, k: int) -> None:
+    """Keep every k-th marker frame of the trial (in place)."""
+    from stridelab.model.trial import MarkerData
+
+    mk = tr.markers  # type: ignore[attr-defined]
+    if mk is None or k <= 1:
+        return
+    tr.markers = MarkerData(mk.positions_m[::k].copy(), list(mk.names), list(mk.original_names), mk.rate_hz / k, mk.time_s[::k].copy())  # type: ignore[attr-defined]
+
+
+DECIMATE = 1
+
+
 def analyse(c: Case) -> dict[str, object]:
     import stridelab as sl
     from stridelab.events.forceplate import detect_force_contacts
@@ -177,6 +192,7 @@ def analyse(c: Case) -> dict[str, object]:
     t0 = time.perf_counter()
     tr = sl.read(c.path, static=c.static if c.static and c.static.is_file() else None, forces=c.forces)
     prepare_markers(tr)
+    decimated(tr, DECIMATE)
     res: dict[str, object] = {"case": c}
     ref = detect_force_contacts(tr).contacts if tr.forceplates else None
     est = detect_marker_contacts(tr).contacts
@@ -215,6 +231,9 @@ def main() -> int:
         return 1
     quick = "--quick" in sys.argv
     todo = cases()
+    global DECIMATE
+    if "--decimate" in sys.argv:
+        DECIMATE = int(sys.argv[sys.argv.index("--decimate") + 1])
     if "--no-static" in sys.argv:
         todo = [dataclasses.replace(c, static=None) for c in todo]
     if quick:
