@@ -59,7 +59,8 @@ def test_json_curves_have_the_documented_shape(run35: tuple[Any, pd.DataFrame]) 
                 assert len(c["mean"]) == 101 and len(c["sd"]) == 101 and isinstance(c["n_strides"], int) and c["n_strides"] > 30
     assert set(j["angles"]) >= {"hip_flexion", "knee_adduction", "ankle_dorsiflexion", "pelvis_obliquity"}
     assert "trunk_lean" not in j["angles"]  # no trunk markers in this set
-    assert any("trunk: needs c7" in w for w in j["warnings"])
+    assert any("not measured with this marker set: trunk lean" in w for w in j["warnings"])  # one plain line
+    assert any("trunk: needs c7" in m for m in a.methods["kinematics"]["not_computed"])  # the details
     assert j["cycles"]["strides"] and all("reason" in s for s in j["cycles"]["strides"])
     assert len(j["grf"]["vertical_bw"]["left"]["mean"]) == 101
     for k in ("knee_flexion_ic_deg", "overstride_m", "vlr_avg_bw_s", "leg_stiffness_morin_kn_m", "knee_extension_moment_peak_nm_kg"):

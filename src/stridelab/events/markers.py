@@ -18,13 +18,20 @@ pattern (rearfoot, midfoot, forefoot), and toe-off from the hallux. What is chan
    clusters are projected onto the sole with a rigid rear-foot model; a foot without forefoot
    markers gets virtual MTP joints from its foot length.
 3. **Initial contact** = the first instant any sole point comes within ``contact_clearance_mm``
-   (5 mm) of the lowest height it reaches in that stance. 5 mm is the vertical compression of a
-   running-shoe midsole or of the heel pad under running loads (several millimetres to about a
-   centimetre at the heel, less at the forefoot: Aerts P, De Clercq D 1993, J Sports Sci 11:449;
-   De Clercq D, Aerts P, Kunnen M 1994, J Biomech 27:1213), so a point touches the ground about
-   that far above where it ends up; it is also 5x the typical marker noise (~1 mm).
+   (5 mm; rear-foot points: ``heel_clearance_mm``, 2 mm) of the lowest height it reaches in that
+   stance. 5 mm is of the order of the vertical compression of a running-shoe midsole and the
+   plantar soft tissue under running loads (Aerts P, De Clercq D 1993, J Sports Sci 11:449; De
+   Clercq D, Aerts P, Kunnen M 1994, J Biomech 27:1213), so a forefoot point touches the ground about
+   that far above where it ends up; it is also 5x the typical marker noise (~1 mm). A rearfoot strike
+   is different: the heel comes down slowly (~0.3 m/s over the last centimetre) and the heel-counter
+   markers ride on the midsole rather than compress with it, so a heel point is within 1-2 mm of its
+   stance level when the force rises; with 5 mm, rearfoot initial contacts came 5-18 ms early on 14
+   runners. The 2 mm was chosen on the corpus of 23 runners of four labs: leave-one-runner-out
+   choice picks 1-2 mm in every fold, and 2 mm rather than 1 mm because the rearfoot landings of the
+   two other labs with one (davis_qtm, pyorerun) are better at 2 mm (docs/validation.md "Motion
+   capture from other labs and runners", ``validation/marker_events_loro.py``).
 4. **Toe-off** = the instant the last sole point (rear-foot points and toe markers) rises above
-   ``contact_clearance_mm + d * sin(toe_off_angle_deg)`` over its loaded (mid-stance) height,
+   ``toe_off_clearance_mm + d * sin(toe_off_angle_deg)`` (5 mm + ...) over its loaded (mid-stance) height,
    where ``d`` is its forward distance behind the toe pivot (hallux pad, at 0.93 of foot length).
    The toes stay on the ground while the rear foot rolls over the MTP joints, and the hallux pad
    leaves while the toe segment is still only slightly inclined; a point ``d`` behind the pivot is
@@ -56,7 +63,7 @@ import pandas as pd
 from stridelab.errors import NoValidResultError
 from stridelab.events.contacts import ContactEvents
 from stridelab.events.foot_model import FOOT_LANDMARKS, FootModel, build_foot_model
-from stridelab.model.axes import FORWARD, UP
+from stridelab.model.axes import FORWARD, LEFT, UP
 from stridelab.model.tables import contact_table
 from stridelab.model.trial import MarkerData, Trial
 
@@ -104,17 +111,60 @@ def _all_above(c: np.ndarray, thr: float | np.ndarray) -> bool:
         return bool(np.where(ok, c > thr, True).all())
 
 
+#: Floor slope: sole points slower than this are at rest on the floor ...
+REST_SPEED_MPS = 0.3
+#: ... and when their rest positions span this far horizontally (overground), the floor's height is
+#: fitted as a plane over them and removed: a runway that is not level in the lab frame (a slope or a
+#: vertical axis tilted by a fraction of a degree: ~60 mm over the 12 m of dorn2012) otherwise puts
+#: the far stances centimetres above the trial's lowest one. Treadmills (feet within ~1 m) skip it.
+FLOOR_FIT_SPAN_M = 2.0
+
+
 class _Foot:
     """Per-foot signals for the detector."""
 
     def __init__(self, model: FootModel, markers: MarkerData) -> None:
         self.model = model
         self.pos = model.positions(markers)  # (n, m, 3)
-        self.z = self.pos[:, :, UP]
+        self.vel = _velocity(self.pos, markers.time_s)
+        self.set_floor(None)
+
+    def set_floor(self, slope: np.ndarray | None) -> None:
+        """Heights above the floor plane ``z = b * forward + c * left`` (None: a level floor)."""
+        self.z = self.pos[:, :, UP].copy()
+        if slope is not None:
+            self.z -= slope[0] * self.pos[:, :, FORWARD] + slope[1] * self.pos[:, :, LEFT]
         with np.errstate(all="ignore"):
             self.low = np.nanpercentile(self.z, 2, axis=0)  # usual stance level of each point
         self.level = float(np.nanmin(self.low)) if np.isfinite(self.low).any() else np.nan
-        self.vel = _velocity(self.pos, markers.time_s)
+
+
+def floor_slope(feet: list[_Foot]) -> np.ndarray | None:
+    """(b, c) of the floor plane through the sole points at rest, each point with its own height
+    above the sole (least squares on per-point-centred positions); None when the rest positions
+    span less than FLOOR_FIT_SPAN_M (a treadmill) or are too few."""
+    xs, ys, zs = [], [], []
+    for f in feet:
+        with np.errstate(invalid="ignore"):
+            rest = np.linalg.norm(f.vel, axis=2) < REST_SPEED_MPS
+            for k in range(f.pos.shape[1]):
+                r = rest[:, k] & np.isfinite(f.pos[:, k, UP])
+                if r.sum() < 5:
+                    continue
+                p = f.pos[r, k, :]
+                xs.append(p[:, FORWARD] - p[:, FORWARD].mean())
+                ys.append(p[:, LEFT] - p[:, LEFT].mean())
+                zs.append(p[:, UP] - p[:, UP].mean())
+    if not xs:
+        return None
+    allx = np.concatenate([f.pos[:, :, FORWARD][np.linalg.norm(f.vel, axis=2) < REST_SPEED_MPS] for f in feet])
+    allx = allx[np.isfinite(allx)]
+    if allx.size < 20 or np.percentile(allx, 95) - np.percentile(allx, 5) < FLOOR_FIT_SPAN_M:
+        return None
+    a = np.column_stack([np.concatenate(xs), np.concatenate(ys)])
+    z = np.concatenate(zs)
+    sol, *_ = np.linalg.lstsq(a, z, rcond=None)
+    return np.asarray(sol, dtype=float)
 
 
 def _ground_velocity(feet: list[_Foot]) -> float:
@@ -156,7 +206,8 @@ def _last_leave(t: np.ndarray, c: np.ndarray, thr: float, start: int, stop: int)
 
 
 def _refine(
-    foot: _Foot, t: np.ndarray, a: int, b: int, lo: int, hi: int, clear_m: float, to_thr: np.ndarray, forefoot: np.ndarray
+    foot: _Foot, t: np.ndarray, a: int, b: int, lo: int, hi: int, clear_m: float, to_thr: np.ndarray, forefoot: np.ndarray,
+    ic_thr: np.ndarray,
 ) -> tuple[dict[str, Any] | None, str | None]:
     """Initial contact and toe-off of the coarse stance [a, b], searching within [lo, hi]."""
     z = foot.z
@@ -167,13 +218,13 @@ def _refine(
     # initial contact: the last frame before the stance with every sole point clear, then the
     # first point to come within clear_m
     j = a
-    while j > lo and not _all_above(c[j], clear_m):
+    while j > lo and not _all_above(c[j], ic_thr):
         j -= 1
     if j <= lo:
         return None, "starts before the recording (or a marker gap hides its start)" if lo == 0 else "no airborne frame found before it"
-    while j < b and _all_above(c[j + 1], clear_m):  # the coarse start may still be in the air
+    while j < b and _all_above(c[j + 1], ic_thr):  # the coarse start may still be in the air
         j += 1
-    hit = [(k, _crossing(t, c[:, k], j, clear_m)) for k in range(z.shape[1]) if c[j + 1, k] <= clear_m]
+    hit = [(k, _crossing(t, c[:, k], j, float(ic_thr[k]))) for k in range(z.shape[1]) if c[j + 1, k] <= ic_thr[k]]
     if not hit:
         return None, "marker gap at initial contact"
     k_ic, ic = min(hit, key=lambda x: x[1])
@@ -212,6 +263,8 @@ def detect_marker_contacts(
     method: str = "handsaker2016_clearance",
     contact_clearance_mm: float = 5.0,
     toe_off_angle_deg: float = 10.0,
+    heel_clearance_mm: float | None = 2.0,
+    toe_off_clearance_mm: float = 5.0,
 ) -> ContactEvents:
     """Foot contacts from the foot markers (see the module docstring for the method).
 
@@ -239,8 +292,13 @@ def detect_marker_contacts(
         )
     for r in reasons:
         warnings.append(f"{r}; only the other foot's contacts are found")
+    slope = floor_slope(list(feet.values()))
+    if slope is not None:
+        for f in feet.values():
+            f.set_floor(slope)
     t = mk.time_s
     clear_m = contact_clearance_mm / 1000.0
+    heel_m = (contact_clearance_mm if heel_clearance_mm is None else heel_clearance_mm) / 1000.0
     ground_level = min(f.level for f in feet.values() if np.isfinite(f.level)) if any(np.isfinite(f.level) for f in feet.values()) else np.nan
     v_ground = _ground_velocity(list(feet.values()))
     rows: list[dict[str, Any]] = []
@@ -249,7 +307,7 @@ def detect_marker_contacts(
     info_feet: dict[str, Any] = {}
     for side, foot in feet.items():
         m = foot.model
-        to_thr = clear_m + m.behind_pivot_m() * np.sin(np.radians(toe_off_angle_deg))
+        to_thr = toe_off_clearance_mm / 1000.0 + m.behind_pivot_m() * np.sin(np.radians(toe_off_angle_deg))
         forefoot = m.forward_m > 0.5 * m.foot_length_m if m.foot_length_m else np.ones(len(m.labels), dtype=bool)
         info_feet[side] = {
             "points": m.labels,
@@ -272,7 +330,8 @@ def detect_marker_contacts(
                 lo = 0
             if n + 1 == len(coarse) and t[-1] - t[b] < SEARCH_S:
                 hi = len(t) - 1
-            ev, why = _refine(foot, t, a, b, lo, hi, clear_m, to_thr, forefoot)
+            ic_thr = np.where(forefoot, clear_m, heel_m)
+            ev, why = _refine(foot, t, a, b, lo, hi, clear_m, to_thr, forefoot, ic_thr)
             if ev is None:
                 rejected.append({"side": side, "ic_s": round(float(t[a]), 4), "reason": str(why), "source": "markers"})
                 continue
@@ -295,7 +354,10 @@ def detect_marker_contacts(
         "method": method,
         "contact_clearance_mm": contact_clearance_mm,
         "toe_off_angle_deg": toe_off_angle_deg,
+        "heel_clearance_mm": contact_clearance_mm if heel_clearance_mm is None else heel_clearance_mm,
+        "toe_off_clearance_mm": toe_off_clearance_mm,
         "ground_velocity_mps": round(v_ground, 3),
+        "floor_slope_pct": None if slope is None else [round(float(v) * 100, 2) for v in slope],
         "feet": info_feet,
     }
     return ContactEvents(contacts, "markers", info, list(dict.fromkeys(warnings)), rejected, signals)

@@ -31,6 +31,7 @@ READERS: dict[str, str] = {
     "mediapipe_csv": "stridelab.video.read_tables:read_mediapipe_csv",
     "imu": "stridelab.io.imu:read_imu_long",
     "actigraph": "stridelab.io.imu:read_actigraph",
+    "qtm": "stridelab.io.qualisys:read_qtm",
 }
 
 #: extension -> format, for extensions that say it all.
@@ -44,7 +45,16 @@ EXTENSIONS: dict[str, str] = {
 
 #: Sniffers for ambiguous extensions (.csv, .txt, .tsv, .json, .gz): (format, function(path, first
 #: line) -> bool). The first that answers True wins; "text" is the fallback for delimited text.
-SNIFFERS: list[tuple[str, Callable[[Path, str], bool]]] = [("imu", sniff_imu_long), ("actigraph", sniff_actigraph)]
+def _sniff_qtm(path: Path, first: str) -> bool:
+    """Qualisys TSV export: its first metadata key (see :mod:`stridelab.io.qualisys`)."""
+    return first.split("\t", 1)[0].strip() in ("NO_OF_FRAMES", "NO_OF_CAMERAS", "NO_OF_MARKERS", "NO_OF_SAMPLES")
+
+
+SNIFFERS: list[tuple[str, Callable[[Path, str], bool]]] = [
+    ("qtm", _sniff_qtm),
+    ("imu", sniff_imu_long),
+    ("actigraph", sniff_actigraph),
+]
 
 
 def _sniff(name: str) -> Callable[[Path, str], bool]:

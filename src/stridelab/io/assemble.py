@@ -142,7 +142,8 @@ def _axes(raw: RawMocap, names: list[str], pos_m: np.ndarray, opts: ReadOptions,
             forward, fsrc = ff, "braking-propulsion force"
         else:
             raise InvalidInputError(
-                f"{src}: cannot tell the running direction (no foot and pelvis markers recognised); pass --forward-axis (e.g. +X)"
+                f"{src}: cannot tell the running direction (no foot and pelvis markers recognised); pass --forward-axis (e.g. +X), "
+                "or give a standing trial as --static beside its running trial"
             )
     if forward[0] == vertical[0]:
         raise InvalidInputError(f"{src}: the forward and vertical axes are the same ({format_signed_axis(*vertical)})")

@@ -71,6 +71,7 @@ def _parse(path: str) -> tuple[dict[str, Any], Any]:
     """The arrays, and the parser's object (the child exits without spending ~15 ms freeing it)."""
     import ezc3d
 
+    from stridelab.io.c3d_events import lab_events
     from stridelab.io.c3d_plates import PlateError, force_platforms
 
     c, p, pts, analogs, first_frame0 = _read(ezc3d, path)
@@ -119,6 +120,7 @@ def _parse(path: str) -> tuple[dict[str, Any], Any]:
         "plate_types": types,
         "subject_names": subject_names,
         "manufacturer": str(_param(p.get("MANUFACTURER", {}), "COMPANY", [""]) or [""]),
+        "events": lab_events(p),
     }
     return out, c
 

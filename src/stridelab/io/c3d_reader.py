@@ -62,6 +62,8 @@ def raw_from_c3d(path: str | Path, also: str | Path | None = None) -> RawMocap:
     }
     if d["subject_names"]:
         extra["c3d_subjects"] = d["subject_names"]
+    if d.get("events"):
+        extra["lab_events"] = d["events"]  # the lab's own events (EVENT group), see stridelab.io.c3d_events
     return RawMocap(
         names=d["labels"],
         positions=positions,

@@ -43,7 +43,8 @@ def presets() -> dict[str, dict[str, Any]]:
     for entry in resources.files("stridelab.markersets").iterdir():
         if entry.name.endswith(".json"):
             data = json.loads(entry.read_text(encoding="utf-8"))
-            out[data["name"]] = data
+            if "markers" in data:  # analyses.json is the needs table, not a preset
+                out[data["name"]] = data
     return out
 
 
@@ -146,3 +147,64 @@ def map_markers(
     meta = dict(presets()[chosen]) if chosen else {}
     meta.pop("markers", None)
     return MarkerMapping(out, chosen, unmapped, meta)
+
+
+@dataclass
+class MappedName:
+    """How one lab marker name was mapped: ``canonical`` (None when unmapped), ``source`` ("mapping
+    file", "preset <name>", "name matcher", or why it is unused)."""
+
+    name: str
+    canonical: str | None
+    source: str
+
+
+def explain_mapping(names: list[str], user_mapping: dict[str, str] | None = None, preset: str | None = None) -> list[MappedName]:
+    """One :class:`MappedName` per name of ``names``, in file order, with the same precedence as
+    :func:`map_markers` (mapping file, then preset, then name matcher)."""
+    m = map_markers(names, user_mapping, preset)
+    user = {k.lower() for k in (user_mapping or {})}
+    table = {k.lower(): v for k, v in presets()[m.preset]["markers"].items()} if m.preset else {}
+    not_used = {k.lower(): v for k, v in presets()[m.preset].get("not_used", {}).items()} if m.preset else {}
+    out: list[MappedName] = []
+    for n, c in zip(names, m.names, strict=True):
+        if n in m.unmapped:
+            why = not_used.get(n.lower(), "unknown name: add it to a mapping file if it is a landmark")
+            if re.fullmatch(r"\*\d+", n.strip()):
+                why = "unlabelled trajectory (the lab software's *N): ignored"
+            out.append(MappedName(n, None, why))
+        elif n.lower() in user:
+            out.append(MappedName(n, c, "mapping file"))
+        elif table.get(n.lower()) == c:
+            out.append(MappedName(n, c, f"preset {m.preset}"))
+        else:
+            out.append(MappedName(n, c, "name matcher"))
+    return out
+
+
+@lru_cache(maxsize=1)
+def analysis_needs() -> list[dict[str, Any]]:
+    """The table of which landmarks each analysis needs (``markersets/analyses.json``)."""
+    data = json.loads(resources.files("stridelab.markersets").joinpath("analyses.json").read_text(encoding="utf-8"))
+    return list(data["analyses"])
+
+
+def blocked_analyses(present: set[str]) -> list[tuple[str, list[str]]]:
+    """(analysis, missing landmarks described) for each analysis (per side) that ``present`` cannot
+    support; empty when everything is possible."""
+    out: list[tuple[str, list[str]]] = []
+    for need in analysis_needs():
+        sides = ("l", "r") if need.get("side") else ("",)
+        for s in sides:
+            def fill(x: str, s: str = s) -> str:
+                return x.replace("{s}", s)
+
+            missing = [fill(a) for a in need.get("all", []) if fill(a) not in present]
+            for group in need.get("any", []):
+                g = [fill(a) for a in group]
+                if not any(x in present or (x.endswith("_c1") and any(p.startswith(x[:-1]) for p in present)) for x in g):
+                    missing.append(" or ".join(g))
+            if missing:
+                label = f"{need['analysis']} ({'left' if s == 'l' else 'right'})" if s else need["analysis"]
+                out.append((label, missing))
+    return out

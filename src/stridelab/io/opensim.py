@@ -19,7 +19,9 @@ import numpy as np
 
 from stridelab.errors import InvalidInputError, UsageError
 from stridelab.io.assemble import RawMocap, RawPlate, build_trial, sha256_of
+from stridelab.io.opensim_storage import is_coordinates, parse_storage
 from stridelab.io.options import ReadOptions
+from stridelab.io.timebase import nominal_time_base
 from stridelab.model.trial import QualityLog, Trial
 
 
@@ -32,24 +34,43 @@ def _read_lines(path: Path) -> list[str]:
         raise InvalidInputError(f"{path.name}: cannot read ({e.strerror})") from None
 
 
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.split("\t")] if "\t" in line else line.split()
+
+
 def raw_from_trc(path: Path, opts: ReadOptions) -> RawMocap:
+    """TRC as written by Vicon, Cortex, Qualisys, OpenSim and Pose2Sim: the ``DataRate ...`` keys and
+    their values may come in any order, blank lines may separate the header rows, the data may be
+    tab- or space-separated, and ``NumFrames`` may be missing or wrong (the rows win)."""
     lines = _read_lines(path)
-    if len(lines) < 6 or not lines[0].startswith("PathFileType"):
+    if not lines or not lines[0].startswith("PathFileType"):
         raise InvalidInputError(f"{path.name}: not a TRC file (the first line must start with PathFileType)")
-    keys = lines[1].split("\t") if "\t" in lines[1] else lines[1].split()
-    vals = lines[2].split("\t") if "\t" in lines[2] else lines[2].split()
-    meta = dict(zip([k.strip() for k in keys], [v.strip() for v in vals], strict=False))
+    rows = [(i, ln) for i, ln in enumerate(lines) if ln.strip()]
+    try:
+        k_names = next(k for k, (_, ln) in enumerate(rows) if ln.lstrip().lower().startswith("frame#"))
+    except StopIteration:
+        raise InvalidInputError(f"{path.name}: no 'Frame#  Time  <markers>' row in the TRC header") from None
+    meta: dict[str, str] = {}
+    for k in range(1, k_names - 1):
+        keys, vals = _cells(rows[k][1]), _cells(rows[k + 1][1])
+        if any(x.lower() in ("datarate", "camerarate", "units") for x in keys):
+            meta = dict(zip(keys, vals, strict=False))
+            break
     try:
         rate = float(meta.get("DataRate") or meta.get("CameraRate") or "nan")
     except ValueError:
         rate = float("nan")
     units = meta.get("Units") or None
-    names_row = lines[3].split("\t")
-    marker_names = [n.strip() for n in names_row[2:] if n.strip()]
-    body = [ln for ln in lines[5:] if ln.strip()]
-    if not body:
-        raise InvalidInputError(f"{path.name}: the TRC file has no data rows")
-    data = np.genfromtxt(io.StringIO("\n".join(body)), delimiter="\t", dtype=float, invalid_raise=False)
+    names_row = _cells(rows[k_names][1])
+    marker_names = [n for n in names_row[2:] if n]
+    first_data = k_names + 1
+    if first_data < len(rows) and not _is_number(_cells(rows[first_data][1])[0]):
+        first_data += 1  # the X1 Y1 Z1 ... row
+    body = [ln for _, ln in rows[first_data:]]
+    if not body or not marker_names:
+        raise InvalidInputError(f"{path.name}: the TRC file has no {'data rows' if marker_names else 'marker names'}")
+    delim = "\t" if "\t" in body[0] else None
+    data = np.genfromtxt(io.StringIO("\n".join(body)), delimiter=delim, dtype=float, invalid_raise=False)
     data = np.atleast_2d(data)
     n_cols = 2 + 3 * len(marker_names)
     if data.shape[1] < n_cols:
@@ -64,30 +85,31 @@ def raw_from_trc(path: Path, opts: ReadOptions) -> RawMocap:
     return RawMocap(marker_names, pos, rate, t.astype(float), opts.units or units, path.name, "trc")
 
 
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+    except ValueError:
+        return False
+    return True
+
+
 _MOT_RE = re.compile(
     r"^(?:(?P<pre>[A-Za-z0-9]+)_)?ground_(?P<q>force|torque)_(?P<side2>[lr]_)?(?P<kind>v|p)?(?P<ax>[xyz])(?:_(?P<suf>[lr]))?$",
     re.IGNORECASE,
 )
 
 
-def raw_plates_from_mot(path: Path) -> list[RawPlate]:
-    lines = _read_lines(path)
-    try:
-        end = next(i for i, ln in enumerate(lines) if ln.strip().lower() == "endheader")
-    except StopIteration:
-        raise InvalidInputError(f"{path.name}: not a MOT file (no 'endheader' line)") from None
-    header = lines[end + 1].split("\t") if "\t" in lines[end + 1] else lines[end + 1].split()
-    header = [h.strip() for h in header]
-    body = [ln for ln in lines[end + 2 :] if ln.strip()]
-    if not body:
-        raise InvalidInputError(f"{path.name}: the MOT file has no data rows")
-    data = np.atleast_2d(np.genfromtxt(io.StringIO("\n".join(body)), dtype=float, invalid_raise=False))
-    if data.shape[1] != len(header):
-        raise InvalidInputError(f"{path.name}: {len(header)} column names but {data.shape[1]} columns of data")
-    try:
-        t = data[:, [h.lower() for h in header].index("time")]
-    except ValueError:
-        raise InvalidInputError(f"{path.name}: no 'time' column") from None
+def raw_plates_from_mot(path: Path, quality: QualityLog | None = None) -> list[RawPlate]:
+    st = parse_storage(path)
+    if quality is not None:
+        for n in st.notes:
+            quality.warn(n)
+    if is_coordinates(st):
+        raise InvalidInputError(
+            f"{path.name}: an OpenSim coordinates (joint-angle) file, not forces; analyse the marker file it came from "
+            "(TRC or C3D); stridelab compares angles with it in validation/corpus.py"
+        )
+    header, data, t = st.columns, st.data, st.time_s
     groups: dict[str, dict[str, int]] = {}
     for i, h in enumerate(header):
         m = _MOT_RE.match(h)
@@ -102,11 +124,9 @@ def raw_plates_from_mot(path: Path) -> list[RawPlate]:
         q = "T" if m.group("q").lower() == "torque" else ("F" if (m.group("kind") or "v").lower() == "v" else "P")
         groups.setdefault(key, {})[q + m.group("ax").upper()] = i
     if not groups:
-        raise InvalidInputError(f"{path.name}: no ground_force_v* columns")
-    dt = np.diff(t)
-    if dt.size == 0 or np.any(dt <= 0):
-        raise InvalidInputError(f"{path.name}: the time column is not increasing")
-    rate = (t.size - 1) / float(t[-1] - t[0])
+        raise InvalidInputError(f"{path.name}: no ground_force_v* columns (an OpenSim force file names them e.g. r_ground_force_vx)")
+    tb = nominal_time_base(t, path.name)
+    rate, t = tb.rate_hz, tb.time_s
     plates = []
     for key, cols in sorted(groups.items()):
         try:
@@ -131,6 +151,8 @@ def raw_plates_from_mot(path: Path) -> list[RawPlate]:
                 cop_scale_m=1.0,
             )
         )
+    if quality is not None and tb.note:
+        quality.warn(tb.note)
     return plates
 
 
@@ -143,7 +165,7 @@ def read_trc(path: str | Path, opts: ReadOptions | None = None) -> Trial:
     if opts.forces is not None:
         fpath = Path(opts.forces)
         if fpath.suffix.lower() == ".mot":
-            raw.plates = raw_plates_from_mot(fpath)
+            raw.plates = raw_plates_from_mot(fpath, quality)
         else:
             from stridelab.io.text import raw_plates_from_text
 
@@ -162,6 +184,10 @@ def read_mot(path: str | Path, opts: ReadOptions | None = None) -> Trial:
     path = Path(path)
     if opts.forces is not None:
         raise UsageError(f"--forces {Path(opts.forces).name}: {path.name} is itself a force file; give the marker file (TRC) as the trial")
-    plates = raw_plates_from_mot(path)
+    quality = QualityLog()
+    plates = raw_plates_from_mot(path, quality)
     raw = RawMocap([], np.zeros((plates[0].time_s.size, 0, 3)), plates[0].rate_hz, plates[0].time_s, "m", path.name, "mot", plates)
-    return build_trial(raw, opts, path)
+    trial = build_trial(raw, opts, path)
+    for w in quality.warnings:
+        trial.quality.warn(w)
+    return trial

@@ -21,6 +21,7 @@ from stridelab.errors import InvalidInputError
 from stridelab.io.assemble import RawMocap, RawPlate, build_trial
 from stridelab.io.markerset import best_preset, presets
 from stridelab.io.options import ReadOptions
+from stridelab.io.timebase import nominal_time_base
 from stridelab.model.trial import QualityLog, Trial
 
 _TIME_NAMES = ("time", "time_s", "t", "frame", "frame#", "frames", "sample")
@@ -70,7 +71,9 @@ def _rate_for(header: list[str], data: np.ndarray, declared: float | None, names
     return rate
 
 
-def _time_axis(header: list[str], data: np.ndarray, rate: float | None, what: str, src: str) -> tuple[np.ndarray, float, int]:
+def _time_axis(
+    header: list[str], data: np.ndarray, rate: float | None, what: str, src: str, quality: QualityLog | None = None
+) -> tuple[np.ndarray, float, int]:
     """(time_s, rate_hz, index of the time column)."""
     col = next((i for i, h in enumerate(header) if h.strip().lower() in _TIME_NAMES), None)
     if col is None:
@@ -85,19 +88,12 @@ def _time_axis(header: list[str], data: np.ndarray, rate: float | None, what: st
         if rate is None:
             raise InvalidInputError(f"{src}: the time column is a frame counter and the sampling rate is unknown; pass --{what}")
         return (t - 1.0) / rate, rate, col
-    dt = np.diff(t)
-    if dt.size == 0 or np.any(dt <= 0):
-        raise InvalidInputError(f"{src}: the time column is not increasing")
-    # exports round their times (e.g. to 1 ms); the rate is the span over the sample count
-    est = (t.size - 1) / float(t[-1] - t[0])
-    if abs(est - round(est)) < 1e-3 * est:
-        est = float(round(est))
-    uniform = t[0] + np.arange(t.size) / est
-    if np.max(np.abs(t - uniform)) > 0.5 / est:
-        raise InvalidInputError(f"{src}: the time column is not evenly sampled; resample the export to a fixed rate")
-    if rate is not None and abs(est - rate) / rate > 0.01:
-        raise InvalidInputError(f"{src}: the time column says {est:.4g} Hz but the declared rate is {rate:g} Hz")
-    return uniform, est, col
+    tb = nominal_time_base(t, src)
+    if tb.note and quality is not None:
+        quality.warn(tb.note)
+    if rate is not None and abs(tb.rate_hz - rate) / rate > 0.01:
+        raise InvalidInputError(f"{src}: the time column says {tb.rate_hz:.4g} Hz but the declared rate is {rate:g} Hz")
+    return tb.time_s, tb.rate_hz, col
 
 
 def _marker_columns(header: list[str], skip: int) -> tuple[list[str], list[tuple[int, int, int]]]:
@@ -133,7 +129,7 @@ def raw_markers_from_text(path: Path, opts: ReadOptions, quality: QualityLog) ->
     if not names:
         raise InvalidInputError(f"{path.name}: no marker columns (expected <name>X, <name>Y, <name>Z)")
     rate = _rate_for(header, data, opts.rate_hz, names, "markers", "rate-hz", path.name, quality)
-    time_s, rate_hz, _ = _time_axis(header, data, rate, "rate-hz", path.name)
+    time_s, rate_hz, _ = _time_axis(header, data, rate, "rate-hz", path.name, quality)
     pos = np.stack([data[:, list(c)] for c in cols], axis=1)
     return RawMocap(names, pos, rate_hz, time_s, opts.units, path.name, "text")
 
@@ -157,7 +153,7 @@ def raw_plates_from_text(path: Path, opts: ReadOptions, marker_names: list[str],
     if not plates:
         raise InvalidInputError(f"{path.name}: no force columns (expected Fx, Fy, Fz and COPx, COPy, COPz)")
     rate = _rate_for(header, data, opts.forces_rate_hz, marker_names, "forces", "forces-rate-hz", path.name, quality)
-    time_s, rate_hz, _ = _time_axis(header, data, rate, "forces-rate-hz", path.name)
+    time_s, rate_hz, _ = _time_axis(header, data, rate, "forces-rate-hz", path.name, quality)
     out = []
     for key, q in plates.items():
         f = q.get("F", {})
@@ -204,6 +200,11 @@ def read_text(path: str | Path, opts: ReadOptions | None = None) -> Trial:
         if opts.forces is not None:
             raw.plates = raw_plates_from_text(Path(opts.forces), opts, raw.names, quality)
     else:
+        if not any(_FORCE_RE.match(h.strip()) for h in header):
+            raise InvalidInputError(
+                f"{path.name}: neither marker columns (<name>X, <name>Y, <name>Z) nor force columns (Fx, Fy, Fz); "
+                "not a recording stridelab can read"
+            )
         plates = raw_plates_from_text(path, opts, [], quality)
         raw = RawMocap([], np.zeros((plates[0].time_s.size, 0, 3)), plates[0].rate_hz, plates[0].time_s, opts.units, path.name, "text", plates)
     trial = build_trial(raw, opts, path)

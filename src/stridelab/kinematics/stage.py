@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from stridelab.algorithm import Algorithm
 from stridelab.kinematics.conventions import ANGLES, describe
 from stridelab.kinematics.cycles import build_cycles, curves_json, strides_json, variability
+from stridelab.kinematics.messages import condense, leg_frames_missing
 from stridelab.kinematics.model import MARKER_CUTOFF_HZ, Kinematics, compute_kinematics
 from stridelab.kinematics.running import step_metrics
 from stridelab.metrics.columns import add_step_columns
@@ -61,8 +62,10 @@ def _run(analysis: Analysis, marker_cutoff_hz: float) -> Kinematics | None:
     if kin is None:
         return None
     analysis.cache["kinematics"] = kin
-    for m in kin.body.messages:
+    for m in condense(kin.body.messages, trial.static is not None):
         analysis.warn(f"kinematics: {m}")
+    if trial.static is None and leg_frames_missing(kin.body.messages):
+        analysis.cache["static_hint_given"] = True  # inverse dynamics then says nothing more
     if not kin.angles:
         analysis.warn("kinematics: no joint or segment angle could be computed from these markers")
     cs = build_cycles(kin.time_s, kin.angles, analysis.contacts)

@@ -173,6 +173,13 @@ def add_joint_centres(markers: MarkerData, static: bool = False) -> tuple[Marker
         lh, rh = harrington_hjc(*(markers[n] for n in need))
         names += ["l_hjc", "r_hjc"]
         pos += [lh, rh]
+    elif markers.has("l_asis", "r_asis", "sacrum"):
+        # a sacral marker stands for the PSIS midpoint (as in Vicon Plug-in Gait's SACR option): the
+        # regression uses only the ASIS width and the ASIS-to-PSIS-midpoint depth
+        sac = markers["sacrum"]
+        lh, rh = harrington_hjc(markers["l_asis"], markers["r_asis"], sac, sac)
+        names += ["l_hjc", "r_hjc"]
+        pos += [lh, rh]
     elif static and markers.has("l_gtr", "r_gtr"):
         lh, rh = trochanter_hjc(markers["l_gtr"], markers["r_gtr"])
         names += ["l_hjc", "r_hjc"]
@@ -197,7 +204,9 @@ def prepare_markers(trial: Trial) -> VirtualResult:
         return VirtualResult()
     if trial.static is not None:
         trial.static, _, _ = add_joint_centres(trial.static, static=True)
-    own_hjc = trial.markers is not None and trial.markers.has("l_asis", "r_asis", "l_psis", "r_psis")
+    own_hjc = trial.markers is not None and (
+        trial.markers.has("l_asis", "r_asis", "l_psis", "r_psis") or trial.markers.has("l_asis", "r_asis", "sacrum")
+    )
     res = add_static_landmarks(trial, skip=("l_hjc", "r_hjc") if own_hjc else ())
     if trial.markers is not None:
         trial.markers, added, msgs = add_joint_centres(trial.markers)

@@ -150,7 +150,8 @@ def _inverse_dynamics(analysis: Analysis, kin: Any, mass: float, methods: dict[s
     on_markers = {s: g.resample(kin.time_s) for s, g in feet.items()}
     jk = leg_kinetics(kin.body, on_markers, mass, trial.subject.sex)
     for m in jk.messages:
-        analysis.warn(f"inverse dynamics: {m}")
+        if not (analysis.cache.get("static_hint_given") and "frame(s)" in m):  # already said: add --static
+            analysis.warn(f"inverse dynamics: {m}")
     if not jk.moments:
         return {}
     mc = build_cycles(kin.time_s, jk.moments, analysis.contacts)

@@ -84,28 +84,30 @@ _rule("asis", "asis asi")
 _rule("iliac_crest", "iliac crest ic ilc")
 _rule("gtr", "gtr gt gtro trochanter troch")
 _rule("knee_med", "knee kne", "med medial")
-_rule("knee_med", "mfe mfc mek fme mepi")
+_rule("knee_med", "mfe mfc mek fme mepi mkne mknee medknee kneemed")
+_rule("knee_med", "epi epicondyle condyle", "med medial")
 _rule("knee_lat", "knee kne", "lat lateral")
-_rule("knee_lat", "lfe lfc lek lke fle lepi")
+_rule("knee_lat", "lfe lfc lek lke fle lepi lkne lknee latknee kneelat")
+_rule("knee_lat", "epi epicondyle condyle", "lat lateral")
 _rule("knee_lat", "knee kne")
 _rule("tt", "tt tuberosity")
 _rule("hf", "hf fibula fib")
 _rule("ankle_med", "ankle ank mal malleolus", "med medial")
-_rule("ankle_med", "mm mmal tam")
+_rule("ankle_med", "mm mmal tam mmalleolus medmal malmed")
 _rule("ankle_lat", "ankle ank mal malleolus", "lat lateral")
-_rule("ankle_lat", "lm lmal fal")
+_rule("ankle_lat", "lm lmal fal lmalleolus latmal mallat")
 _rule("ankle_lat", "ankle ank malleolus")
 _rule("heel_top", "heel hee", "top upper up sup")
 _rule("heel_bottom", "heel hee", "bottom lower low inf")
-_rule("heel_lat", "heel hee calc calcn", "lat lateral ext")
-_rule("heel_med", "heel hee calc calcn", "med medial int")
-_rule("heel", "heel hee calc calcn fcc")
+_rule("heel_lat", "heel hee calc calcn cal calcaneus", "lat lateral ext")
+_rule("heel_med", "heel hee calc calcn cal calcaneus", "med medial int")
+_rule("heel", "heel hee calc calcn cal calcaneus fcc")
 _rule("mt1", "mt1 fm1 fmh meta1 mh1 met1 mtp1")
 _rule("mt2", "mt2 fm2 smh meta2 mh2 met2 mtp2")
 _rule("mt5", "mt5 fm5 vmh meta5 mh5 met5 mtp5 5meta")
 _rule("toe2", "phal2 toe2")
 _rule("toe5", "phal5 toe5")
-_rule("toe", "toe phal1 hallux toe1 bigtoe")
+_rule("toe", "toe phal1 hallux toe1 bigtoe toetip ttip")
 _rule("midfoot", "midfoot")
 _rule("midfoot", "mid", "foot")
 _rule("forefoot", "forefoot")
@@ -191,13 +193,27 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+#: Words that a separate digit completes ("met_5" -> "met5", "MT 1" -> "mt1", "toe_1" -> "toe1").
+_NUMBERED = {"mt", "met", "meta", "mh", "fm", "mtp", "toe", "phal"}
+
+
+def _join_numbers(toks: list[str]) -> list[str]:
+    out: list[str] = []
+    for t in toks:
+        if t.isdigit() and out and out[-1] in _NUMBERED:
+            out[-1] += t
+        else:
+            out.append(t)
+    return out
+
+
 def match_name(name: str) -> tuple[str | None, str | None]:
     """Canonical (side, landmark suffix) for one lab marker name, or (side, None) if unknown.
 
     Cluster markers return the suffix ``"<segment>_cluster"``; :func:`canonicalize` numbers them.
     """
     side, rest = split_side(name)
-    toks = tokens(rest)
+    toks = _join_numbers(tokens(rest))
     tokset = set(toks)
     segment = next((_SEGMENT_TOKENS[t] for t in toks if t in _SEGMENT_TOKENS), None)
     # A cluster marker names a segment plus a number or a position word, not a landmark.
