@@ -80,9 +80,9 @@ def _register() -> None:
     from stridelab.cli import analyze as _analyze  # noqa: F401
     from stridelab.cli import batch as _batch  # noqa: F401
     from stridelab.cli import info as _info  # noqa: F401
+    from stridelab.cli import markers as _markers  # noqa: F401
     from stridelab.cli import methods as _methods  # noqa: F401
     from stridelab.cli import record as _record  # noqa: F401
-    from stridelab.cli import markers as _markers  # noqa: F401
     from stridelab.cli import skill as _skill  # noqa: F401
     from stridelab.cli import synth as _synth  # noqa: F401
 
