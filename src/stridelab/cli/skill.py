@@ -74,6 +74,8 @@ def score(
     forces: Annotated[Path | None, typer.Option("--forces", help="Separate force file for a text marker TRIAL.")] = None,
     speed_mps: Annotated[float | None, typer.Option("--speed-mps", help="Running speed of TRIAL (m/s).")] = None,
     target: Annotated[str, typer.Option("--target", help="With TRIAL --population: fit for pace (min/km) or level.")] = "pace",
+    permutations: Annotated[int, typer.Option("--permutations", help="With TRIAL --population: permutations of the fit's test against chance.")] = 99,
+    repeats: Annotated[int | None, typer.Option("--repeats", help="With TRIAL --population: repeats of the fit's K-fold CV.")] = None,
 ) -> None:
     """Score a trial or the runners of a population folder against a skill model.
 
@@ -90,6 +92,8 @@ def score(
         raise UsageError("give the reference as --population DIR (fitted on the fly) or --model FILE, not both")
     if target not in ("pace", "level"):
         raise UsageError("--target must be pace or level")
+    if permutations < 0 or (repeats is not None and repeats < 1):
+        raise UsageError("--permutations must be >= 0 and --repeats >= 1")
     existing(trial, "recording")
     existing(static, "static trial")
     existing(forces, "force file")
@@ -103,7 +107,7 @@ def score(
         from stridelab.skill.fit import FitOptions
         from stridelab.skill.fitcache import fitted_model
 
-        model, cached_at, hit = fitted_model(population, performance, FitOptions(target=target))
+        model, cached_at, hit = fitted_model(population, performance, FitOptions(target=target, n_permutations=permutations, n_repeats=repeats))
         fitted_note = f"model fitted on {population} ({'from the cache' if hit else 'cached'} at {cached_at})"
     else:
         model = load_model(model_path)
