@@ -9,6 +9,11 @@ without re-analysing (about 1-3 s per trial on the shared 2-core machine).
 
     .venv/bin/python validation/skill_trials_cache.py            # writes out/skill_trials/
     .venv/bin/python validation/skill_trials_cache.py --force    # re-analyses every trial
+    .venv/bin/python validation/skill_trials_cache.py --manifest out/fukuchi35   # also a trials.tsv (3.5 m/s)
+
+``--manifest DIR`` writes ``DIR/trials.tsv``, a trial-folder manifest (:mod:`stridelab.skill.trials`)
+of the 20 runners at 3.5 m/s with absolute paths, static trials, body measures, pace and level:
+``stridelab skill score TRIAL --static S --population DIR`` then fits a model on them (cached).
 
 Output: ``out/skill_trials/<trial>.npz`` (curves: ``<angle>__<side>`` arrays (n, 101)) and
 ``out/skill_trials/trials.json`` (one record per trial: runner, speed, file, static, pace, level,
@@ -85,10 +90,32 @@ def analyse(row: dict[str, Any], info: dict[str, Any]) -> tuple[dict[str, Any], 
     return rec, arrays
 
 
+def write_manifest(folder: Path, speed: float) -> Path:
+    """``folder/trials.tsv`` naming every trial at ``speed`` (absolute paths) with its runner's data."""
+    info = participant_info()
+    folder.mkdir(parents=True, exist_ok=True)
+    cols = ["file", "runner", "static", "forces", "speed_mps", "mass_kg", "height_m", "pace_min_per_km", "level", "sex", "age_y"]
+    lines = ["\t".join(cols)]
+    for row in trial_list():
+        if abs(row["speed_mps"] - speed) > 0.01:
+            continue
+        i = info[row["subject"]]
+        vals = [row["file"], row["runner"], row["static"], row["forces"] or "", row["speed_mps"], i["mass_kg"], i["height_m"],
+                i["pace_min_per_km"], i["level"], i["sex"], i["age_y"]]
+        lines.append("\t".join(str(v) for v in vals))
+    path = folder / "trials.tsv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(lines) - 1} trials at {speed} m/s listed in {path}")
+    return path
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--force", action="store_true", help="re-analyse trials already in the cache")
+    ap.add_argument("--manifest", type=Path, help="write a trials.tsv of the 3.5 m/s trials into this folder")
     args = ap.parse_args()
+    if args.manifest:
+        write_manifest(args.manifest, 3.5)
     OUT.mkdir(parents=True, exist_ok=True)
     info = participant_info()
     index = OUT / "trials.json"
