@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from stridelab.skill.groupmodels import GroupModel, ridge_gcv
+from stridelab.skill.groupmodels import GroupModel
 
 KINDS = ("model", "published", "similarity")
 P_SUPPORT = 0.05
@@ -112,19 +112,40 @@ def loo_q2(x: np.ndarray, y: np.ndarray) -> float:
     Unlike the correlation of leave-one-out predictions with the target (which is near -1 when the
     ridge shrinks everything: each prediction is then the mean of the other runners), q^2 is near or
     below 0 when the features predict nothing."""
-    yc = y - y.mean()
-    tss = float(yc @ yc)
-    if tss <= 0:
-        return 0.0
-    loo = ridge_gcv(x, y)[2]
-    return 1.0 - float(np.sum((yc - loo) ** 2)) / tss
+    return float(_loo_q2_many(x, y[None, :])[0])
+
+
+def _loo_q2_many(x: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """:func:`loo_q2` for each row of ``ys`` (one SVD of ``x``; the same computation as
+    :func:`stridelab.skill.groupmodels.ridge_gcv`, lambda by GCV per target)."""
+    n = x.shape[0]
+    xc = x - x.mean(axis=0)
+    u, sv, _ = np.linalg.svd(xc, full_matrices=False)
+    lambdas = n * np.geomspace(1e-3, 1e3, 61)
+    f = sv[None, :] ** 2 / (sv[None, :] ** 2 + lambdas[:, None])  # (L, k)
+    h_all = (u**2) @ f.T + 1.0 / n  # (n, L) leverages
+    out = np.empty(ys.shape[0])
+    for m, y in enumerate(ys):
+        yc = y - y.mean()
+        tss = float(yc @ yc)
+        if tss <= 0:
+            out[m] = 0.0
+            continue
+        uty = u.T @ yc
+        fits = u @ (f * uty[None, :]).T  # (n, L)
+        df = f.sum(axis=1) + 1.0
+        gcv = n * np.sum((yc[:, None] - fits) ** 2, axis=0) / np.maximum(n - df, 1e-9) ** 2
+        j = int(np.argmin(gcv))
+        res = (yc - fits[:, j]) / np.maximum(1.0 - h_all[:, j], 1e-9)
+        out[m] = 1.0 - float(res @ res) / tss
+    return out
 
 
 def loo_permutation(x: np.ndarray, y: np.ndarray, n_perm: int, rng: np.random.Generator) -> tuple[float, float]:
     """Runner-wise leave-one-out q^2 of ridge (GCV) on ``x`` and its permutation p (same procedure, permuted targets)."""
-    q2 = loo_q2(x, y)
-    null = np.array([loo_q2(x, rng.permutation(y)) for _ in range(n_perm)])
-    return q2, float((1 + np.sum(null >= q2)) / (1 + n_perm))
+    ys = np.vstack([y] + [rng.permutation(y) for _ in range(n_perm)])
+    q = _loo_q2_many(x, ys)
+    return float(q[0]), float((1 + np.sum(q[1:] >= q[0])) / (1 + n_perm))
 
 
 def orient_groups(names: list[str], xs: np.ndarray, y: np.ndarray, better_sign: float, group_models: dict[str, GroupModel],

@@ -101,7 +101,7 @@ def _feature_text(name: str) -> tuple[str, str]:
     if kind in texts:
         return texts[kind]
     if kind.startswith("pc"):
-        return (f"{lab} curve shape (component {kind[2:]})", "score")
+        return (f"{lab} curve shape (functional component {kind[2:]} score)", "")
     return (name, "")
 
 
@@ -122,9 +122,10 @@ def plain_line(model: SkillModel, group: str, res: dict[str, Any], i: int, score
         return f"your {what} is {v:.2f}{(' ' + u) if u else ''}{med}"
 
     if not o.oriented:
-        head = f"{group.capitalize()} ({motion}): similarity {score:.0f}/100 to the reference runners' typical {motion} (not oriented: similarity only, not a grade)."
+        head = (f"{group.capitalize()} ({motion}): similarity {score:.0f} (0-100, 100 = the most typical of the reference runners; "
+                "not oriented: similarity only, not a grade).")
         k = int(np.argmax(contrib))
-        return f"{head} What sets it apart most: {value_text(k)}."
+        return f"{head} The largest difference from their median runner: {value_text(k)}."
     side = "above" if d > 0 else "below" if d < 0 else "at"
     head = f"{group.capitalize()} ({motion}): score {score:.0f}/100, {side} the reference runners' median"
     head += " (direction from this model's data)." if o.kind == "model" else " (direction from published associations, not from these runners' data)."
