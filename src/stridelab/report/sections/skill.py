@@ -111,15 +111,16 @@ def overview_html(runners: list[dict[str, Any]], reliability: dict[str, dict[str
     body = []
     for k, r in enumerate(sorted(runners, key=key), start=1):
         sv = r.get("skill_value")
-        cell = f"{sv:.0f}" if r.get("valid") and sv is not None else "none (" + escape(r["reasons"][0] if r.get("reasons") else "not valid") + ")"
+        cell = f"{sv:.0f}" if r.get("valid") and sv is not None else f"<span title='{escape('; '.join(r.get('reasons', [])))}'>none</span>"
         body.append(f"<tr><td>{k if r.get('valid') else '-'}</td><td>{escape(str(r['runner']))}</td><td>{cell}</td>"
                     + "".join(f"<td>{r['groups'][g]:.0f}</td>" if r["groups"].get(g) is not None else "<td>-</td>" for g in groups) + "</tr>")
     rel = "<tr><td></td><td>MDC95 (points)</td>" + "".join(
         f"<td>{reliability[n]['mdc95']:.0f}</td>" if n in reliability and reliability[n].get("mdc95") == reliability[n].get("mdc95") else "<td>-</td>"
         for n in ["skill_value", *groups]) + "</tr>"
     return (
-        "<p>Runners ranked by skill value where it is valid; the others (rank '-') have group scores only. The last row is "
-        "the smallest change larger than measurement error (within-session split halves, a lower bound).</p>"
+        "<p>Runners ranked by skill value where it is valid; the others (rank '-', skill value 'none': the reasons are in their "
+        "sections) have group scores only. The last row is the smallest change larger than measurement error (within-session "
+        "split halves, a lower bound).</p>"
         f"<table>{head}{''.join(body)}{rel}</table>"
     )
 
