@@ -9,7 +9,8 @@ procedure on permuted targets, same folds; p = (1 + #{r_perm >= r}) / (1 + n_per
 bootstrap CI of the cross-validated r; a learning curve; the final fit on all runners; stability
 selection (:mod:`stridelab.skill.stability`); skill groups found from the data and their agreement
 with the given groups (:mod:`stridelab.skill.groups`); per-group association models
-(:mod:`stridelab.skill.groupmodels`); the better runners' curve bands; split-half reliability
+(:mod:`stridelab.skill.groupmodels`) and which way each group's score points
+(:mod:`stridelab.skill.orientation`); the better runners' curve bands; split-half reliability
 (:mod:`stridelab.skill.reliability`); and the model card.
 """
 

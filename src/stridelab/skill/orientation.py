@@ -9,7 +9,9 @@ composite is chosen in this order (``method="orientation"``):
    chance in a permutation test (the same ridge-with-GCV procedure refitted on permuted targets,
    p = (1 + #{r_perm >= r}) / (1 + n_perm) < 0.05; Good PI (2005) *Permutation, Parametric and
    Bootstrap Tests of Hypotheses*, Springer). Composite = the group's predicted performance,
-   oriented so that higher = more like the better runners.
+   oriented so that higher = more like the better runners. Each group is tested on its own (no
+   correction for the number of groups); the skill value is a grade only when the whole model's
+   cross-validation beats chance too (:func:`stridelab.skill.score.validity`).
 2. ``"published"``: otherwise, when the group has features listed in the table of published
    associations (``skill/data/published_directions.json``, with citations): the mean of those
    standardised features, each signed by its published better direction.
