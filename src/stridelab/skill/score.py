@@ -97,6 +97,8 @@ def _feature_text(name: str) -> tuple[str, str]:
         "cadence_hof": ("cadence (dimensionless, Hof 1996)", ""),
         "step_length_ll": ("step length in leg lengths", ""),
         "duty_factor": ("duty factor (share of the stride on the ground)", ""),
+        "vertical_oscillation_cm": ("vertical oscillation", "cm"),
+        "overstride_pct_leg": ("overstride (foot ahead of the body at contact)", "% of leg length"),
     }
     if kind in texts:
         return texts[kind]
