@@ -81,3 +81,46 @@ def test_bad_model_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     bad.write_text("{not json")
     assert main(["skill", "score", "--population", str(folder), "--model", str(bad), "--json", "-"]) == 3
     assert "not valid JSON" in capsys.readouterr().err
+
+
+def test_trial_at_another_speed_gets_no_grade_in_the_first_line(example_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "s.json"
+    rc = main(["skill", "score", str(example_dir / "RBDS001runT35.c3d"), "--static", str(example_dir / "RBDS001static.c3d"),
+               "--json", str(out), "--report", str(tmp_path / "r.html")])
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    first = captured.out.splitlines()[0]
+    assert first.startswith("RBDS001runT35: NO SKILL VALUE") and "outside the model's range" in first and "beat chance" in first
+    assert "/100" not in captured.out
+    r = json.loads(out.read_text())["runners"][0]
+    assert r["valid"] is False and any("speed 3.4" in why or "speed 3.5" in why for why in r["reasons"])
+    html = (tmp_path / "r.html").read_text()
+    assert html.index("No skill value for 1 of 1") < html.index("Runner RBDS001runT35") and "/100</strong>" not in html
+
+
+@pytest.mark.slow
+def test_trial_scored_against_a_population_fitted_on_the_fly_and_cached(example_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("STRIDELAB_CACHE_DIR", str(tmp_path / "cache"))
+    pop, _ = toy_population(n=30, seed=6)
+    folder = write_stride_folder(pop, tmp_path / "synthetic_pop")  # SYNTHETIC reference population
+    args = ["skill", "score", str(example_dir / "RBDS001runT35.c3d"), "--static", str(example_dir / "RBDS001static.c3d"),
+            "--population", str(folder), "--permutations", "3", "--repeats", "1", "--json", str(tmp_path / "s.json")]
+    assert main(args) == 0, capsys.readouterr().err
+    assert "cached at" in capsys.readouterr().out
+    doc = json.loads((tmp_path / "s.json").read_text())
+    assert doc["model"]["synthetic"] is True and doc["model"]["reference_population"] == "synthetic_pop"
+    assert main(args) == 0
+    assert "from the cache" in capsys.readouterr().out
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 1
+    assert main([*args, "--model", str(tmp_path / "m.json")]) == 2  # one reference only
+
+
+def test_population_report_starts_with_an_overview(shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["skill", "score", "--population", str(shared_data / "population" / "rbds_strides"), "--report", str(tmp_path / "r.html"),
+               "--runner", "RBDS001", "--runner", "RBDS004", "--runner", "RBDS005"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert out.splitlines()[0].startswith("0 of 3 runners have a valid skill value")
+    html = (tmp_path / "r.html").read_text()
+    assert html.index("Overview") < html.index("Runner RBDS001") and "MDC95 (points)" in html

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from _skill_checks import assert_coherent
 from _skill_toy import toy_population
 from stridelab.errors import InvalidInputError
 from stridelab.skill.fit import FitOptions, fit_model
@@ -15,7 +16,8 @@ from stridelab.skill.groups import adjusted_rand_index
 from stridelab.skill.model import load_model
 from stridelab.skill.population import Population
 from stridelab.skill.reliability import compare_scores, icc_a1, reliability_table
-from stridelab.skill.score import percentile, score_population
+from stridelab.skill.score import MIN_CLEAN_STRIDES, headline, percentile, score_population
+from stridelab.skill.sessions import session_scores
 
 FAST = dict(n_permutations=9, n_pairs=5, n_boot=30, n_repeats=1, learning_fractions=(0.5,))
 
@@ -114,3 +116,35 @@ def test_default_model_card_says_what_it_can_support() -> None:
     assert any("not distinguishable from chance" in cv for cv in c["caveats"])
     assert m.extractor.angles == ["hip_flexion", "knee_flexion", "ankle_dorsiflexion", "ankle_inversion", "ankle_rotation"]
     assert any("depend on the kinematic model" in cv for cv in c["caveats"])
+
+
+def test_toy_groups_with_planted_effects_are_oriented_by_the_model(toy_model: tuple) -> None:
+    pop, model = toy_model
+    kinds = {g: o.kind for g, o in model.orientation.items()}
+    assert kinds["knee"] == "model" and kinds["ankle and foot"] == "model"  # SYNTHETIC: planted knee and ankle effects
+    res = score_population(model, pop)
+    assert_coherent(res, model)
+    sv = np.array([r["skill_value"] for r in res])
+    assert np.corrcoef(sv, pop.target("pace"))[0, 1] < -0.3
+
+
+def test_validity_reasons_speed_and_strides(toy_model: tuple) -> None:
+    pop, model = toy_model
+    r = pop.runners[0]
+    few = r.with_curves({a: {s: v[:8] for s, v in per.items()} for a, per in r.curves.items()})
+    fast = Population("p", [few.__class__(**{**few.__dict__, "speed_mps": 3.5})])
+    res = score_population(model, fast)[0]
+    assert res["valid"] is False and res["skill_value"] is not None  # numbers kept, flagged
+    reasons = " ".join(res["reasons"])
+    assert "outside the model's range" in reasons and f"needs at least {MIN_CLEAN_STRIDES}" in reasons
+    assert "NO SKILL VALUE" in headline(res) and "/100" not in headline(res)
+
+
+def test_session_scores_give_the_mdc(toy_model: tuple) -> None:
+    pop, model = toy_model
+    sessions = [(f"s{k}", pop.subset([rid])) for k, rid in enumerate(pop.ids[:3])]
+    out = session_scores(model, sessions)
+    assert out[0]["change_from_previous"] is None and out[0]["mdc95"]["knee"] == model.reliability["knee"]["mdc95"]
+    ch = out[2]["change_from_first"]["knee"]
+    assert ch["difference"] == pytest.approx(out[2]["groups"]["knee"] - out[0]["groups"]["knee"])
+    assert ch["within_mdc"] == (abs(ch["difference"]) <= ch["mdc95"])

@@ -87,10 +87,12 @@ def feature_shifts(model: Any, a: Any, b: Any) -> list[tuple[str, str, float, fl
         xs.append(model.standardise(model.extractor.transform(d))[0])
     dx = xs[1] - xs[0]
     out = []
-    for g, gm in model.group_models.items():
-        contrib = dx[gm.columns] * gm.coef / max(float(np.std(gm.fitted)), 1e-12)
+    for g, o in model.orientation.items():
+        # oriented groups: change x weight; similarity groups: change of the feature's distance from the median runner
+        pa, pb = o.contributions(xs[0][None, :])[0], o.contributions(xs[1][None, :])[0]
+        contrib = (pb - pa) / max(float(np.std(o.reference)), 1e-12)
         for j in np.argsort(-np.abs(contrib))[:3]:
-            out.append((g, gm.features[j], float(dx[gm.columns][j]), float(contrib[j])))
+            out.append((g, o.features[j], float(dx[o.columns][j]), float(contrib[j])))
     return out
 
 
@@ -136,9 +138,12 @@ def report(model: Any, what: str) -> None:
         c = cmp[name]
         d = "" if c["difference"] is None else f"{c['difference']:+7.1f}"
         m = "" if c["mdc95"] is None or not np.isfinite(c["mdc95"]) else f"{c['mdc95']:6.1f}"
-        print(f"{name:>16} {c['a']:6.1f} {c['b']:6.1f} {d:>7} {m:>6}  {c['within_mdc']}")
+        va = "-" if c["a"] is None else f"{c['a']:.1f}"
+        vb = "-" if c["b"] is None else f"{c['b']:.1f}"
+        print(f"{name:>16} {va:>6} {vb:>6} {d:>7} {m:>6}  {c['within_mdc']}")
     print("\n3. Features that move each group score most (change B - A in SDs of the reference runners; pull on the "
-          "group's association in SDs of the reference runners' associations)")
+          "group's composite in SDs of the reference runners' composites; for similarity groups, the change of the feature's "
+          "distance from the median runner)")
     for g, f, dz, contrib in feature_shifts(model, a, b):
         print(f"{g:>16}  {f:<34} {dz:+6.2f} SD  pull {contrib:+6.2f}")
 

@@ -109,6 +109,9 @@ def main() -> None:
               + (f"; {st['note']}" if st.get("note") else ""))
         print(f"   data-found groups vs given groups: ARI = {c['data_groups']['adjusted_rand_index']:.2f} over "
               f"{len(c['data_groups']['clusters'])} discriminative features")
+        print("   group orientation (stridelab.skill.orientation):")
+        for g, o in c["orientation"].items():
+            print(f"     {g:>16}: {o['kind']}, weight in skill value {o['weight_in_skill_value']:.2f}; {o['evidence']}")
         print("   within-session split-half reliability (odd vs even strides):")
         for g, rel in c["reliability"].items():
             print(f"     {g:>16}: ICC(A,1) = {rel['icc']:.2f}, SEM = {rel['sem']:.1f}, MDC95 = {rel['mdc95']:.1f} points")

@@ -63,7 +63,11 @@ def fit(
 @handle_errors
 def score(
     trial: Annotated[Path | None, typer.Argument(help="A recording to score (needs the joint-motion pipeline).", show_default=False)] = None,
-    population: Annotated[Path | None, typer.Option("--population", help="Score every runner of a population folder.")] = None,
+    population: Annotated[
+        Path | None,
+        typer.Option("--population", help="With TRIAL: fit a model on this population folder (cached) and score TRIAL against it. "
+                     "Without TRIAL: score every runner of the folder."),
+    ] = None,
     model_path: Annotated[Path | None, typer.Option("--model", help="Model file (default: the model shipped with stridelab).")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON here ('-' for stdout).")] = None,
     report_out: Annotated[Path | None, typer.Option("--report", help="Write an HTML skill report here.")] = None,
@@ -72,29 +76,50 @@ def score(
     static: Annotated[Path | None, typer.Option("--static", help="Static (standing) trial for TRIAL: joint angles need it.")] = None,
     forces: Annotated[Path | None, typer.Option("--forces", help="Separate force file for a text marker TRIAL.")] = None,
     speed_mps: Annotated[float | None, typer.Option("--speed-mps", help="Running speed of TRIAL (m/s).")] = None,
+    target: Annotated[str, typer.Option("--target", help="With TRIAL --population: fit for pace (min/km) or level.")] = "pace",
+    permutations: Annotated[int, typer.Option("--permutations", help="With TRIAL --population: permutations of the fit's test against chance.")] = 99,
+    repeats: Annotated[int | None, typer.Option("--repeats", help="With TRIAL --population: repeats of the fit's K-fold CV.")] = None,
 ) -> None:
-    """Score a trial or the runners of a population folder against a skill model."""
-    if (trial is None) == (population is None):
-        raise UsageError("give either a TRIAL or --population DIR")
+    """Score a trial or the runners of a population folder against a skill model.
+
+    The first line says whether the skill value is a grade: when the model does not beat chance,
+    the speed is outside the model's range or too few strides are clean, no skill value is printed,
+    only the group scores (the JSON keeps the numbers with valid: false and the reasons)."""
+    if trial is None and population is None:
+        raise UsageError("give either a TRIAL or --population DIR (or both: TRIAL scored against a model fitted on DIR)")
     if json_out is None and report_out is None:
         raise UsageError("nothing to write: give --json OUT and/or --report OUT.html")
-    if population is not None and (static or forces or speed_mps is not None):
+    if trial is None and (static or forces or speed_mps is not None):
         raise UsageError("--static, --forces and --speed-mps describe one TRIAL; for a folder of trials put them in its trials.tsv")
+    if trial is not None and population is not None and model_path is not None:
+        raise UsageError("give the reference as --population DIR (fitted on the fly) or --model FILE, not both")
+    if target not in ("pace", "level"):
+        raise UsageError("--target must be pace or level")
+    if permutations < 0 or (repeats is not None and repeats < 1):
+        raise UsageError("--permutations must be >= 0 and --repeats >= 1")
     existing(trial, "recording")
     existing(static, "static trial")
     existing(forces, "force file")
     existing(population, "population folder")
     existing(model_path, "skill model")
     from stridelab.skill.model import load_model
-    from stridelab.skill.score import model_summary, score_population
+    from stridelab.skill.score import headline, model_summary, score_population
 
-    model = load_model(model_path)
-    if population is not None:
+    fitted_note = None
+    if trial is not None and population is not None:
+        from stridelab.skill.fit import FitOptions
+        from stridelab.skill.fitcache import fitted_model
+
+        model, cached_at, hit = fitted_model(population, performance, FitOptions(target=target, n_permutations=permutations, n_repeats=repeats))
+        fitted_note = f"model fitted on {population} ({'from the cache' if hit else 'cached'} at {cached_at})"
+    else:
+        model = load_model(model_path)
+    if trial is None:
         from stridelab.skill.trials import load_population
 
+        assert population is not None
         pop = load_population(population, performance)
     else:
-        assert trial is not None
         pop = _trial_population(trial, static, forces, speed_mps, model.extractor.angles)
     if runner:
         missing = [r for r in runner if r not in pop.ids]
@@ -103,6 +128,8 @@ def score(
         pop = pop.subset(runner)
     runners = score_population(model, pop)
     doc: dict[str, Any] = {"model": model_summary(model), "population": pop.name, "runners": runners}
+    if fitted_note:
+        doc["model"]["fitted"] = fitted_note
     if trial is not None:
         from stridelab.io.assemble import sha256_of
 
@@ -121,9 +148,15 @@ def score(
 
         write_skill_report(doc, model, report_out)
     if str(json_out) != "-":
-        for r in runners:
-            gs = ", ".join(f"{g} {v:.0f}" for g, v in r["groups"].items() if v is not None)
-            typer.echo(f"{r['runner']}: skill value {r['skill_value']:.0f}/100; {gs}" + (f" ({len(r['warnings'])} warning(s))" if r["warnings"] else ""))
+        lines = [headline(r) for r in runners]
+        if len(runners) > 1:
+            n_valid = sum(bool(r["valid"]) for r in runners)
+            lines.insert(0, f"{n_valid} of {len(runners)} runners have a valid skill value" + (
+                "" if n_valid == len(runners) else "; the others get group scores only (reasons on their lines)"))
+        for line in lines:
+            typer.echo(line)
+        if fitted_note:
+            typer.echo(fitted_note)
 
 
 def _strip_curves(doc: dict[str, Any]) -> dict[str, Any]:

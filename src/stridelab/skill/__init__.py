@@ -9,6 +9,9 @@ Layers (each module one job):
 - :mod:`~stridelab.skill.quality`, :mod:`~stridelab.skill.features`, :mod:`~stridelab.skill.fpca`
 - :mod:`~stridelab.skill.sgl`, :mod:`~stridelab.skill.learn`, :mod:`~stridelab.skill.stability`
 - :mod:`~stridelab.skill.groups`, :mod:`~stridelab.skill.groupmodels`, :mod:`~stridelab.skill.reliability`
+- :mod:`~stridelab.skill.orientation` (which way each group score points; the skill value)
+- :mod:`~stridelab.skill.sessions` (scores of repeated sessions with their MDC95),
+  :mod:`~stridelab.skill.fitcache` (fit on a population folder once, reuse)
 - :mod:`~stridelab.skill.fit` (fit a model), :mod:`~stridelab.skill.model` (model file + card),
   :mod:`~stridelab.skill.score` (score runners)
 
@@ -37,6 +40,8 @@ _LAZY = {
     "load_model": "stridelab.skill.model:load_model",
     "score_population": "stridelab.skill.score:score_population",
     "compare_scores": "stridelab.skill.reliability:compare_scores",
+    "session_scores": "stridelab.skill.sessions:session_scores",
+    "fitted_model": "stridelab.skill.fitcache:fitted_model",
 }
 
 

@@ -53,7 +53,7 @@ GROUP_MOTION: dict[str, str] = {
     "hip and pelvis": "hip and pelvis motion",
     "knee": "knee motion",
     "ankle and foot": "ankle and foot motion",
-    "rhythm": "step rhythm (cadence, contact share, step length)",
+    "rhythm": "step rhythm (cadence, contact share, step length, vertical oscillation, overstride)",
     "stability": "stride-to-stride consistency",
 }
 

@@ -37,7 +37,9 @@ so neighbours of 0 % are taken around 100 %):
 - ``rhythm.*``: body-size-scaled spatiotemporal values when the input has them: cadence as Hof's
   dimensionless step frequency f / sqrt(g / L), step length / leg length L, duty factor
   (``method="hof1996"``, Hof AL (1996) Scaling gait data to body size. Gait Posture 4:222-223; L is
-  the leg length, or 0.53 x height (Winter 2009) when not measured).
+  the leg length, or 0.53 x height (Winter 2009) when not measured), and, when the analysis gives
+  them, vertical oscillation (cm) and overstride (% of leg length), two features with published
+  associations (``skill/data/published_directions.json``).
 
 Ramsay JO, Silverman BW (2005) *Functional Data Analysis*, 2nd ed., Springer (ch. 7 registration,
 ch. 8 functional PCA).
@@ -62,7 +64,7 @@ N_CYCLE = N_POINTS - 1  # samples of one period (point 100 repeats point 0)
 PROMINENCE_PCT = 10
 FPC_VARIANCE = 0.99
 MAX_COMPONENTS = 8
-RHYTHM_FEATURES = ("rhythm.cadence_hof", "rhythm.step_length_ll", "rhythm.duty_factor")
+RHYTHM_FEATURES = ("rhythm.cadence_hof", "rhythm.step_length_ll", "rhythm.duty_factor", "rhythm.vertical_oscillation_cm", "rhythm.overstride_pct_leg")
 
 
 @dataclass
@@ -134,8 +136,9 @@ def available_rhythm(pop: Population) -> list[str]:
 def _rhythm_value(r: Any, key: str) -> float:
     rh = r.rhythm
     leg = r.leg_length_m or (anthropometrics.LEG_PER_HEIGHT * r.height_m if r.height_m else None)
-    if key == "rhythm.duty_factor":
-        return float(rh.get("duty_factor", np.nan))
+    if key in ("rhythm.duty_factor", "rhythm.vertical_oscillation_cm", "rhythm.overstride_pct_leg"):
+        v = rh.get(key.split(".", 1)[1])
+        return float(v) if v is not None else np.nan
     if leg is None:
         return np.nan
     if key == "rhythm.cadence_hof":

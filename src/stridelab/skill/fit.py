@@ -9,7 +9,8 @@ procedure on permuted targets, same folds; p = (1 + #{r_perm >= r}) / (1 + n_per
 bootstrap CI of the cross-validated r; a learning curve; the final fit on all runners; stability
 selection (:mod:`stridelab.skill.stability`); skill groups found from the data and their agreement
 with the given groups (:mod:`stridelab.skill.groups`); per-group association models
-(:mod:`stridelab.skill.groupmodels`); the better runners' curve bands; split-half reliability
+(:mod:`stridelab.skill.groupmodels`) and which way each group's score points
+(:mod:`stridelab.skill.orientation`); the better runners' curve bands; split-half reliability
 (:mod:`stridelab.skill.reliability`); and the model card.
 """
 
@@ -36,6 +37,8 @@ from stridelab.skill.learn import (
     pearson_r,
 )
 from stridelab.skill.model import SkillModel
+from stridelab.skill.orientation import orient_groups
+from stridelab.skill.orientation import weights as overall_weights
 from stridelab.skill.population import Population
 from stridelab.skill.quality import check_population
 from stridelab.skill.reliability import reliability_table, split_half
@@ -63,6 +66,7 @@ class FitOptions:
     pi_thr: float = 0.75
     ev: float = 4.0
     n_boot: int = 200
+    n_orientation_permutations: int = 199
     test_fraction: float | None = None
     learning_fractions: tuple[float, ...] = (0.3, 0.5, 0.75)
     speed_window_mps: float = 0.3
@@ -203,6 +207,8 @@ def _fit(pop: Population, opts: FitOptions) -> SkillModel:
         speed_mps=float(np.nanmedian(data.speed_mps)) if np.isfinite(data.speed_mps).any() else None,
         bands=bands,
         better_ranges=ranges,
+        orientation=orient_groups(names, xs, y, sgn, gms, rng, opts.n_orientation_permutations),
+        reference_x=xs,
     )
     model.reliability = _reliability(model, fitpop)
     model.card = _card(model, pop, fitpop, opts, qrep.to_dict(), notes, cv, r_ci, p_perm, null, curve, test_block, final, stab, found, repeats, len(dev), stab_note)
@@ -223,7 +229,9 @@ def _reliability(model: SkillModel, pop: Population) -> dict[str, dict[str, floa
         return {}
     ra = score_data(model, runner_data(a, model.extractor.angles, model.side, model.extractor.rhythm))
     rb = score_data(model, runner_data(b, model.extractor.angles, model.side, model.extractor.rhythm))
-    out = {"skill_value": reliability_table(ra["skill_value"], rb["skill_value"])}
+    out = {}
+    if ra["skill_value"] is not None and rb["skill_value"] is not None:
+        out["skill_value"] = reliability_table(ra["skill_value"], rb["skill_value"])
     for g in model.group_models:
         out[g] = reliability_table(ra["groups"][g], rb["groups"][g])
     return out
@@ -254,6 +262,10 @@ def _card(model: SkillModel, pop: Population, fitpop: Population, opts: FitOptio
         "features": {"names": model.names, "angles": model.extractor.angles, "rhythm": model.extractor.rhythm,
                      "fpc_variance": opts.fpc_variance, "components": model.extractor.components_},
         "groups": groups_status,
+        "orientation": {
+            g: {"kind": o.kind, "evidence": o.evidence, "weight_in_skill_value": overall_weights(model.orientation).get(g, 0.0)}
+            for g, o in model.orientation.items()
+        },
         "method": {
             "model": "sparse-group lasso (simon2013), FISTA; lambda by inner runner-wise CV with early stopping",
             "options": {k: v for k, v in asdict(opts).items() if k not in ("caveats", "name")},

@@ -20,9 +20,11 @@ import numpy as np
 from stridelab.errors import InvalidInputError
 from stridelab.skill.features import FeatureExtractor
 from stridelab.skill.groupmodels import GroupModel
+from stridelab.skill.orientation import GroupOrientation
 
 FORMAT = "stridelab-skill-model"
-FORMAT_VERSION = 2  # 2: fPCs chosen by explained variance, prominences and registration timing (stridelab 2026-11)
+FORMAT_VERSION = 3  # 2: fPCs chosen by explained variance, prominences and registration timing (stridelab 2026-11)
+# 3: group orientation (model / published / similarity) and the reference runners' features (stridelab 2026-12)
 DEFAULT_MODEL = "default_model.json"
 
 
@@ -47,6 +49,8 @@ class SkillModel:
     speed_mps: float | None
     bands: dict[str, dict[str, list[float]]]
     better_ranges: dict[str, list[float]]
+    orientation: dict[str, GroupOrientation] = field(default_factory=dict)
+    reference_x: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # standardised features of the reference runners
     reliability: dict[str, dict[str, float]] = field(default_factory=dict)
     card: dict[str, Any] = field(default_factory=dict)
 
@@ -82,6 +86,8 @@ class SkillModel:
             },
             "bands": self.bands,
             "better_ranges": self.better_ranges,
+            "orientation": {g: o.to_dict() for g, o in self.orientation.items()},
+            "reference_x": np.round(self.reference_x, 6).tolist(),
             "reliability": self.reliability,
         }
 
@@ -115,6 +121,8 @@ class SkillModel:
                 speed_mps=ref.get("speed_mps"),
                 bands=d["bands"],
                 better_ranges={k: list(v) for k, v in d["better_ranges"].items()},
+                orientation={g: GroupOrientation.from_dict(o) for g, o in d["orientation"].items()},
+                reference_x=np.asarray(d["reference_x"], float).reshape(len(ref["target"]), -1),
                 reliability=d.get("reliability", {}),
                 card=d.get("card", {}),
             )

@@ -104,7 +104,8 @@ def curves_from_analysis(analysis: Analysis, stride_curves: StrideCurvesFn | Non
         "height_m": subj.height_m,
         "mass_kg": subj.mass_kg,
         "leg_length_m": subj.leg_length_m,
-        "rhythm": {k: summ.get(k) for k in ("cadence_spm", "duty_factor", "step_length_m") if summ.get(k) is not None},
+        "rhythm": {k: summ.get(k) for k in ("cadence_spm", "duty_factor", "step_length_m", "vertical_oscillation_cm", "overstride_pct_leg")
+                   if summ.get(k) is not None},
     }
     return curves, meta
 
