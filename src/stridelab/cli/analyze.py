@@ -56,7 +56,7 @@ def analyze(
     existing(forces, "force file")
     existing(static, "static trial")
     existing(markerset, "marker mapping file")
-    check_outputs({"--json": json_out, "--csv": csv_out, "--report": report_out}, [trial, forces, static, markerset])
+    check_outputs({"--json": json_out, "--csv": csv_out, "--report": report_out, "--video-out": video_out}, [trial, forces, static, markerset])
 
     from stridelab.analysis import AnalysisOptions
     from stridelab.analysis import analyze as run_analysis

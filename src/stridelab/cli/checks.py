@@ -9,7 +9,6 @@ a height of 181 "m" is a height in centimetres, a speed of 12 "m/s" on a treadmi
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
 from stridelab.errors import UsageError
@@ -44,37 +43,9 @@ def check_window(start_s: float | None, end_s: float | None) -> None:
         raise UsageError(f"--end-s {end_s:g} must be after --start-s {start_s:g}")
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
 def check_outputs(outputs: dict[str, Path | None], inputs: list[Path | None]) -> None:
-    """Each output (option -> path; '-' is stdout) can be written, is not an input and is not given twice."""
-    seen: dict[str, str] = {}
-    for option, p in outputs.items():
-        if p is None or str(p) == "-":
-            continue
-        for src in inputs:
-            if src is not None and (_same_file(p, src) or p.resolve() == src.resolve()):
-                raise UsageError(f"{option} {p} is an input file; choose another output path (inputs are never overwritten)")
-        key = str(p.resolve())
-        if key in seen:
-            raise UsageError(f"{option} and {seen[key]} both write {p}; give each output its own path")
-        seen[key] = option
-        if p.is_dir():
-            example = {"--json": "result.json", "--csv": "steps.csv", "--report": "report.html"}.get(option, "out")
-            raise UsageError(f"{option} {p} is a folder; give a file name, e.g. {p / example}")
-        if p.exists():
-            if not os.access(p, os.W_OK):
-                raise UsageError(f"{option} {p} cannot be overwritten (no permission); choose another path")
-            continue
-        parent = p.parent
-        while not parent.exists() and parent != parent.parent:
-            parent = parent.parent
-        if not parent.is_dir():
-            raise UsageError(f"{option} {p}: {parent} is a file, not a folder; choose another path")
-        if not os.access(parent, os.W_OK | os.X_OK):
-            raise UsageError(f"{option} {p}: cannot write in {parent} (no permission); choose another path")
+    """Each output (option -> path; '-' is stdout) can be written, is not an input and is not given
+    twice: :func:`stridelab.cli.paths.guard_outputs`, the one check every command uses."""
+    from stridelab.cli.paths import guard_outputs
+
+    guard_outputs(outputs, inputs)

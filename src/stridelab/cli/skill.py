@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from stridelab.cli.main import app, existing, handle_errors
+from stridelab.cli.paths import guard_outputs
 from stridelab.errors import UsageError
 
 skill_app = typer.Typer(help="Technique scores learned from a database of runners (associations, not causes).", no_args_is_help=True)
@@ -39,6 +40,7 @@ def fit(
         raise UsageError("--riegel-km must be positive")
     existing(population, "population folder")
     existing(performance, "performance file")
+    guard_outputs({"--out": out}, [population, performance])
     from stridelab.skill.fit import FitOptions, fit_model
     from stridelab.skill.trials import load_population
 
@@ -82,6 +84,7 @@ def score(
     existing(forces, "force file")
     existing(population, "population folder")
     existing(model_path, "skill model")
+    guard_outputs({"--json": json_out, "--report": report_out}, [trial, static, forces, population, model_path, performance])
     from stridelab.skill.model import load_model
     from stridelab.skill.score import model_summary, score_population
 

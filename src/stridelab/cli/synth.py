@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 
 from stridelab.cli.main import app, existing, handle_errors
+from stridelab.cli.paths import guard_outputs
 from stridelab.errors import UsageError
 
 synth_app = typer.Typer(help="Generate synthetic data (always labelled synthetic).", no_args_is_help=True)
@@ -57,6 +58,7 @@ def synth_imu(
     existing(trial, "trial")
     existing(static, "static trial")
     existing(forces, "force file")
+    guard_outputs({"--out": out, "--truth": truth}, [trial, static, forces])
 
     from stridelab.errors import InvalidInputError
     from stridelab.io import ReadOptions, read_trial
