@@ -19,6 +19,7 @@ from stridelab._version import __version__
 from stridelab.errors import NotRunningError, NoValidResultError
 from stridelab.events.dispatch import ContactEvents, detect_contacts
 from stridelab.events.forceplate import foot_markers
+from stridelab.metrics.activity import check_activity, check_sides
 from stridelab.metrics.spatiotemporal import (
     build_steps,
     mean_of_markers,
@@ -261,6 +262,9 @@ def analyze(trial: Trial, options: AnalysisOptions | None = None) -> Analysis:
     speed, speed_how = _speed(trial, options, contacts, feet, warnings)
     res = build_steps(contacts, trial.markers, trial.environment, speed, feet)
     _check_running(res.steps)
+    if (side_warning := check_sides(res.steps)) is not None:  # left/right must alternate (stridelab.metrics.activity)
+        warnings.append(side_warning)
+    check_activity(res.steps)  # walking from the duty factor too
     warnings += res.warnings
     n_side = contacts["side"].value_counts()
     if min(n_side.get("left", 0), n_side.get("right", 0)) < 2:

@@ -45,7 +45,9 @@ def analyze(
         raise UsageError(f"--events-from must be auto, forces, markers, imu or video (got {events_from!r})")
     if environment not in (None, "treadmill", "overground"):
         raise UsageError("--environment must be treadmill or overground")
-    from stridelab.cli.checks import check_number, check_outputs, check_window
+    from stridelab.cli.checks import check_axes, check_number, check_outputs, check_window
+
+    check_axes(vertical_axis, forward_axis)
 
     for name, v in (("--speed-mps", speed_mps), ("--mass-kg", mass_kg), ("--height-m", height_m), ("--leg-length-m", leg_length_m), ("--rate-hz", rate_hz), ("--forces-rate-hz", forces_rate_hz)):
         check_number(name, v)

@@ -49,3 +49,24 @@ def check_outputs(outputs: dict[str, Path | None], inputs: list[Path | None]) ->
     from stridelab.cli.paths import guard_outputs
 
     guard_outputs(outputs, inputs)
+
+
+def check_axes(vertical: str | None, forward: str | None) -> None:
+    """Declared signed axes (``+Z``, ``-x``, ``Y``): one letter with at most one sign, and different axes."""
+    import re
+
+    letters = []
+    for option, v in (("--vertical-axis", vertical), ("--forward-axis", forward)):
+        if v is None:
+            continue
+        if not re.fullmatch(r"\s*[+-]?[XYZxyz]\s*", v):
+            raise UsageError(f"{option} must be X, Y or Z with an optional sign, e.g. +Z or -X (got {v!r})")
+        letters.append(v.strip().lstrip("+-").upper())
+    if len(letters) == 2 and letters[0] == letters[1]:
+        raise UsageError(f"--vertical-axis {vertical} and --forward-axis {forward} name the same axis; give two different axes")
+
+
+def check_seed(seed: int | None) -> None:
+    """A random seed numpy accepts: 0 to 2**32 - 1."""
+    if seed is not None and not 0 <= seed < 2**32:
+        raise UsageError(f"--seed must be between 0 and {2**32 - 1} (got {seed})")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -87,6 +88,20 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``stridelab`` script."""
     _register()
     args = list(sys.argv[1:] if argv is None else argv)
+    with warnings.catch_warnings():
+        if not os.environ.get("STRIDELAB_DEBUG"):  # library warnings never reach the terminal: findings go in the results
+            warnings.simplefilter("ignore")
+            for k, v in _QUIET_NATIVE.items():
+                os.environ.setdefault(k, v)
+        return _main(args)
+
+
+#: Native libraries' own logging (FFmpeg through OpenCV, OpenCV, TensorFlow Lite / glog in the
+#: pose model) would add lines to the one-line contract; silenced unless STRIDELAB_DEBUG is set.
+_QUIET_NATIVE = {"OPENCV_FFMPEG_LOGLEVEL": "-8", "OPENCV_LOG_LEVEL": "OFF", "TF_CPP_MIN_LOG_LEVEL": "3", "GLOG_minloglevel": "3"}
+
+
+def _main(args: list[str]) -> int:
     try:
         rv = app(args=args, prog_name="stridelab", standalone_mode=False)
     except typer.Abort:
@@ -115,10 +130,12 @@ def path_arg(help_: str) -> Any:
 
 
 def existing(p: Path | None, what: str) -> Path | None:
-    from stridelab.errors import InvalidInputError
+    """The path when it exists and is a regular file or folder (a FIFO or device is refused without
+    being opened, a file above the size limit too: stridelab.io.limits); None stays None."""
+    from stridelab.io.limits import check_input_path
 
-    if p is not None and not p.exists():
-        raise InvalidInputError(f"{what} not found: {p}")
+    if p is not None:
+        check_input_path(p, what, allow_dir=True)
     return p
 
 

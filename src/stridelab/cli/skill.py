@@ -8,9 +8,11 @@ from typing import Annotated, Any
 
 import typer
 
+from stridelab.cli.checks import check_seed
 from stridelab.cli.main import app, existing, handle_errors
 from stridelab.cli.paths import guard_outputs
 from stridelab.errors import UsageError
+from stridelab.io.limits import check_count
 
 skill_app = typer.Typer(help="Technique scores learned from a database of runners (associations, not causes).", no_args_is_help=True)
 app.add_typer(skill_app, name="skill")
@@ -36,6 +38,9 @@ def fit(
         raise UsageError("--permutations must be >= 0")
     if repeats is not None and repeats < 1:
         raise UsageError("--repeats must be >= 1")
+    check_count("--permutations", permutations, cap=999)  # each one refits the cross-validation
+    check_count("--repeats", repeats, 1, cap=50)
+    check_seed(seed)
     if riegel_km is not None and not riegel_km > 0:
         raise UsageError("--riegel-km must be positive")
     existing(population, "population folder")
@@ -101,8 +106,11 @@ def score(
         if missing:
             raise UsageError(f"no runner {', '.join(missing)} in {pop.name} (runners: {', '.join(pop.ids[:8])}{' ...' if len(pop) > 8 else ''})")
         pop = pop.subset(runner)
-    runners = score_population(model, pop)
+    excluded: dict[str, str] = {}  # runners with too few clean strides: named, the others scored
+    runners = score_population(model, pop, excluded)
     doc: dict[str, Any] = {"model": model_summary(model), "population": pop.name, "runners": runners}
+    if excluded:
+        doc["excluded_runners"] = excluded
     if trial is not None:
         from stridelab.io.assemble import sha256_of
 
@@ -124,6 +132,8 @@ def score(
         for r in runners:
             gs = ", ".join(f"{g} {v:.0f}" for g, v in r["groups"].items() if v is not None)
             typer.echo(f"{r['runner']}: skill value {r['skill_value']:.0f}/100; {gs}" + (f" ({len(r['warnings'])} warning(s))" if r["warnings"] else ""))
+        for rid, why in excluded.items():
+            typer.echo(f"{rid}: not scored: {why}")
 
 
 def _strip_curves(doc: dict[str, Any]) -> dict[str, Any]:

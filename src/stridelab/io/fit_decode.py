@@ -153,6 +153,9 @@ def _frame(buf: bytes) -> tuple[list[_Definition], list[FitBreak], int, int]:
             why = f"header size {hs} (must be 12 or 14)" if hs not in (12, 14) else f"signature {bytes(buf[pos + 8 : pos + 12])!r} instead of '.FIT'"
             breaks.append(FitBreak(pos, k, f"{what} header is damaged ({why})"))
             break
+        if n - pos < hs:
+            breaks.append(FitBreak(pos, k, f"the file ends inside its {hs}-byte header (file truncated)"))
+            break
         if hs == 14:
             hcrc = struct.unpack_from("<H", buf, pos + 12)[0]
             if hcrc != 0 and hcrc != crc16(buf[pos : pos + 12]):

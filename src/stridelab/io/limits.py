@@ -85,7 +85,7 @@ def check_input_path(path: str | Path, what: str = "input", allow_dir: bool = Fa
     cap = max_input_bytes(p)
     if st.st_size > cap:
         raise InvalidInputError(
-            f"{what} {p.name} is {st.st_size / 1e6:.0f} MB, above the {cap / 1e6:.0f} MB limit; "
+            f"{what} {p.name} is {st.st_size / 1e6:.4g} MB, above the {cap / 1e6:.4g} MB limit; "
             "cut it into shorter recordings, or raise the limit with STRIDELAB_MAX_INPUT_MB"
         )
     if not os.access(p, os.R_OK):
@@ -103,13 +103,14 @@ def check_samples(n_frames: int, n_channels: int, source: str) -> None:
         )
 
 
-def check_count(option: str, value: int | None, low: int = 0) -> None:
-    """A user-given repetition count between ``low`` and the cap (STRIDELAB_MAX_COUNT)."""
+def check_count(option: str, value: int | None, low: int = 0, cap: int | None = None) -> None:
+    """A user-given repetition count between ``low`` and ``cap`` (default :data:`DEFAULT_MAX_COUNT`);
+    STRIDELAB_MAX_COUNT, when set, replaces the cap."""
     if value is None:
         return
     if value < low:
         raise UsageError(f"{option} must be {low} or more (got {value})")
-    cap = max_count()
+    cap = max_count() if cap is None or os.environ.get("STRIDELAB_MAX_COUNT") else cap
     if value > cap:
         raise UsageError(f"{option} {value} is above the limit of {cap}; use fewer, or raise the limit with STRIDELAB_MAX_COUNT")
 

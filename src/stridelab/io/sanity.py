@@ -31,7 +31,7 @@ Clark & Weyand 2014, J Appl Physiol 117:604), i.e. < 10 kN for a 200-kg runner.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -71,7 +71,7 @@ def check_rate(rate_hz: float, source: str, what: str = "sampling rate") -> None
     if rate_hz is None or not np.isfinite(rate_hz) or not lo <= rate_hz <= hi:
         hint = (
             "if the time column is in milliseconds, convert it to seconds or pass --rate-hz"
-            if rate_hz is not None and np.isfinite(rate_hz) and 0 < rate_hz < lo
+            if rate_hz is not None and np.isfinite(rate_hz) and 0 < rate_hz < lo and not source.lower().endswith(".c3d")
             else "the header is damaged; pass the true rate with --rate-hz / --forces-rate-hz for text files, or export the file again"
         )
         shown = "missing" if rate_hz is None else f"{rate_hz:g} Hz"
@@ -109,6 +109,51 @@ def check_time_column(time_s: np.ndarray, rate_hz: float, source: str, what: str
         )
 
 
+def clean_text(s: str) -> str:
+    """A label that can be written as UTF-8: bytes that were not UTF-8 (surrogate escapes, as
+    readers decode them) are read as Latin-1 (older lab software writes labels that way)."""
+    if not isinstance(s, str):
+        return s
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape").decode("latin-1") if _only_escapes(s) else s.encode("utf-8", "replace").decode("utf-8")
+
+
+def _only_escapes(s: str) -> bool:
+    try:
+        s.encode("utf-8", "surrogateescape")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _clean(obj: Any) -> Any:
+    if isinstance(obj, str):
+        return clean_text(obj)
+    if isinstance(obj, dict):
+        return {clean_text(k) if isinstance(k, str) else k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def check_time_order(time_s: np.ndarray, source: str) -> None:
+    """Time stamps (missing ones ignored) that never go backwards; InvalidInputError otherwise."""
+    t = np.asarray(time_s, dtype=float)
+    t = t[np.isfinite(t)]
+    if t.size < 2:
+        return
+    dt = np.diff(t)
+    if (dt < 0).any():
+        i = int(np.flatnonzero(dt < 0)[0])
+        raise InvalidInputError(
+            f"{source}: the time goes backwards at sample {i + 2} ({t[i]:g} s then {t[i + 1]:g} s, {int((dt < 0).sum())} time(s) in all); "
+            "the file is damaged or several recordings are joined: split it or export it again"
+        )
+
+
 def _duration(t: np.ndarray) -> float:
     return float(t[-1] - t[0]) if t.size > 1 else 0.0
 
@@ -119,6 +164,11 @@ def check_raw(raw: RawMocap) -> list[str]:
     warnings. Raises InvalidInputError for a time base or values that cannot be right."""
     src = raw.source
     warnings: list[str] = []
+    names = [clean_text(n) for n in raw.names]
+    if names != list(raw.names):
+        warnings.append("some marker labels are not valid UTF-8 text; they were read as Latin-1")
+        raw.names = names
+    raw.extra = _clean(raw.extra)
     pos = np.asarray(raw.positions)
     has_markers = pos.ndim == 3 and pos.shape[1] > 0
     if has_markers:
@@ -181,6 +231,64 @@ def _check_marker_speeds(trial: Trial, source: str) -> None:
         )
 
 
+#: IMU dropouts (rows with missing values) up to this long are interpolated linearly, with a
+#: warning; longer ones stay missing (the reader reports them, the event detectors skip them).
+MAX_IMU_GAP_S = 0.1
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of the runs of True in a boolean vector."""
+    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist(), strict=True))
+
+
+def _fill_dropouts(trial: Trial, loc: str, source: str) -> None:
+    s = trial.imu[loc]
+    t = np.asarray(s.time_s, dtype=float)
+    arrays = [np.asarray(s.acc_mps2, dtype=float)] + ([np.asarray(s.gyr_radps, dtype=float)] if s.gyr_radps is not None else [])
+    bad = ~np.isfinite(t)
+    for a in arrays:
+        if a.ndim == 2 and a.shape[0] == t.size:
+            bad |= ~np.isfinite(a).all(axis=1)
+    if not bad.any():
+        return
+    if bad.all():
+        raise InvalidInputError(f"{source}: the IMU ({loc}) samples are all missing")
+    runs = [(i, j) for i, j in _runs(bad) if (j - i) / s.rate_hz <= MAX_IMU_GAP_S and i > 0 and j < t.size]
+    if not runs:
+        return  # only long gaps: left missing, as the reader reports them
+    longest = max(j - i for i, j in runs)
+    short = np.zeros(t.size, dtype=bool)
+    for i, j in runs:
+        short[i:j] = True
+    bad = short
+    idx = np.arange(t.size, dtype=float)
+    good = ~bad
+    for a in arrays:  # interpolate from complete rows only
+        if a.ndim == 2 and a.shape[0] == t.size:
+            good &= np.isfinite(a).all(axis=1)
+    good &= np.isfinite(t)
+    if not np.isfinite(t).all():
+        fin = np.isfinite(t)
+        t = np.interp(idx, idx[fin], t[fin])
+        s.time_s = t
+    s.acc_mps2 = _interp_rows(arrays[0], t, good, bad)
+    if s.gyr_radps is not None:
+        s.gyr_radps = _interp_rows(arrays[1], t, good, bad)
+    trial.quality.warn(
+        f"IMU ({loc}): {int(bad.sum())} samples in {len(runs)} dropouts (each up to {longest / s.rate_hz * 1000:.0f} ms) were "
+        "filled by linear interpolation"
+    )
+
+
+def _interp_rows(a: np.ndarray, t: np.ndarray, good: np.ndarray, fill: np.ndarray) -> np.ndarray:
+    """``a`` with its rows ``fill`` interpolated linearly in time from the rows ``good``."""
+    out = a.copy()
+    for j in range(a.shape[1]):
+        out[fill, j] = np.interp(t[fill], t[good], a[good, j])
+    return out
+
+
 def _check_imu(trial: Trial, source: str) -> None:
     for loc, s in trial.imu.items():
         what = f"IMU ({loc})"
@@ -195,6 +303,7 @@ def _check_imu(trial: Trial, source: str) -> None:
                     f"{source}: the {what} time goes backwards at sample {i + 2} ({fin[i]:g} s then {fin[i + 1]:g} s); "
                     "the file is damaged or two recordings are joined"
                 )
+        _fill_dropouts(trial, loc, source)
         a = np.asarray(s.acc_mps2, dtype=float)
         with np.errstate(invalid="ignore"):
             mag = np.linalg.norm(a, axis=1) if a.ndim == 2 and a.size else np.zeros(0)

@@ -127,18 +127,24 @@ def plain_line(model: SkillModel, group: str, x_row: np.ndarray, score: float, a
 MIN_STRIDES_SCORE = 2
 
 
-def clean_for_scoring(model: SkillModel, pop: Population) -> tuple[Population, dict[str, list[str]]]:
+def clean_for_scoring(
+    model: SkillModel, pop: Population, excluded: dict[str, str] | None = None
+) -> tuple[Population, dict[str, list[str]]]:
     """The stride quality checks of the model's fit (:mod:`stridelab.skill.quality`), per runner.
 
     Returns the cleaned population and, per runner, warnings about the strides left out on the
-    model's side; a runner left with fewer than 2 usable strides is refused (one line).
+    model's side; a runner left with fewer than 2 usable strides is refused (one line), or, when
+    ``excluded`` is a dict and other runners remain, left out and named there with the reason.
     """
     from stridelab.skill.quality import check_population
 
     clean, rep = check_population(pop, min_strides=MIN_STRIDES_SCORE)
     if rep.runners_excluded:
         rid, why = next(iter(rep.runners_excluded.items()))
-        raise InvalidInputError(f"runner {rid}: {why} after the quality checks (gaps, implausible jumps, outliers); too few to score")
+        if excluded is None or len(rep.runners_excluded) >= len(pop):
+            raise InvalidInputError(f"runner {rid}: {why} after the quality checks (gaps, implausible jumps, outliers); too few to score")
+        excluded.update({k: f"{v} after the quality checks (gaps, implausible jumps, outliers)" for k, v in rep.runners_excluded.items()})
+        pop = pop.subset([r.id for r in clean.runners])
     warns: dict[str, list[str]] = {}
     for before, after in zip(pop.runners, clean.runners, strict=True):
         w = warns.setdefault(before.id, [])
@@ -154,12 +160,14 @@ def clean_for_scoring(model: SkillModel, pop: Population) -> tuple[Population, d
     return clean, warns
 
 
-def score_population(model: SkillModel, pop: Population) -> list[dict[str, Any]]:
+def score_population(model: SkillModel, pop: Population, excluded: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Score every runner of ``pop``; one JSON-ready dict per runner (see ``stridelab skill score``).
+    ``excluded``: when given, runners with too few clean strides are named there (runner -> reason)
+    and the others scored; otherwise such a runner fails the whole call.
 
     The runners' strides go through the same quality checks as the model's reference runners."""
     check_inputs(model, pop)
-    pop, quality_warnings = clean_for_scoring(model, pop)
+    pop, quality_warnings = clean_for_scoring(model, pop, excluded)
     check_inputs(model, pop)
     data = runner_data(pop, model.extractor.angles, model.side, model.extractor.rhythm)
     res = score_data(model, data)
