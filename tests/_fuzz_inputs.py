@@ -348,8 +348,8 @@ def generate(bases: dict[str, Path], work: Path, seed: int = 0, per_category: in
         p.write_text("\n".join(lines[:n]) + "\n")
         analyze("empty", f"{label} header only", p, must_fail=True)
     p = new(".txt")
-    p.write_text("x" * 3_000_000)
-    analyze("empty", "3-MB one-line text file", p, must_fail=True)
+    p.write_text("1\t" * 6_000_000)
+    analyze("empty", "12-MB one-line text file", p, must_fail=True)
     # devices, FIFOs, folders, links
     for dev in ("/dev/zero", "/dev/urandom", "/dev/null"):
         if os.path.exists(dev):

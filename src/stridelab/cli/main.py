@@ -33,6 +33,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(message: str, code: int) -> None:
+    message = " ".join(str(message).split())  # one line, whatever a library put in the message
     typer.echo(f"stridelab: error: {message}", err=True)
     raise typer.Exit(code)
 
