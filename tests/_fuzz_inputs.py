@@ -258,6 +258,14 @@ def generate(bases: dict[str, Path], work: Path, seed: int = 0, per_category: in
             b[off : off + 4] = struct.pack("<f", v)
             p.write_bytes(bytes(b))
             analyze("lying_header", f"c3d point rate {v:g}", p, must_fail=v < 0 or not np.isfinite(v) or v > 1e5 or 0 < v < 1)
+    gs = _c3d_param_offset(raw, b"GEN_SCALE")
+    if gs is not None:
+        for factor in (1000.0, 1e-3, -1.0, float("nan")):
+            p = new(".c3d")
+            b = bytearray(raw)
+            b[gs : gs + 4] = struct.pack("<f", struct.unpack("<f", raw[gs : gs + 4])[0] * factor)
+            p.write_bytes(bytes(b))
+            analyze("lying_header", f"c3d analog GEN_SCALE x{factor:g}", p, must_fail=factor == 1000.0 or factor != factor)
     for first, last in ((1, 65000), (1, 2), (500, 400), (0, 0)):
         p = new(".c3d")
         b = bytearray(raw)
@@ -333,6 +341,9 @@ def generate(bases: dict[str, Path], work: Path, seed: int = 0, per_category: in
     tl = trc_lines[:5] + [ln.split("\t", 2)[0] + "\t" + repr(float(ln.split("\t", 2)[1]) * 1000) + "\t" + ln.split("\t", 2)[2] for ln in trc_lines[5:] if ln.strip()]
     p.write_text("\n".join(tl) + "\n")
     analyze("units_rates", "trc time in ms", p, "--forces", str(fo), inputs=[fo], must_fail=True)
+    p = new(".txt")
+    p.write_text("\n".join(fo.read_text().splitlines()[:1500]) + "\n")
+    analyze("units_rates", "forces last half as long as the markers", mk, "--forces", str(p), inputs=[p], must_fail=True)
     p = _edit_cells(mk, new(".txt"), lambda i, c: c if i < 1 else c)
     p.write_text("\n".join(p.read_text().splitlines()[:2]) + "\n")
     analyze("units_rates", "one-row marker file", p, "--forces", str(fo), inputs=[fo], must_fail=True)

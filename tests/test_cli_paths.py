@@ -126,3 +126,22 @@ def test_skill_output_folder_is_refused_before_fitting(tmp_path: Path, capsys: p
     (tmp_path / "pop").mkdir()
     code, _, err = run(["skill", "fit", "--population", tmp_path / "pop", "--out", tmp_path], capsys)
     assert code == 2 and "is a folder" in err
+
+
+def test_numbers_a_damaged_input_makes_impossible_are_one_line(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ValueError deep in the computation (here injected) ends with exit code 4 and one line, not
+    "internal error"; a TypeError stays a bug."""
+    import stridelab.cli.main as m
+
+    @m.handle_errors
+    def boom(exc: BaseException) -> None:
+        raise exc
+
+    monkeypatch.delenv("STRIDELAB_DEBUG", raising=False)
+    with pytest.raises(m.typer.Exit) as e:
+        boom(ValueError("zero-size array\nto reduction"))
+    err = capsys.readouterr().err
+    assert e.value.exit_code == 4 and err.count("\n") == 1 and "internal error" not in err and "damaged" in err
+    with pytest.raises(m.typer.Exit) as e:
+        boom(TypeError("unsupported operand"))
+    assert e.value.exit_code == 1 and "internal error" in capsys.readouterr().err

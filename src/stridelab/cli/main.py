@@ -9,6 +9,7 @@ fast.
 from __future__ import annotations
 
 import os
+import struct
 import sys
 import warnings
 from collections.abc import Callable
@@ -30,6 +31,13 @@ app = typer.Typer(
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: Exceptions that numbers computed from a damaged input raise (an empty slice, a division by a
+#: zero duration, an overflow, a singular matrix, a label that is not text). They end a command
+#: with exit code 4 and one line; programming errors (TypeError, AttributeError ...) stay bugs.
+DATA_ERRORS: tuple[type[BaseException], ...] = (
+    ValueError, IndexError, KeyError, ZeroDivisionError, OverflowError, FloatingPointError, UnicodeError, struct.error,
+)
 
 
 def fail(message: str, code: int) -> None:
@@ -53,6 +61,14 @@ def handle_errors(fn: F) -> F:
             fail("interrupted", 130)
         except MemoryError:
             fail("out of memory; analyse a shorter window with --start-s/--end-s", 4)
+        except DATA_ERRORS as e:  # numbers that a damaged input makes impossible (a bug when the input is sound)
+            if os.environ.get("STRIDELAB_DEBUG"):
+                raise
+            fail(
+                f"no result can be computed from this input ({type(e).__name__}: {e}); the data are damaged or inconsistent "
+                "(if the recording is sound, please report it; STRIDELAB_DEBUG=1 shows where)",
+                4,
+            )
         except Exception as e:  # noqa: BLE001 - a bug; one line unless debugging
             if os.environ.get("STRIDELAB_DEBUG"):
                 raise
