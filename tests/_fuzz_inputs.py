@@ -134,7 +134,7 @@ def _synthetic_imu(markers: Path, forces: Path, dst: Path) -> Path:
     return dst
 
 
-def make_bases(shared: Path, work: Path, with_imu: bool = True) -> dict[str, Path]:
+def make_bases(shared: Path, work: Path, with_imu: bool = True, with_video: bool = False) -> dict[str, Path]:
     """The real (and one synthetic) recordings the cases are derived from, written into ``work/base``."""
     b = work / "base"
     b.mkdir(parents=True, exist_ok=True)
@@ -154,6 +154,9 @@ def make_bases(shared: Path, work: Path, with_imu: bool = True) -> dict[str, Pat
     shutil.copy(shared / "wearable" / "fit" / "activity-small-fenix2-run.fit", out["fit_long"])
     out["trc"] = _trc_from_text(out["markers_txt"], b / "markers.trc")
     out["mot"] = _mot_from_text(out["forces_txt"], b / "forces.mot")
+    if with_video:  # the pose model makes each video case slow: the full corpus only
+        out["video"] = b / "side.mp4"
+        shutil.copy(shared / "video" / "male_side" / "male_side.mp4", out["video"])
     if with_imu:
         out["imu"] = _synthetic_imu(out["markers_txt"], out["forces_txt"], b / "imu_synthetic.csv")
     pop = b / "pop"
@@ -241,10 +244,13 @@ def generate(bases: dict[str, Path], work: Path, seed: int = 0, per_category: in
                   ("mot", bases["mot"], ".mot"), ("text", mk, ".txt"), ("actigraph", bases["actigraph"], ".csv")]
     if "imu" in bases:
         byte_bases.append(("imu", bases["imu"], ".csv"))
+    if "video" in bases:
+        byte_bases.append(("video", bases["video"], ".mp4"))
     # truncations, byte flips, zeroed blocks of every reader's file
     for how in ("truncation", "byte_flip", "zeroed_block"):
         for label, src, ext in byte_bases:
-            for _ in range(per_category if label in ("c3d", "fit") else max(1, per_category // 3)):
+            n = per_category if label in ("c3d", "fit") else 1 if label == "video" else max(1, per_category // 3)
+            for _ in range(n):
                 p = _bytes_case(rng, src, new(ext), how)
                 extra = ["--forces", str(fo)] if label == "text" else []
                 analyze(how, f"{label} {how}", p, *extra, inputs=[fo] if extra else None)

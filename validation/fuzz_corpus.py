@@ -74,7 +74,7 @@ def main() -> int:
     exe = Path(sys.executable).with_name("stridelab")
     with tempfile.TemporaryDirectory(prefix="stridelab-fuzz-") as tmp:
         work = Path(tmp)
-        bases = make_bases(args.shared, work)
+        bases = make_bases(args.shared, work, with_video=True)
         cases = generate(bases, work, seed=args.seed, per_category=args.per_category)
         if args.limit:
             cases = cases[: args.limit]

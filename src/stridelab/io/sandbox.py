@@ -30,9 +30,11 @@ from stridelab.errors import InvalidInputError, StridelabError
 T = TypeVar("T")
 
 #: Address space a reader child may add to what it inherits: at least this much ...
-PARSE_MEMORY_MIN_BYTES = 1536 << 20
-#: ... or this many times the file size, whichever is larger (text parsing needs about 10-20x).
-PARSE_MEMORY_PER_FILE_BYTE = 30
+PARSE_MEMORY_MIN_BYTES = 640 << 20
+#: ... or this many times the file size, whichever is larger (the 25-min accelerometer CSV and a
+#: 3.4-MB marker export parse within 200 MB; 640 MiB keeps a process under 1 GiB for any input
+#: under 100 MB but the largest, which get 8x their size).
+PARSE_MEMORY_PER_FILE_BYTE = 8
 #: Seconds a reader may take: a base plus a per-megabyte allowance (a busy machine reads > 2 MB/s).
 PARSE_TIMEOUT_S = 60.0
 PARSE_TIMEOUT_S_PER_MB = 2.0
