@@ -29,6 +29,7 @@ from stridelab.errors import NotRunningError, NoValidResultError, UsageError
 from stridelab.events.contacts import ContactEvents
 from stridelab.events.dispatch import detect_contacts
 from stridelab.events.forceplate import foot_markers
+from stridelab.metrics.activity import check_activity, check_sides
 from stridelab.metrics.spatiotemporal import (
     build_steps,
     mean_of_markers,
@@ -350,6 +351,9 @@ def _analyze(trial: Trial, options: AnalysisOptions) -> Analysis:
     speed, speed_how = _speed(trial, options, contacts, feet, warnings)
     res = build_steps(contacts, trial.markers, trial.environment, speed, feet)
     _check_running(res.steps)
+    if (side_warning := check_sides(res.steps)) is not None:  # left/right must alternate (stridelab.metrics.activity)
+        warnings.append(side_warning)
+    check_activity(res.steps)  # walking from the duty factor too
     warnings += res.warnings
     n_side = contacts["side"].value_counts()
     if min(n_side.get("left", 0), n_side.get("right", 0)) < 2:

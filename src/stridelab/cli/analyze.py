@@ -47,7 +47,7 @@ def analyze(
 
     from stridelab import progress
     from stridelab.analysis import AnalysisOptions
-    from stridelab.cli.checks import check_outputs
+    from stridelab.cli.checks import check_axes, check_outputs
     from stridelab.io import ReadOptions, check_read_options
 
     aopts = AnalysisOptions(
@@ -77,11 +77,12 @@ def analyze(
         location=location,
     )
     check_read_options(ropts)
+    check_axes(vertical_axis, forward_axis)
     existing(trial, "recording")
     existing(forces, "force file")
     existing(static, "static trial")
     existing(markerset, "marker mapping file")
-    check_outputs({"--json": json_out, "--csv": csv_out, "--report": report_out}, [trial, forces, static, markerset])
+    check_outputs({"--json": json_out, "--csv": csv_out, "--report": report_out, "--video-out": video_out}, [trial, forces, static, markerset])
 
     from stridelab.analysis import analyze as run_analysis
     from stridelab.io import read_trial

@@ -9,7 +9,9 @@ fast.
 from __future__ import annotations
 
 import os
+import struct
 import sys
+import warnings
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -30,8 +32,16 @@ app = typer.Typer(
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: Exceptions that numbers computed from a damaged input raise (an empty slice, a division by a
+#: zero duration, an overflow, a singular matrix, a label that is not text). They end a command
+#: with exit code 4 and one line; programming errors (TypeError, AttributeError ...) stay bugs.
+DATA_ERRORS: tuple[type[BaseException], ...] = (
+    ValueError, IndexError, KeyError, ZeroDivisionError, OverflowError, FloatingPointError, UnicodeError, struct.error,
+)
+
 
 def fail(message: str, code: int) -> None:
+    message = " ".join(str(message).split())  # one line, whatever a library put in the message
     typer.echo(f"stridelab: error: {message}", err=True)
     raise typer.Exit(code)
 
@@ -51,6 +61,14 @@ def handle_errors(fn: F) -> F:
             fail("interrupted", 130)
         except MemoryError:
             fail("out of memory; analyse a shorter window with --start-s/--end-s", 4)
+        except DATA_ERRORS as e:  # numbers that a damaged input makes impossible (a bug when the input is sound)
+            if os.environ.get("STRIDELAB_DEBUG"):
+                raise
+            fail(
+                f"no result can be computed from this input ({type(e).__name__}: {e}); the data are damaged or inconsistent "
+                "(if the recording is sound, please report it; STRIDELAB_DEBUG=1 shows where)",
+                4,
+            )
         except Exception as e:  # noqa: BLE001 - a bug; one line unless debugging
             if os.environ.get("STRIDELAB_DEBUG"):
                 raise
@@ -91,6 +109,20 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``stridelab`` script."""
     _register()
     args = list(sys.argv[1:] if argv is None else argv)
+    with warnings.catch_warnings():
+        if not os.environ.get("STRIDELAB_DEBUG"):  # library warnings never reach the terminal: findings go in the results
+            warnings.simplefilter("ignore")
+            for k, v in _QUIET_NATIVE.items():
+                os.environ.setdefault(k, v)
+        return _main(args)
+
+
+#: Native libraries' own logging (FFmpeg through OpenCV, OpenCV, TensorFlow Lite / glog in the
+#: pose model) would add lines to the one-line contract; silenced unless STRIDELAB_DEBUG is set.
+_QUIET_NATIVE = {"OPENCV_FFMPEG_LOGLEVEL": "-8", "OPENCV_LOG_LEVEL": "OFF", "TF_CPP_MIN_LOG_LEVEL": "3", "GLOG_minloglevel": "3"}
+
+
+def _main(args: list[str]) -> int:
     try:
         rv = app(args=args, prog_name="stridelab", standalone_mode=False)
     except typer.Abort:
@@ -119,10 +151,12 @@ def path_arg(help_: str) -> Any:
 
 
 def existing(p: Path | None, what: str) -> Path | None:
-    from stridelab.errors import InvalidInputError
+    """The path when it exists and is a regular file or folder (a FIFO or device is refused without
+    being opened, a file above the size limit too: stridelab.io.limits); None stays None."""
+    from stridelab.io.limits import check_input_path
 
-    if p is not None and not p.exists():
-        raise InvalidInputError(f"{what} not found: {p}")
+    if p is not None:
+        check_input_path(p, what, allow_dir=True)
     return p
 
 

@@ -8,8 +8,11 @@ from typing import Annotated, Any
 
 import typer
 
+from stridelab.cli.checks import check_seed
 from stridelab.cli.main import app, existing, handle_errors
+from stridelab.cli.paths import guard_outputs
 from stridelab.errors import UsageError
+from stridelab.io.limits import check_count
 
 skill_app = typer.Typer(help="Technique scores learned from a database of runners (associations, not causes).", no_args_is_help=True)
 app.add_typer(skill_app, name="skill")
@@ -35,10 +38,14 @@ def fit(
         raise UsageError("--permutations must be >= 0")
     if repeats is not None and repeats < 1:
         raise UsageError("--repeats must be >= 1")
+    check_count("--permutations", permutations, cap=999)  # each one refits the cross-validation
+    check_count("--repeats", repeats, 1, cap=50)
+    check_seed(seed)
     if riegel_km is not None and not riegel_km > 0:
         raise UsageError("--riegel-km must be positive")
     existing(population, "population folder")
     existing(performance, "performance file")
+    guard_outputs({"--out": out}, [population, performance])
     from stridelab import progress
     from stridelab.skill.fit import FitOptions, fit_model
     from stridelab.skill.trials import load_population
@@ -102,6 +109,7 @@ def score(
     existing(forces, "force file")
     existing(population, "population folder")
     existing(model_path, "skill model")
+    guard_outputs({"--json": json_out, "--report": report_out}, [trial, static, forces, population, model_path, performance])
     from stridelab.skill.model import load_model
     from stridelab.skill.score import headline, model_summary, score_population
 
@@ -126,10 +134,13 @@ def score(
         if missing:
             raise UsageError(f"no runner {', '.join(missing)} in {pop.name} (runners: {', '.join(pop.ids[:8])}{' ...' if len(pop) > 8 else ''})")
         pop = pop.subset(runner)
-    runners = score_population(model, pop)
+    excluded: dict[str, str] = {}  # runners with too few clean strides: named, the others scored
+    runners = score_population(model, pop, excluded)
     doc: dict[str, Any] = {"model": model_summary(model), "population": pop.name, "runners": runners}
     if fitted_note:
         doc["model"]["fitted"] = fitted_note
+    if excluded:
+        doc["excluded_runners"] = excluded
     if trial is not None:
         from stridelab.io.assemble import sha256_of
 
@@ -157,6 +168,8 @@ def score(
             typer.echo(line)
         if fitted_note:
             typer.echo(fitted_note)
+        for rid, why in excluded.items():
+            typer.echo(f"{rid}: not scored: {why}")
 
 
 def _strip_curves(doc: dict[str, Any]) -> dict[str, Any]:

@@ -17,8 +17,13 @@ from typing import Annotated
 
 import typer
 
+from stridelab.cli.checks import check_seed
 from stridelab.cli.main import app, existing, handle_errors
+from stridelab.cli.paths import guard_outputs
 from stridelab.errors import UsageError
+
+#: Highest output rate of synthetic IMU data (Hz): IMUs sample at 50-2000 Hz; 1e7 Hz would need GBs.
+SYNTH_MAX_RATE_HZ = 10_000.0
 
 synth_app = typer.Typer(help="Generate synthetic data (always labelled synthetic).", no_args_is_help=True)
 app.add_typer(synth_app, name="synth")
@@ -46,17 +51,19 @@ def synth_imu(
     locs = [x.strip() for x in locations.split(",") if x.strip()]
     if not locs:
         raise UsageError("--locations needs at least one location")
-    if noise < 0:
-        raise UsageError("--noise must be 0 or more")
+    if not 0 <= noise < 100:
+        raise UsageError("--noise must be between 0 and 100 (1 = consumer MEMS)")
     if not 0 <= mount_deg <= 180:
         raise UsageError("--mount-deg must be between 0 and 180")
-    if rate_hz is not None and rate_hz <= 0:
-        raise UsageError("--rate-hz must be positive")
+    if rate_hz is not None and not 1.0 <= rate_hz <= SYNTH_MAX_RATE_HZ:
+        raise UsageError(f"--rate-hz must be between 1 and {SYNTH_MAX_RATE_HZ:g} Hz (got {rate_hz:g}); IMUs sample at 50-2000 Hz")
+    check_seed(seed)
     if out.suffix.lower() not in (".csv", ".gz", ".parquet"):
         raise UsageError("--out must end in .csv, .csv.gz or .parquet")
     existing(trial, "trial")
     existing(static, "static trial")
     existing(forces, "force file")
+    guard_outputs({"--out": out, "--truth": truth}, [trial, static, forces])
 
     from stridelab.errors import InvalidInputError
     from stridelab.io import ReadOptions, read_trial

@@ -15,6 +15,7 @@ from typing import Any
 from stridelab.errors import InvalidInputError
 from stridelab.io.imu_sniff import sniff_actigraph
 from stridelab.io.imu_sniff import sniff_long as sniff_imu_long
+from stridelab.io.limits import check_input_path, first_line
 from stridelab.io.options import ReadOptions
 from stridelab.model.trial import Trial
 
@@ -71,23 +72,13 @@ _TEXTLIKE = {".txt", ".tsv", ".csv", ".dat"}
 
 
 def _first_line(path: Path) -> str:
-    opener: Any = open
-    if path.suffix.lower() == ".gz":
-        import gzip
-
-        opener = gzip.open
-    try:
-        with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
-            return str(fh.readline())
-    except OSError as e:
-        raise InvalidInputError(f"{path.name}: cannot read ({e})") from None
+    return first_line(path)  # bounded: a one-line file of any size is never read whole
 
 
 def detect_format(path: str | Path) -> str:
     """The format name of a file, from its extension and (for text) its first line."""
     p = Path(path)
-    if not p.exists():
-        raise InvalidInputError(f"file not found: {p}")
+    check_input_path(p, "file", allow_dir=True)  # stat only: a FIFO or device is refused unopened
     if p.is_dir() and any(p.glob("*_keypoints.json")):
         return "openpose"
     if p.is_dir():
@@ -113,6 +104,30 @@ def reader_for(fmt: str) -> Callable[[Path, ReadOptions], Trial]:
     return fn
 
 
+#: Formats whose reader runs in this process: C3D parses in its own child (stridelab.io.c3d), video
+#: runs a pose model (threads, its own memory needs) and stays in-process.
+IN_PROCESS = {"c3d", "video"}
+
+
+def read_limited(fmt: str, path: Path, opts: ReadOptions, static: bool = False) -> Trial:
+    """Read with the format's reader, in a child with memory and time limits (stridelab.io.sandbox)
+    unless the format is in :data:`IN_PROCESS`; then check the trial's time base and ranges."""
+    from stridelab.io.sanity import check_trial
+
+    if fmt in IN_PROCESS:
+        trial = reader_for(fmt)(path, opts)
+    else:
+        from stridelab.io.sandbox import read_in_child
+
+        trial = read_in_child(_read_fmt, path, fmt, opts)
+    check_trial(trial, path.name, static)
+    return trial
+
+
+def _read_fmt(path: Path, fmt: str, opts: ReadOptions) -> Trial:
+    return reader_for(fmt)(path, opts)
+
+
 def read_trial(path: str | Path, opts: ReadOptions | None = None, **kwargs: Any) -> Trial:
     """Read any supported recording into a Trial.
 
@@ -122,7 +137,10 @@ def read_trial(path: str | Path, opts: ReadOptions | None = None, **kwargs: Any)
     check_read_options(opts)
     path = Path(path)
     fmt = detect_format(path)
-    trial = reader_for(fmt)(path, opts)
+    for extra, what in ((opts.forces, "force file"), (opts.static, "static trial"), (opts.markerset, "marker mapping file")):
+        if extra is not None:
+            check_input_path(extra, what)
+    trial = read_limited(fmt, path, opts)
     if opts.static is not None:
         attach_static(trial, Path(opts.static), opts)
     trial.provenance.extra["read_parameters"] = read_parameters(opts)
@@ -170,7 +188,7 @@ def attach_static(trial: Trial, static_path: Path, opts: ReadOptions) -> None:
         units=None,
     )
     fmt = detect_format(static_path)
-    static = reader_for(fmt)(static_path, sopts)
+    static = read_limited(fmt, static_path, sopts, static=True)
     apply_static(trial, static)
 
 

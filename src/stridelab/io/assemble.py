@@ -26,6 +26,7 @@ from stridelab.io.orientation import (
     vertical_from_force,
     vertical_from_markers,
 )
+from stridelab.io.sanity import check_raw
 from stridelab.io.units import resolve_length_unit
 from stridelab.model.axes import (
     UP,
@@ -215,6 +216,8 @@ def _crop(trial: Trial, start_s: float | None, end_s: float | None) -> None:
 def build_trial(raw: RawMocap, opts: ReadOptions, path: str | Path | None = None) -> Trial:
     """Units, canonical names, canonical axes, gap filling and cropping for one recording."""
     quality = QualityLog()
+    for w in check_raw(raw):  # time base and ranges (stridelab.io.sanity); corrupt samples set missing
+        quality.warn(w)
     positions = _mark_missing(np.asarray(raw.positions, dtype=float))
     if positions.shape[1] == 0 and not raw.plates:
         raise InvalidInputError(f"{raw.source}: no markers and no force data in this file")

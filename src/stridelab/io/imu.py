@@ -45,6 +45,7 @@ from stridelab.io.imu_sniff import LONG_REQUIRED as _LONG_REQUIRED
 from stridelab.io.imu_sniff import open_text as _open_text
 from stridelab.io.imu_sniff import sniff_actigraph, sniff_long
 from stridelab.io.options import ReadOptions
+from stridelab.io.sanity import check_time_order
 from stridelab.model.trial import ImuData, Provenance, QualityLog, Trial
 
 G = 9.80665
@@ -188,6 +189,7 @@ def _check_gyr(gyr: np.ndarray, unit: str | None, src: str, quality: QualityLog)
 
 def _uniform(t: np.ndarray, x: np.ndarray, src: str, quality: QualityLog) -> tuple[np.ndarray, np.ndarray, float]:
     """Samples on a uniform grid: (time_s, values, rate_hz)."""
+    check_time_order(t, src)  # time that goes backwards is a damaged or joined file: never sorted silently
     order = np.argsort(t, kind="stable")
     t, x = t[order], x[order]
     keep = np.concatenate(([True], np.diff(t) > 0))

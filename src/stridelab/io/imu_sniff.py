@@ -21,7 +21,7 @@ def _header_after_comments(path: Path) -> str:
     try:
         with open_text(path) as fh:
             for _ in range(200):
-                line = fh.readline()
+                line = fh.readline(65536)  # bounded: never a whole one-line file
                 if not line:
                     break
                 if not line.startswith("#") and line.strip():

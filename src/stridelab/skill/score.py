@@ -163,18 +163,24 @@ MIN_CLEAN_STRIDES = 15
 MIN_CLEAN_SHARE = 0.5
 
 
-def clean_for_scoring(model: SkillModel, pop: Population) -> tuple[Population, dict[str, list[str]]]:
+def clean_for_scoring(
+    model: SkillModel, pop: Population, excluded: dict[str, str] | None = None
+) -> tuple[Population, dict[str, list[str]]]:
     """The stride quality checks of the model's fit (:mod:`stridelab.skill.quality`), per runner.
 
     Returns the cleaned population and, per runner, warnings about the strides left out on the
-    model's side; a runner left with fewer than 2 usable strides is refused (one line).
+    model's side; a runner left with fewer than 2 usable strides is refused (one line), or, when
+    ``excluded`` is a dict and other runners remain, left out and named there with the reason.
     """
     from stridelab.skill.quality import check_population
 
     clean, rep = check_population(pop, min_strides=MIN_STRIDES_SCORE)
     if rep.runners_excluded:
         rid, why = next(iter(rep.runners_excluded.items()))
-        raise InvalidInputError(f"runner {rid}: {why} after the quality checks (gaps, implausible jumps, outliers); too few to score")
+        if excluded is None or len(rep.runners_excluded) >= len(pop):
+            raise InvalidInputError(f"runner {rid}: {why} after the quality checks (gaps, implausible jumps, outliers); too few to score")
+        excluded.update({k: f"{v} after the quality checks (gaps, implausible jumps, outliers)" for k, v in rep.runners_excluded.items()})
+        pop = pop.subset([r.id for r in clean.runners])
     warns: dict[str, list[str]] = {}
     for before, after in zip(pop.runners, clean.runners, strict=True):
         w = warns.setdefault(before.id, [])
@@ -216,13 +222,15 @@ def validity(model: SkillModel, speed_mps: float | None, n_strides: int, n_clean
     return reasons
 
 
-def score_population(model: SkillModel, pop: Population) -> list[dict[str, Any]]:
+def score_population(model: SkillModel, pop: Population, excluded: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Score every runner of ``pop``; one JSON-ready dict per runner (see ``stridelab skill score``).
+    ``excluded``: when given, runners with too few clean strides are named there (runner -> reason)
+    and the others scored; otherwise such a runner fails the whole call.
 
     The runners' strides go through the same quality checks as the model's reference runners."""
     check_inputs(model, pop)
-    raw = pop
-    pop, quality_warnings = clean_for_scoring(model, pop)
+    raw = {r.id: r for r in pop.runners}  # before the quality checks, by runner
+    pop, quality_warnings = clean_for_scoring(model, pop, excluded)
     check_inputs(model, pop)
     data = runner_data(pop, model.extractor.angles, model.side, model.extractor.rhythm)
     res = score_data(model, data)
@@ -248,7 +256,7 @@ def score_population(model: SkillModel, pop: Population) -> list[dict[str, Any]]
                 f"in the reference population technique was not associated with {model.target} beyond chance (permutation p = "
                 f"{p_perm:.2f}): the group scores rank the runner among those runners, they do not predict performance"
             )
-        n0, n1, _ = stride_counts(model, raw.runners[i], r)
+        n0, n1, _ = stride_counts(model, raw[r.id], r)
         sv = None if res["skill_value"] is None else round(float(res["skill_value"][i]), 1)
         reasons = validity(model, sp, n0, n1, sv)
         groups: dict[str, float | None] = {}

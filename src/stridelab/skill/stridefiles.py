@@ -99,7 +99,12 @@ def load_stride_folder(folder: str | Path, performance: str | Path | None = None
         fname = str(row["Filename"])
         m = _NAME.match(fname)
         group = int(m.group(1)) if m else int(row.get("Group", 1)) if str(row.get("Group", "")).isdigit() else 1
-        subj = int(row["Subject"])
+        try:
+            subj = int(row["Subject"])
+        except (TypeError, ValueError):
+            raise InvalidInputError(f"{meta_path}: Subject {row['Subject']!r} of {fname} is not a whole number; correct metadata.tsv") from None
+        if Path(fname).name != fname or fname in ("", ".", ".."):
+            raise InvalidInputError(f"{meta_path}: Filename {fname!r} is not a file name in the folder; list only files of {folder.name}")
         key = f"g{group:02d}s{subj:02d}"
         try:
             data = _read_stride(folder / fname)
