@@ -134,3 +134,47 @@ def test_virtual_training_rows_pair_imu_steps_with_force(shared_data: Path) -> N
         peak = y[meta["matched"].to_numpy(), 0]
         assert 1.8 < np.median(peak) < 3.5
         assert w.shape[0] == len(x) and w.shape[2] == 48
+
+
+@pytest.mark.slow
+def test_sequence_model_learns_and_stops_early_on_validation_runners() -> None:
+    pytest.importorskip("torch")
+    from stridelab.loading.sequence import SequenceGrf
+
+    rng = np.random.default_rng(0)
+    n = 120
+    amp = rng.uniform(1.5, 3.0, n)  # SYNTHETIC: the window's amplitude is the target
+    w = amp[:, None, None] * np.sin(np.linspace(0, np.pi, 48))[None, None, :] + rng.normal(0, 0.05, (n, 2, 48))
+    x = pd.DataFrame({"gct_s": rng.uniform(0.2, 0.3, n), "flight_s": rng.uniform(0.08, 0.14, n)})
+    y = pd.DataFrame({"peak_vgrf_bw": amp, "vlr_avg_bw_s": 30 * amp})
+    ds = StepDataset(x, y, np.repeat(np.arange(12), 10), windows=w)
+    tr, va = ds.subset(np.arange(100)), ds.subset(np.arange(100, 120))
+    m = SequenceGrf(epochs=40, patience=5, lr=3e-3).fit(tr, va)
+    assert 1 <= m.best_epoch_ <= len(m.history_) <= 40
+    err = np.sqrt(np.mean((m.predict(va)[:, 0] - va.y["peak_vgrf_bw"].to_numpy()) ** 2))
+    assert err < 0.5 * float(np.std(amp))
+
+
+@pytest.mark.slow
+def test_shipped_real_sensor_error_is_what_the_real_set_gives(shared_data: Path) -> None:
+    """The card's real-sensor error is recomputed from the real sacral set (not copied from training)."""
+    import warnings
+
+    from stridelab.events.imu import aligned
+    from stridelab.loading.alcantara import read_conditions
+    from stridelab.loading.features import step_features
+
+    entry = load_shipped()["models"]["trunk"]
+    model = LinearGrf.from_dict(entry["model"])
+    ys, ps = [], []
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        for c in read_conditions(shared_data / "wearable" / "sacral_grf"):
+            f = step_features(aligned(c.imu), c.steps)
+            ok = np.isfinite(f.to_numpy(float)).all(axis=1) & np.isfinite(c.steps[["peak_vgrf_bw", "vlr_avg_bw_s"]].to_numpy(float)).all(axis=1)
+            ds = StepDataset(f[ok].reset_index(drop=True), pd.DataFrame(index=range(int(ok.sum()))), np.zeros(int(ok.sum()), dtype=str))
+            ps.append(model.predict(ds)[:, 0])
+            ys.append(c.steps["peak_vgrf_bw"].to_numpy(float)[ok])
+    y, p = np.concatenate(ys), np.concatenate(ps)
+    assert len(y) == entry["real_test"]["peak_vgrf_bw"]["n_steps"]
+    assert np.sqrt(np.mean((p - y) ** 2)) == pytest.approx(entry["real_test"]["peak_vgrf_bw"]["rmse"], rel=1e-6)
