@@ -42,6 +42,19 @@ class Condition:
     strike: str
 
 
+def gravity_calibrated(imu: ImuData) -> ImuData:
+    """The same sensor with its mean specific force set to 1 g along its mean direction.
+
+    Over whole steps of steady running the body's mean acceleration is zero, so a sensor's mean
+    specific force is gravity (1 g). The stored vertical channel of this set averages about 1.2 g per
+    clip: an offset (calibration or mounting), which keeps the sacral contact detector from seeing
+    the flight phase. This removes it, as a static calibration would; nothing is fitted to the force.
+    """
+    a = np.asarray(imu.acc_mps2, dtype=float)
+    m = np.nanmean(a, axis=0)
+    return ImuData(imu.location, imu.rate_hz, imu.time_s, a - m + G * m / np.linalg.norm(m), imu.gyr_radps)
+
+
 def _strike(row: pd.Series) -> str:
     vals = {"rearfoot": float(row["RFS"]), "midfoot": float(row["MFS"]), "forefoot": float(row["FFS"])}
     return max(vals, key=lambda k: vals[k])
@@ -95,4 +108,4 @@ def read_conditions(folder: Path) -> list[Condition]:
     return out
 
 
-__all__ = ["CONTACT_BW", "Condition", "RATE_HZ", "read_conditions", "true_steps"]
+__all__ = ["CONTACT_BW", "Condition", "RATE_HZ", "gravity_calibrated", "read_conditions", "true_steps"]
