@@ -155,7 +155,6 @@ def trial_rows(spec: TrialSpec, noise: float = 1.0, mount_deg: float = 30.0) -> 
             f = step_features(al, st)
             w = step_windows(al, st)
             meta = st[["side", "ic_s", "to_s"]].copy()
-            tt = truth[truth["side"].isin(st["side"].unique())]
             idx = np.full(len(st), -1)
             for k, (sd, ic) in enumerate(zip(st["side"], st["ic_s"], strict=True)):
                 cand = truth[(truth["side"] == sd)]
@@ -163,7 +162,6 @@ def trial_rows(spec: TrialSpec, noise: float = 1.0, mount_deg: float = 30.0) -> 
                     j = int(np.argmin(np.abs(cand["ic_s"].to_numpy() - ic)))
                     if abs(float(cand["ic_s"].iloc[j]) - ic) <= MATCH_S:
                         idx[k] = int(cand.index[j])
-            del tt
             hit = idx >= 0
             meta["matched"] = hit
             meta["ic_error_ms"] = np.where(hit, (st["ic_s"].to_numpy() - truth["ic_s"].reindex(idx).to_numpy()) * 1000, np.nan)
