@@ -96,6 +96,8 @@ def test_reported_error_is_the_test_error_not_the_training_error() -> None:
     assert err["rmse"] == pytest.approx(expected)
     assert err["rmse_ci95"][0] <= err["rmse"] <= err["rmse_ci95"][1]
     assert err["n_runners"] == 8 and sum(r["n"] for r in err["per_runner"]) == len(ds)
+    for r in err["per_runner"]:
+        assert r["rmse_ci95"][0] <= r["rmse"] <= r["rmse_ci95"][1]
 
 
 class Linear:

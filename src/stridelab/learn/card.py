@@ -50,8 +50,11 @@ class ModelCard:
                          f"95 % limits of agreement {loa[0]:.3g} to {loa[1]:.3g}; {e['n_steps']} steps of {e['n_runners']} runners")
             per = e.get("per_runner", [])
             if per:
-                lines += ["", "| runner | steps | RMSE | bias |", "|---|---|---|---|"]
-                lines += [f"| {r['runner']} | {r['n']} | {r['rmse']:.3g} | {r['bias']:.3g} |" for r in per]
+                lines += ["", "| runner | steps | RMSE [95 % CI] | bias |", "|---|---|---|---|"]
+                for r in per:
+                    ci_r = r.get("rmse_ci95")
+                    ci_txt = f" [{ci_r[0]:.3g}, {ci_r[1]:.3g}]" if ci_r else ""
+                    lines.append(f"| {r['runner']} | {r['n']} | {r['rmse']:.3g}{ci_txt} | {r['bias']:.3g} |")
                 lines.append("")
         if self.comparison:
             lines += ["", "## Models on the same splits"]

@@ -13,8 +13,10 @@ runners held out of its training runners, e.g. for early stopping on the validat
   step is predicted by a model that never saw its runner. Training errors are kept beside it, to
   show over-fitting, never in its place.
 * :func:`runner_errors`: RMSE, bias and 95 % limits of agreement (Bland JM & Altman DG 1986, Lancet
-  i:307) over all test steps, the RMSE of every runner, and a 95 % interval of the pooled RMSE by
-  resampling runners (a cluster bootstrap: steps of a runner are not independent).
+  i:307) over all test steps, a 95 % interval of the pooled RMSE by resampling runners (a cluster
+  bootstrap: steps of a runner are not independent), and every runner's RMSE and bias with a 95 %
+  interval from resampling that runner's steps (approximate: neighbouring steps are correlated, so
+  these intervals are somewhat too narrow).
 * :func:`permutation_baseline`: the same cross-validation with the targets shuffled across steps
   (Ojala M & Garriga GC 2010, J Mach Learn Res 11:1833): the error of a model that learned nothing
   and the p-value of the real one against it.
@@ -152,7 +154,13 @@ def runner_errors(y: np.ndarray, pred: np.ndarray, groups: np.ndarray, n_boot: i
     draws = rng.integers(0, len(runners), size=(n_boot, len(runners)))
     boot = np.sqrt(ss[draws].sum(axis=1) / nn[draws].sum(axis=1))
     sd = float(np.std(d, ddof=1)) if d.size > 1 else float("nan")
-    per = [{"runner": r, "n": int(idx[r].size), "rmse": float(np.sqrt(np.mean(d[idx[r]] ** 2))), "bias": float(np.mean(d[idx[r]]))} for r in runners]
+    per = []
+    for r in runners:
+        dr = d[idx[r]]
+        bs = rng.integers(0, dr.size, size=(min(n_boot, 500), dr.size))
+        rb = np.sqrt(np.mean(dr[bs] ** 2, axis=1))
+        per.append({"runner": r, "n": int(dr.size), "rmse": float(np.sqrt(np.mean(dr**2))), "bias": float(np.mean(dr)),
+                    "rmse_ci95": [float(np.percentile(rb, 2.5)), float(np.percentile(rb, 97.5))]})
     return {
         "n_steps": int(d.size),
         "n_runners": len(runners),
