@@ -113,15 +113,21 @@ def _force_truth(trial: Any) -> pd.DataFrame | None:
 
 
 def _imu_steps(sensors: dict[str, Any]) -> tuple[Any, pd.DataFrame]:
-    """The product's contacts and step table from a set of virtual sensors."""
-    from stridelab.analysis import AnalysisOptions, analyze
+    """The product's contacts (:func:`stridelab.events.dispatch.detect_contacts`, as ``stridelab
+    analyze`` calls it) and step table (:func:`stridelab.metrics.spatiotemporal.build_steps`) from a
+    set of virtual sensors."""
+    from stridelab.errors import NoValidResultError
+    from stridelab.events.dispatch import detect_contacts
+    from stridelab.metrics.spatiotemporal import build_steps
     from stridelab.model.trial import Trial
 
     tr = Trial()
     tr.imu = dict(sensors)
     tr.provenance.format = "imu"
-    a = analyze(tr, AnalysisOptions())
-    return tr, a.steps
+    events = detect_contacts(tr, "auto")
+    if len(events.contacts) == 0:
+        raise NoValidResultError("no contacts")
+    return tr, build_steps(events.contacts, None, "treadmill", None).steps
 
 
 def trial_rows(spec: TrialSpec, noise: float = 1.0, mount_deg: float = 30.0) -> dict[str, tuple[pd.DataFrame, pd.DataFrame, np.ndarray, np.ndarray]]:
