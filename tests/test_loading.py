@@ -149,8 +149,8 @@ def test_sequence_model_learns_and_stops_early_on_validation_runners() -> None:
     y = pd.DataFrame({"peak_vgrf_bw": amp, "vlr_avg_bw_s": 30 * amp})
     ds = StepDataset(x, y, np.repeat(np.arange(12), 10), windows=w)
     tr, va = ds.subset(np.arange(100)), ds.subset(np.arange(100, 120))
-    m = SequenceGrf(epochs=40, patience=5, lr=3e-3).fit(tr, va)
-    assert 1 <= m.best_epoch_ <= len(m.history_) <= 40
+    m = SequenceGrf(epochs=25, patience=4, lr=3e-3, threads=1).fit(tr, va)
+    assert 1 <= m.best_epoch_ <= len(m.history_) <= 25
     err = np.sqrt(np.mean((m.predict(va)[:, 0] - va.y["peak_vgrf_bw"].to_numpy()) ** 2))
     assert err < 0.5 * float(np.std(amp))
 

@@ -34,8 +34,8 @@ class SequenceGrf:
     method = "cnn1d"
     uses_validation = True
 
-    def __init__(self, epochs: int = 80, patience: int = 10, lr: float = 1e-3, seed: int = 0) -> None:
-        self.epochs, self.patience, self.lr, self.seed = epochs, patience, lr, seed
+    def __init__(self, epochs: int = 80, patience: int = 10, lr: float = 1e-3, seed: int = 0, threads: int = 2) -> None:
+        self.epochs, self.patience, self.lr, self.seed, self.threads = epochs, patience, lr, seed, threads
 
     def _inputs(self, ds: StepDataset) -> tuple[np.ndarray, np.ndarray]:
         assert ds.windows is not None, "the sequence model needs windows"
@@ -47,7 +47,7 @@ class SequenceGrf:
         import torch
         from torch import nn
 
-        torch.set_num_threads(2)
+        torch.set_num_threads(self.threads)
         torch.manual_seed(self.seed)
         assert train.windows is not None
         self.w_mean_ = np.nanmean(train.windows, axis=(0, 2))
