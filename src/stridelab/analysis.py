@@ -51,6 +51,7 @@ EXTRA_STAGES: list[str] = [
     "stridelab.kinematics.stage:run",
     "stridelab.kinetics.stage:run",
     "stridelab.metrics.imu:imu_stage",
+    "stridelab.loading.stage:run",
     "stridelab.video.stage:run",
     "stridelab.metrics.fatigue.stage:run",
 ]
