@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stridelab.kinetics.grf import G
+from stridelab.forces.grf import G
 
 PLACE_OK = {"trunk": ("sacrum",), "shank": ("left_shank", "right_shank")}
 

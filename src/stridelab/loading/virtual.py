@@ -82,7 +82,7 @@ def _seed(name: str) -> int:
 def _force_truth(trial: Any) -> pd.DataFrame | None:
     """Per true contact: side, ic_s, to_s, the measured targets and the stance curve (BW)."""
     from stridelab.events.forceplate import NoFlightPhase, detect_force_contacts
-    from stridelab.kinetics.grf import G, total_grf
+    from stridelab.forces.grf import G, total_grf
     from stridelab.kinetics.loading import LOADING_CUTOFF_HZ, contact_metrics, estimate_mass
     from stridelab.model.axes import UP
 
