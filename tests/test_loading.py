@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from stridelab.forces.grf import G as G_KINETICS
 
+from stridelab.forces.grf import G as G_KINETICS
 from stridelab.learn.dataset import StepDataset
 from stridelab.loading.alcantara import true_steps
 from stridelab.loading.features import TIMING, feature_names, timing
