@@ -91,8 +91,10 @@ class ImuSegmentRules(Algorithm):
         foot_method: method for foot sensors: ``kink`` (angular-jerk initial contact, after Bergamini
             2012), ``falbriard2018`` (as published) or ``accel`` (accelerometer only).
         shank_method: method for shank and ankle sensors: ``kink`` or ``purcell2006`` (accelerometer only).
-        trunk_method: method for sacrum and hip sensors: ``freefall`` (vertical acceleration crossing
-            gravity; sides after Lee 2010).
+        trunk_method: method for sacrum and hip sensors: ``auto`` (``freefall_steps`` for an
+            accelerometer-only sensor, ``freefall`` with a gyroscope; :func:`stridelab.events.imu.trunk_method`),
+            ``freefall`` (vertical acceleration crossing gravity) or ``freefall_steps`` (one contact per
+            loading peak); sides after Lee 2010.
 
     Results:
         events_: the contacts; each contact's ``source`` names the sensor and the method.
@@ -106,11 +108,11 @@ class ImuSegmentRules(Algorithm):
     choices: ClassVar[dict[str, tuple[str, ...]]] = {
         "foot_method": ("kink", "falbriard2018", "accel"),
         "shank_method": ("kink", "purcell2006"),
-        "trunk_method": ("freefall",),
+        "trunk_method": ("auto", "freefall", "freefall_steps"),
     }
     events_: ContactEvents
 
-    def __init__(self, *, foot_method: str = "kink", shank_method: str = "kink", trunk_method: str = "freefall") -> None:
+    def __init__(self, *, foot_method: str = "kink", shank_method: str = "kink", trunk_method: str = "auto") -> None:
         self.foot_method = foot_method
         self.shank_method = shank_method
         self.trunk_method = trunk_method
@@ -119,7 +121,8 @@ class ImuSegmentRules(Algorithm):
         from stridelab.events.imu import detect_imu_contacts
         from stridelab.events.imu_align import kind_of
 
-        by_kind = {"foot": self.foot_method, "shank": self.shank_method, "trunk": self.trunk_method}
+        trunk = None if self.trunk_method == "auto" else self.trunk_method  # None: chosen per sensor
+        by_kind = {"foot": self.foot_method, "shank": self.shank_method, "trunk": trunk}
         methods: dict[str, Any] = {loc: by_kind[k] for loc in trial.imu if (k := kind_of(loc)) in by_kind}
         self.events_ = detect_imu_contacts(trial, methods)
         return self
