@@ -82,6 +82,7 @@ def _register() -> None:
     from stridelab.cli import info as _info  # noqa: F401
     from stridelab.cli import methods as _methods  # noqa: F401
     from stridelab.cli import record as _record  # noqa: F401
+    from stridelab.cli import serve as _serve  # noqa: F401
     from stridelab.cli import skill as _skill  # noqa: F401
     from stridelab.cli import synth as _synth  # noqa: F401
 

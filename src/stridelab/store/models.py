@@ -40,6 +40,7 @@ class Runner(Base):
     code: Mapped[str] = mapped_column(String(200), nullable=False)
     owner: Mapped[str] = mapped_column(String(200), nullable=False, default="", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    name: Mapped[str | None] = mapped_column(String(200), nullable=True)  # display name (migration 0002)
     sessions: Mapped[list[Session]] = relationship(back_populates="runner", order_by="Session.date")
 
 
