@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from stridelab.cli.main import app, handle_errors
-from stridelab.cli.record import DbOption
+from stridelab.cli.record import DbOption, ThresholdsOption
 
 token_app = typer.Typer(name="token", help="API tokens of the service: create, revoke, grant runners.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
@@ -33,16 +33,21 @@ def serve(
     workers: Annotated[int | None, typer.Option("--workers", help="Analyses at once (child processes).", min=1)] = None,
     parse_timeout_s: Annotated[float, typer.Option("--parse-timeout-s", help="Wall-time limit of one upload's analysis.", min=1)] = 600.0,
     parse_memory_mb: Annotated[int, typer.Option("--parse-memory-mb", help="Address-space limit of the analysis process.", min=256)] = 4096,
+    thresholds: ThresholdsOption = None,
 ) -> None:
     """Run the REST API and web dashboard (FastAPI under uvicorn): OpenAPI at /openapi.json, docs at /docs."""
     import logging
+
+    from stridelab.cli.main import existing
+
+    existing(thresholds, "thresholds file")
 
     import uvicorn
 
     from stridelab.service import ServiceConfig, create_app
 
     cfg = ServiceConfig(db=db, max_upload_bytes=int(max_upload_mb * 1024 * 1024), rate_per_s=rate, burst=burst,
-                        parse_timeout_s=parse_timeout_s, parse_memory_bytes=parse_memory_mb * 1024 * 1024)
+                        parse_timeout_s=parse_timeout_s, parse_memory_bytes=parse_memory_mb * 1024 * 1024, thresholds=thresholds)
     if upload_dir is not None:
         cfg.upload_dir = upload_dir
     if workers is not None:

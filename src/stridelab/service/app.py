@@ -131,7 +131,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         from stridelab.history import history_document, load_record
 
         ref = runner_of(p, runner_id)
-        return history_document(load_record(store, ref.code, ref.owner), metric)
+        return history_document(load_record(store, ref.code, ref.owner), metric, cfg.thresholds)
 
     @app.get("/runners/{runner_id}/flags", tags=["record"])
     def get_flags(runner_id: str, p: User) -> dict[str, Any]:
@@ -139,7 +139,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         from stridelab.history import history_document, load_record
 
         ref = runner_of(p, runner_id)
-        doc = history_document(load_record(store, ref.code, ref.owner))
+        doc = history_document(load_record(store, ref.code, ref.owner), None, cfg.thresholds)
         return {"runner": doc["runner"], "flags": doc["flags"], "disclaimer": doc["disclaimer"]}
 
     @app.get("/runners/{runner_id}/report", tags=["record"], response_class=HTMLResponse,
@@ -153,9 +153,9 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         record = load_record(store, ref.code, ref.owner)
         if "application/pdf" in request.headers.get("accept", ""):
             with tempfile.TemporaryDirectory() as tmp:
-                path = write_pdf(record, Path(tmp) / "report.pdf")
+                path = write_pdf(record, Path(tmp) / "report.pdf", cfg.thresholds)
                 return Response(Path(path).read_bytes(), media_type="application/pdf")
-        return HTMLResponse(render_record(record, for_pdf=False))
+        return HTMLResponse(render_record(record, cfg.thresholds, for_pdf=False))
 
     @app.post("/runners/{runner_id}/sessions", status_code=201, tags=["record"],
               responses={202: {"description": "accepted: poll GET /jobs/{job}"}, 413: {"description": "too large"},

@@ -19,7 +19,8 @@ class ServiceConfig:
     request body (default 512 MB). ``rate_per_s``/``burst``: token-bucket rate limit per token.
     ``parse_timeout_s``/``parse_memory_bytes``: limits of the child process that reads and analyses
     one upload. ``workers``: child processes at once. ``sync_wait_s``: how long an upload waits for
-    its result before answering with a job id (video: never waits)."""
+    its result before answering with a job id (video: never waits). ``thresholds``: the clinic's own
+    flag thresholds (``stridelab history --thresholds``), for every runner."""
 
     db: str | None = None
     upload_dir: Path = field(default_factory=_default_uploads)
@@ -31,3 +32,4 @@ class ServiceConfig:
     parse_memory_bytes: int = 4 * 1024**3
     workers: int = max(1, min(4, os.cpu_count() or 1))
     sync_wait_s: float = 120.0
+    thresholds: Path | None = None
