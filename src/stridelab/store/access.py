@@ -21,35 +21,15 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from stridelab.errors import InvalidInputError, UsageError
-from stridelab.store.models import Base, Runner
+from stridelab.store.models import Runner, grants, tokens
 from stridelab.store.models import Session as VisitSession
 from stridelab.store.store import Store
 
 ROLES = ("admin", "coach", "runner")
-
-tokens = Table(
-    "tokens",
-    Base.metadata,
-    Column("id", Integer, primary_key=True),
-    Column("user", String(200), nullable=False, index=True),
-    Column("role", String(20), nullable=False),
-    Column("token_sha256", String(64), nullable=False, unique=True),
-    Column("created_at", DateTime, nullable=False),
-    Column("revoked_at", DateTime, nullable=True),
-)
-
-grants = Table(
-    "grants",
-    Base.metadata,
-    Column("runner_id", Integer, ForeignKey("runners.id", ondelete="CASCADE"), primary_key=True),
-    Column("user", String(200), primary_key=True, index=True),
-    Column("created_at", DateTime, nullable=False),
-)
-
 
 @dataclass(frozen=True)
 class Principal:
