@@ -19,8 +19,9 @@ class Tokens:
     revoked: str
 
 
-def make_record(tmp: Path) -> tuple[Path, Tokens]:
-    db = tmp / "record.sqlite"
+def make_record(tmp: Path, url: str | None = None) -> tuple[Path | str, Tokens]:
+    """A record (SQLite in ``tmp``, or the database ``url``) with a token of every role and a revoked one."""
+    db: Path | str = url or tmp / "record.sqlite"
     with Store(db) as st:
         toks = Tokens(create_token(st, "root", "admin"), create_token(st, "coach-a", "coach"), create_token(st, "coach-b", "coach"),
                       create_token(st, "R1", "runner"), create_token(st, "coach-a", "coach"))
@@ -28,7 +29,7 @@ def make_record(tmp: Path) -> tuple[Path, Tokens]:
     return db, toks
 
 
-def make_app(db: Path, tmp: Path, **kw: object):  # type: ignore[no-untyped-def]
+def make_app(db: Path | str, tmp: Path, **kw: object):  # type: ignore[no-untyped-def]
     return create_app(ServiceConfig(db=str(db), upload_dir=tmp / "uploads", **kw))  # type: ignore[arg-type]
 
 
