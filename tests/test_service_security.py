@@ -5,6 +5,7 @@ content; rate limits; no token or runner id in the log; and schemathesis against
 from __future__ import annotations
 
 import logging
+import time
 import warnings
 from pathlib import Path
 
@@ -159,3 +160,30 @@ def test_openapi_fuzzed_by_schemathesis(setup) -> None:  # type: ignore[no-untyp
 
         check()
     assert seen > 30
+
+
+def test_child_limits_time_memory_and_jobs(tmp_path: Path, example_dir: Path) -> None:
+    """A parse over its wall-time limit, or one out of address space, fails its job with one line and
+    the service answers on; an upload that outlives the synchronous wait is a job (202) to follow."""
+    db, toks = make_record(tmp_path)
+    c3d = [("files", ("run.c3d", (example_dir / "RBDS001runT35.c3d").read_bytes(), "application/octet-stream"))]
+    with TestClient(make_app(db, tmp_path, parse_timeout_s=0.2)) as client:
+        assert client.post("/runners", json={"id": "R1"}, headers=bearer(toks.coach_a)).status_code == 201
+        r = client.post("/runners/R1/sessions", headers=bearer(toks.coach_a), files=c3d)
+        assert r.status_code == 422 and "longer than 0.2 s" in r.json()["error"]
+    with TestClient(make_app(db, tmp_path, parse_memory_bytes=64 * 1024**2)) as client:
+        r = client.post("/runners/R1/sessions", headers=bearer(toks.coach_a), files=c3d)
+        assert r.status_code == 422 and "within its limits" in r.json()["error"]
+        assert client.get("/runners/R1/history", headers=bearer(toks.coach_a)).json()["sessions"] == []
+    with TestClient(make_app(db, tmp_path, sync_wait_s=0.0)) as client:
+        r = client.post("/runners/R1/sessions", headers=bearer(toks.coach_a),
+                        files=[("files", ("x.c3d", b"\x02\x50" + bytes(range(256)) * 8, "application/octet-stream"))])
+        assert r.status_code == 202 and r.json()["state"] in ("queued", "running")
+        job = r.json()["job"]
+        assert client.get(f"/jobs/{job}", headers=bearer(toks.coach_b)).status_code == 404
+        for _ in range(600):
+            state = client.get(f"/jobs/{job}", headers=bearer(toks.coach_a)).json()
+            if state["state"] not in ("queued", "running"):
+                break
+            time.sleep(0.1)
+        assert state["state"] == "failed" and state["results"][0]["status"] == "failed"

@@ -49,6 +49,9 @@ def _child(conn: Any, db: str, job: dict[str, Any], memory_bytes: int) -> None: 
     import resource
     import warnings
 
+    devnull = os.open(os.devnull, os.O_WRONLY)  # nothing of the child (parser noise, file contents) reaches the service's log
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
     warnings.simplefilter("ignore")
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
@@ -57,11 +60,16 @@ def _child(conn: Any, db: str, job: dict[str, Any], memory_bytes: int) -> None: 
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
     except (ValueError, OSError):
         pass
-    from stridelab.errors import StridelabError
-    from stridelab.store import Store
-    from stridelab.store.importer import import_recording
+    try:
+        from stridelab.errors import StridelabError
+        from stridelab.store import Store
+        from stridelab.store.importer import import_recording
 
-    store = Store(db)
+        store = Store(db)
+    except BaseException as e:  # noqa: BLE001 - e.g. no memory left to load the libraries
+        conn.send({"fatal": f"the analysis process could not start within its limits ({type(e).__name__})"})
+        conn.close()
+        return
     for path, name in job["files"]:
         try:
             imp = import_recording(store, Path(path), job["runner"], owner=job["owner"], date=job["date"], static=job["static"],
@@ -144,15 +152,18 @@ class JobRunner:
                     return
                 if not parent.poll(min(left, 1.0)):
                     if not proc.is_alive() and not parent.poll(0):
-                        job.error = f"the analysis process ended unexpectedly (exit code {proc.exitcode}); the file may be corrupt or too large"
+                        job.error = _died(proc)
                         return
                     continue
                 try:
                     msg = parent.recv()
                 except EOFError:
-                    job.error = f"the analysis process ended unexpectedly (exit code {proc.exitcode}); the file may be corrupt or too large"
+                    job.error = _died(proc)
                     return
                 if msg is None:
+                    return
+                if "fatal" in msg:
+                    job.error = msg["fatal"]
                     return
                 job.results.append(msg)
         finally:
@@ -160,6 +171,11 @@ class JobRunner:
                 proc.kill()
             proc.join(5)
             parent.close()
+
+
+def _died(proc: Any) -> str:
+    proc.join(5)
+    return f"the analysis process ended unexpectedly (exit code {proc.exitcode}); the file may be corrupt or too large"
 
 
 def new_job_id() -> str:
