@@ -76,3 +76,10 @@ def test_migration_from_a_record_without_tokens(tmp_path: Path) -> None:
         assert [r.code for r in visible_runners(st, Principal("root", "admin", 1))] == ["OLD"]
         with st.read() as s:
             assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+
+
+def test_serve_refuses_bad_options_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--thresholds", str(tmp_path / "missing.csv"), "--db", str(tmp_path / "r.sqlite")]) == 3
+    assert main(["serve", "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("stridelab: error:") == 2 and "Traceback" not in err
