@@ -7,7 +7,7 @@ from pathlib import Path
 
 from stridelab.service import ServiceConfig, create_app
 from stridelab.store import Store
-from stridelab.store.access import create_token, revoke
+from stridelab.store.access import create_token, grant, revoke
 
 
 @dataclass
@@ -15,7 +15,7 @@ class Tokens:
     admin: str
     coach_a: str
     coach_b: str
-    runner: str  # a runner token for runner id "R1"
+    runner: str  # a runner token of user "R1" (see grant_r1)
     revoked: str
 
 
@@ -27,6 +27,12 @@ def make_record(tmp: Path, url: str | None = None) -> tuple[Path | str, Tokens]:
                       create_token(st, "R1", "runner"), create_token(st, "coach-a", "coach"))
         revoke(st, token=toks.revoked)
     return db, toks
+
+
+def grant_r1(db: Path | str) -> None:
+    """Give coach A's runner R1 to the runner token's user "R1" (``stridelab token grant``)."""
+    with Store(db) as st:
+        grant(st, "R1", "R1", owner="coach-a")
 
 
 def make_app(db: Path | str, tmp: Path, **kw: object):  # type: ignore[no-untyped-def]

@@ -48,10 +48,13 @@ def test_roles_see_their_runners(tmp_path: Path) -> None:
         a, b, adm, run = Principal("a", "coach", 1), Principal("b", "coach", 2), Principal("root", "admin", 3), Principal("R2", "runner", 4)
         create_runner(st, a, "R1", "Ann")
         create_runner(st, b, "R2")
+        create_runner(st, adm, "R2")  # the shared record's R2 (owner "")
         assert [r.code for r in visible_runners(st, a)] == ["R1"]
         assert find_runner(st, b, "R1") is None and find_runner(st, run, "R1") is None
-        assert [r.code for r in visible_runners(st, adm)] == ["R1", "R2"]
-        assert [r.code for r in visible_runners(st, run)] == ["R2"]
+        assert [(r.code, r.owner) for r in visible_runners(st, adm)] == [("R1", "a"), ("R2", ""), ("R2", "b")]
+        assert [(r.code, r.owner) for r in visible_runners(st, run)] == [("R2", "")]  # not coach b's R2 by its id alone
+        grant(st, "R2", "R2", owner="b")
+        assert [(r.code, r.owner) for r in visible_runners(st, run)] == [("R2", ""), ("R2", "b")]
         grant(st, "R1", "b", owner="a")
         ref = find_runner(st, b, "R1")
         assert ref is not None and (ref.owner, ref.name) == ("a", "Ann")

@@ -12,7 +12,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from _service import bearer, make_app, make_record
+from _service import bearer, grant_r1, make_app, make_record
 from stridelab.cli.main import main
 
 
@@ -24,6 +24,8 @@ def served(tmp_path_factory: pytest.TempPathFactory, example_dir: Path):  # type
     app = make_app(db, tmp)
     with TestClient(app) as client:
         assert client.post("/runners", json={"id": "R1", "name": "Ann"}, headers=bearer(toks.coach_a)).status_code == 201
+        assert client.get("/runners/R1/history", headers=bearer(toks.runner)).status_code == 404  # not theirs until granted
+        grant_r1(db)
         files = [("files", ("RBDS001runT35.c3d", (example_dir / "RBDS001runT35.c3d").read_bytes(), "application/octet-stream")),
                  ("static", ("RBDS001static.c3d", (example_dir / "RBDS001static.c3d").read_bytes(), "application/octet-stream"))]
         r = client.post("/runners/R1/sessions", files=files, data={"date": "2026-01-05", "mass_kg": "62"}, headers=bearer(toks.coach_a))

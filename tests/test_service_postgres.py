@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from _postgres import PgServer, postgres_server
-from _service import bearer, make_app, make_record
+from _service import bearer, grant_r1, make_app, make_record
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -28,6 +28,7 @@ def test_service_on_postgresql(pg: PgServer, tmp_path: Path, example_dir: Path) 
     with TestClient(make_app(db, tmp_path)) as client:
         assert client.get("/health", headers=bearer(toks.admin)).json()["database"] == "postgresql"
         assert client.post("/runners", json={"id": "R1"}, headers=bearer(toks.coach_a)).status_code == 201
+        grant_r1(db)
         r = client.post("/runners/R1/sessions", headers=bearer(toks.coach_a), data={"date": "2026-02-01"},
                         files=[("files", ("t.c3d", (example_dir / "RBDS001runT35.c3d").read_bytes(), "application/octet-stream"))])
         assert r.status_code == 201 and r.json()["results"][0]["status"] == "new"

@@ -6,8 +6,9 @@ of the database does not hold a usable token. Roles:
 - ``admin``: every runner;
 - ``coach``: the runners they created (``runners.owner`` is the coach's user name) and those
   granted to them (table ``grants``);
-- ``runner``: the runner records whose id is the token's user name (their own record), and those
-  granted to them.
+- ``runner``: the runner of the shared record (owner "", e.g. made by ``stridelab import``) whose id
+  is the token's user name, and the runners granted to them (``stridelab token grant``): a coach's
+  runner is never visible to a runner token by its id alone, as another coach may use the same id.
 
 A runner a user may not see is reported exactly like one that does not exist (``None``), so a
 caller cannot learn that another coach's runner exists.
@@ -21,7 +22,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from stridelab.errors import InvalidInputError, UsageError
@@ -113,7 +114,7 @@ def _visible(p: Principal) -> Any:
         return None
     if p.role == "coach":
         return or_(Runner.owner == p.user, Runner.id.in_(granted))
-    return or_(Runner.code == p.user, Runner.id.in_(granted))
+    return or_(and_(Runner.code == p.user, Runner.owner == ""), Runner.id.in_(granted))
 
 
 def visible_runners(store: Store, p: Principal, code: str | None = None) -> list[RunnerRef]:
