@@ -108,10 +108,23 @@ def test_runner_creation_rules(served) -> None:  # type: ignore[no-untyped-def]
     assert client.post("/runners", json={"id": "a\nb"}, headers=bearer(toks.coach_a)).status_code == 422
 
 
+def test_grants_by_the_owner_only(served) -> None:  # type: ignore[no-untyped-def]
+    client, toks, *_ = served
+    assert client.post("/runners", json={"id": "G1"}, headers=bearer(toks.coach_a)).status_code == 201
+    assert client.post("/runners/G1/grants", json={"user": "coach-b"}, headers=bearer(toks.runner)).status_code == 404
+    assert client.post("/runners/G1/grants", json={"user": "coach-b"}, headers=bearer(toks.coach_b)).status_code == 404
+    assert client.post("/runners/G1/grants", json={"user": "coach-b"}, headers=bearer(toks.coach_a)).status_code == 201
+    assert "G1" in [r["id"] for r in client.get("/runners", headers=bearer(toks.coach_b)).json()]
+    # a granted coach may read but not pass the runner on
+    assert client.get("/runners/G1/history", headers=bearer(toks.coach_b)).status_code == 200
+    assert client.post("/runners/G1/grants", json={"user": "R1"}, headers=bearer(toks.coach_b)).status_code == 403
+    assert client.post("/runners/R1/grants", json={"user": "x"}, headers=bearer(toks.runner)).status_code == 403
+
+
 def test_health_and_openapi(served) -> None:  # type: ignore[no-untyped-def]
     client, toks, *_ = served
     assert client.get("/health", headers=bearer(toks.runner)).json()["status"] == "ok"
     spec = client.get("/openapi.json").json()
-    assert {"/runners", "/runners/{runner_id}/sessions", "/runners/{runner_id}/history", "/runners/{runner_id}/flags",
+    assert {"/runners", "/runners/{runner_id}/sessions", "/runners/{runner_id}/grants", "/runners/{runner_id}/history", "/runners/{runner_id}/flags",
             "/runners/{runner_id}/report", "/jobs/{job_id}", "/health"} <= set(spec["paths"])
     assert client.get("/").headers["content-security-policy"].startswith("default-src 'self'")

@@ -44,7 +44,7 @@ def _routes(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
 def test_every_data_route_needs_a_valid_token(setup) -> None:  # type: ignore[no-untyped-def]
     app, client, toks, _ = setup
     routes = _routes(app)
-    assert len(routes) == 8
+    assert len(routes) == 9
     for method, path in routes:
         for headers in ({}, bearer("not-a-token"), bearer(toks.revoked), {"Authorization": f"Basic {toks.admin}"}):
             r = client.request(method, path, headers=headers)

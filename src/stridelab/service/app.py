@@ -38,6 +38,7 @@ from stridelab.store.access import (
     authenticate,
     create_runner,
     find_runner,
+    grant,
     visible_runners,
 )
 
@@ -51,6 +52,12 @@ class RunnerIn(BaseModel):
 
     id: RunnerId
     name: str | None = Field(default=None, max_length=200)
+
+
+class GrantIn(BaseModel):
+    """A user (a coach's name, or a runner token's user) to give access to a runner."""
+
+    user: RunnerId
 
 
 class RunnerOut(BaseModel):
@@ -124,6 +131,16 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     def get_runners(p: User) -> list[dict[str, Any]]:
         """The runners the caller may see, with their sessions (same fields as ``stridelab runners``)."""
         return [r.to_json() for r in visible_runners(store, p)]
+
+    @app.post("/runners/{runner_id}/grants", status_code=201, tags=["runners"],
+              responses={403: {"description": "only the runner's owner or an admin may grant"}})
+    def post_grant(runner_id: str, body: GrantIn, p: User) -> dict[str, str]:
+        """Give another user (a colleague, or the runner's own token) access to one of your runners."""
+        ref = runner_of(p, runner_id)
+        if not (p.role == "admin" or (p.role == "coach" and ref.owner == p.user)):
+            raise HTTPException(403, "only the runner's owner or an admin may grant access")
+        grant(store, ref.code, body.user.strip(), ref.owner)
+        return {"runner": ref.code, "user": body.user.strip()}
 
     @app.get("/runners/{runner_id}/history", tags=["record"])
     def get_history(runner_id: str, p: User, metric: str | None = None) -> dict[str, Any]:
