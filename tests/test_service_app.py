@@ -88,10 +88,15 @@ def test_same_upload_twice_is_stored_once(served, example_dir: Path) -> None:  #
     assert client.get("/runners/R1/history", headers=bearer(toks.coach_a)).json()["sessions"][0]["date"] == "2026-01-05"
 
 
-def test_report_html_and_pdf(served) -> None:  # type: ignore[no-untyped-def]
+def test_report_html(served) -> None:  # type: ignore[no-untyped-def]
     client, toks, *_ = served
     r = client.get("/runners/R1/report", headers=bearer(toks.coach_a))
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html") and "Runner record: R1" in r.text
+
+
+@pytest.mark.slow
+def test_report_pdf(served) -> None:  # type: ignore[no-untyped-def]
+    client, toks, *_ = served
     pytest.importorskip("weasyprint")
     r = client.get("/runners/R1/report", headers={**bearer(toks.coach_a), "Accept": "application/pdf"})
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf" and r.content[:5] == b"%PDF-"

@@ -150,7 +150,7 @@ def test_openapi_fuzzed_by_schemathesis(setup) -> None:  # type: ignore[no-untyp
     for result in ops:
         op = result.ok()
 
-        @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         @given(case=op.as_strategy())
         def check(case) -> None:  # type: ignore[no-untyped-def]
             nonlocal seen
@@ -159,7 +159,7 @@ def test_openapi_fuzzed_by_schemathesis(setup) -> None:  # type: ignore[no-untyp
             assert resp.status_code in (200, 201, 400, 403, 404, 409, 422), (case.method, case.path, resp.status_code)
 
         check()
-    assert seen > 30
+    assert seen >= 2 * len(ops)
 
 
 def test_child_limits_time_memory_and_jobs(tmp_path: Path, example_dir: Path) -> None:
