@@ -101,6 +101,7 @@ def _register() -> None:
     from stridelab.cli import markers as _markers  # noqa: F401
     from stridelab.cli import methods as _methods  # noqa: F401
     from stridelab.cli import record as _record  # noqa: F401
+    from stridelab.cli import serve as _serve  # noqa: F401
     from stridelab.cli import skill as _skill  # noqa: F401
     from stridelab.cli import synth as _synth  # noqa: F401
 

@@ -79,31 +79,9 @@ def import_(
 
 
 def _import_one(store: Any, f: Path, runner: str, given_day: dt.date | None, static: Path | None, forces: Path | None, mass_kg: float | None) -> str:
-    from stridelab.errors import InvalidInputError
-    from stridelab.store.extract import recorded_date, skill_scores
-    from stridelab.store.ingest import input_key, is_stored, sha256_file, store_analysis
+    from stridelab.store.importer import import_recording
 
-    if not f.is_file():
-        raise InvalidInputError("not found" if not f.exists() else "not a regular file")
-    files = {"file": f, "static": static, "forces": forces}
-    hashes = {r: (sha256_file(p) if p is not None else None) for r, p in files.items()}
-    params: dict[str, Any] = {k: v for k, v in {"mass_kg": mass_kg}.items() if v is not None}
-    key = input_key(runner, "", hashes, params)
-    if is_stored(store, key):
-        return "already stored"
-    from stridelab.analysis import AnalysisOptions, analyze
-    from stridelab.io import ReadOptions, read_trial
-
-    trial = read_trial(f, ReadOptions(static=static, forces=forces))
-    analysis = analyze(trial, AnalysisOptions(mass_kg=mass_kg))
-    day = given_day or recorded_date(analysis) or dt.datetime.now(dt.UTC).date()
-    scores, model = skill_scores(analysis)
-    res = store_analysis(store, runner, analysis, files, date=day, parameters=params, key=key, hashes=hashes, scores=scores, score_model=model)
-    if res.status != "new":
-        return res.status
-    speed = f", {res.speed_mps:.2f} m/s" if res.speed_mps is not None else ""
-    skill = f", skill value {scores['skill_value']:.0f}" if "skill_value" in scores else ""
-    return f"new (runner {runner}, {day.isoformat()}, {res.source}{speed}, {res.n_metrics} numbers{skill})"
+    return import_recording(store, f, runner, date=given_day, static=static, forces=forces, mass_kg=mass_kg).line()
 
 
 @app.command("runners")

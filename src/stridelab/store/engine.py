@@ -26,7 +26,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError
 from stridelab.errors import InvalidInputError
 
 ENV_VAR = "STRIDELAB_DB"
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 _PG_LOCK_KEY = 741_852_963  # advisory-lock key of stridelab's migrations
 
 

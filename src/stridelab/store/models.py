@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Column,
     Date,
     DateTime,
     Float,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -40,6 +42,7 @@ class Runner(Base):
     code: Mapped[str] = mapped_column(String(200), nullable=False)
     owner: Mapped[str] = mapped_column(String(200), nullable=False, default="", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    name: Mapped[str | None] = mapped_column(String(200), nullable=True)  # display name (migration 0002)
     sessions: Mapped[list[Session]] = relationship(back_populates="runner", order_by="Session.date")
 
 
@@ -126,4 +129,26 @@ class Score(Base):
     model: Mapped[str] = mapped_column(String(200), nullable=False)
 
 
-__all__ = ["Analysis", "Base", "File", "Metric", "Runner", "Score", "Session", "Trial"]
+#: API tokens of the service (migration 0002): only the SHA-256 of a token is stored (:mod:`stridelab.store.access`).
+tokens = Table(
+    "tokens",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user", String(200), nullable=False, index=True),
+    Column("role", String(20), nullable=False),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime, nullable=True),
+)
+
+grants = Table(
+    "grants",
+    Base.metadata,
+    Column("runner_id", Integer, ForeignKey("runners.id", ondelete="CASCADE"), primary_key=True),
+    Column("user", String(200), primary_key=True, index=True),
+    Column("created_at", DateTime, nullable=False),
+)
+# grants: a runner given to a user who did not create it (a coach, or a runner's own token).
+
+
+__all__ = ["Analysis", "Base", "File", "Metric", "Runner", "Score", "Session", "Trial", "grants", "tokens"]
