@@ -44,6 +44,7 @@ RATE = 500.0
 REF_BW = 0.1
 IC_GRID = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
 TO_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+W_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 def load() -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
@@ -114,7 +115,7 @@ def main() -> int:
     ref_bw = float(sys.argv[1]) if len(sys.argv) > 1 else REF_BW
     refs = [reference(g, ref_bw) for g in grf]
     rows = []
-    per_method: dict[str, list[pd.DataFrame]] = {"freefall": [], "freefall_steps": []}
+    per_method: dict[str, list[pd.DataFrame]] = {"freefall": [], "freefall_steps": [], "freefall_springmass": []}
     counts: dict[str, list[tuple[int, int]]] = {k: [] for k in per_method}
     for i in range(len(info)):
         al = aligned(v_all[i], ap_all[i])
@@ -144,11 +145,12 @@ def main() -> int:
         n_ref = sum(a for a, _ in counts[method])
         n_est = sum(b for _, b in counts[method])
         print(f"{method:15s} all 31 conditions: {summary(m, n_ref, n_est)}")
-    m = pd.concat(per_method["freefall_steps"], ignore_index=True).merge(df[["cond", "speed", "slope", "strike"]], on="cond")
-    for key in ("speed", "slope", "strike"):
-        for val, g in m.groupby(key):
-            sel = df[key] == val
-            print(f"  freefall_steps {key}={val}: {summary(g, int(df.loc[sel, 'n_ref'].sum()), int(df.loc[sel, 'freefall_steps_n_est'].sum()))}")
+    for method in ("freefall_steps", "freefall_springmass"):
+        m = pd.concat(per_method[method], ignore_index=True).merge(df[["cond", "speed", "slope", "strike"]], on="cond")
+        for key in ("speed", "slope", "strike"):
+            for val, g in m.groupby(key):
+                sel = df[key] == val
+                print(f"  {method} {key}={val}: {summary(g, int(df.loc[sel, 'n_ref'].sum()), int(df.loc[sel, f'{method}_n_est'].sum()))}")
     for c in ("acf_cad_err_pct", "freefall_steps_cad_err_pct"):
         e = df[c].abs()
         print(f"cadence {c}: |error| median {e.median():.2f}%, max {e.max():.2f}%, within 1% in {(e <= 1).sum()}/{e.notna().sum()} conditions")
@@ -176,6 +178,23 @@ def main() -> int:
             held_est += sum(n_est[best][i] for i in test)
         h = pd.concat(held, ignore_index=True)
         print(f"  by {key:6s}: held-out {summary(h, int(df['n_ref'].sum()), held_est)}; chosen IC/TO per held-out group {', '.join(chosen)}")
+    print()
+    print(f"freefall_springmass: weight of the spring-mass contact time held out by group (grid {W_GRID}; package 0.5, chosen a priori):")
+    wcache = {}
+    for w in W_GRID:
+        est = [step_contacts(v_all[i], RATE, np.arange(v_all[i].size) / RATE, springmass=True, springmass_weight=w) for i in range(len(info))]
+        wcache[w] = ([score(refs[i], *est[i]).assign(cond=i) for i in range(len(info))], [e[0].size for e in est])
+        print(f"  weight {w:g} (all conditions): {summary(pd.concat(wcache[w][0]), int(df['n_ref'].sum()), sum(wcache[w][1]))}")
+    for key in ("speed", "slope", "strike"):
+        held, chosen, held_est = [], [], 0
+        for val in sorted(df[key].unique()):
+            train = df.index[df[key] != val].tolist()
+            test = df.index[df[key] == val].tolist()
+            best_w = min(W_GRID, key=lambda w: rmse(pd.concat([wcache[w][0][i] for i in train])["gct_err_ms"].to_numpy()))
+            chosen.append(f"{val}:{best_w:g}")
+            held.append(pd.concat([wcache[best_w][0][i] for i in test]))
+            held_est += sum(wcache[best_w][1][i] for i in test)
+        print(f"  by {key:6s}: held-out {summary(pd.concat(held, ignore_index=True), int(df['n_ref'].sum()), held_est)}; chosen weight {', '.join(chosen)}")
     return 0
 
 
