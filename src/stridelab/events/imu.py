@@ -131,7 +131,8 @@ def detect_imu_contacts(trial: Trial, methods: dict[str, str] | None = None) -> 
 def trunk_method(al: AlignedImu) -> str:
     """The trunk contact method: ``freefall_springmass`` for an accelerometer-only sensor (validated on
     a real sacral accelerometer against force plates, where ``freefall``'s zero crossings merged or
-    missed 30 % of the contacts and ``freefall_steps`` alone gave a contact-time RMSE of 28 ms against 21 ms), ``freefall`` for an IMU with a gyroscope (validated on virtual IMUs,
+    missed 30 % of the contacts, and where through the alignment ``freefall_steps`` alone gave a contact-time
+    RMSE of 38 ms against 21-23 ms), ``freefall`` for an IMU with a gyroscope (validated on virtual IMUs,
     where its toe-off is the more accurate; no real sacral IMU with a gyroscope and force plates is
     available to decide otherwise). See docs/validation.md, "Real wearables and video"."""
     return "freefall" if al.gyr is not None else "freefall_springmass"

@@ -29,15 +29,17 @@ choice checked by leave-one-condition-group-out cross-validation (speed, slope, 
 ``validation/sacral_grf.py``; ``docs/validation.md``, "Real wearables and video").
 
 ``method="freefall_springmass"`` (the default for accelerometer-only trunk sensors): the contacts and
-initial contacts of ``freefall_steps``; the contact time is the mean of ``freefall_steps``' one and the
-spring-mass contact time of the same step (Morin JB et al. 2005, J Appl Biomech 21:167, inverted:
-``t_c = pi/2 * step time / peak vertical force in body weights``, the peak read from the specific force
-low-passed at 8 Hz, step time from one flight's lowest point to the next), and the toe-off follows
-from it. The two estimates err in different ways (the thresholds' toe-off depends on how the trunk
-unloads, the spring-mass one on how sine-like the force is), and their equal-weight mean has a
-contact-time RMSE of 20.6 ms on the real sacral set against 28.4 ms for ``freefall_steps`` (held out
-by speed/slope/strike group, when the weight is chosen on the other groups: 21.5-23.9 ms). A step
-whose toe-off is not timed (no flight after it) keeps a NaN toe-off.
+initial contacts of ``freefall_steps``; the contact time is a weighted mean of the thresholds' one
+(toe-off at ``SPRINGMASS_TO_THRESHOLD_G`` above the next flight's floor) and the spring-mass contact
+time of the same step (Morin JB et al. 2005, J Appl Biomech 21:167, inverted:
+``t_c = pi/2 * step time / peak vertical force in body weights``; the peak read from the specific
+force low-passed at 8 Hz, the step time from one flight's lowest point to the next), and the toe-off
+follows from it. The two estimates err in different ways (the thresholds' toe-off depends on how the
+trunk unloads, the spring-mass one on how sine-like the force is). The toe-off threshold (0.4 g) and
+the weight (0.75) were chosen on the real sacral set as ``stridelab analyze`` aligns it (a grid, with
+leave-one-condition-group-out figures: contact-time RMSE 21.2-22.7 ms held out by speed, slope or
+strike group, against 37.9 ms for ``freefall_steps`` through the same alignment). A step whose toe-off
+is not timed (no flight after it) keeps a NaN toe-off.
 
 ``sides="lee2010"`` (left/right): Lee JB, Mellifont RB, Burkett BJ (2010) J Sci Med Sport
 13:270 identified the stance foot from the trunk's mediolateral acceleration during contact. Here
@@ -72,6 +74,13 @@ FLIGHT_MAX_G = 0.25
 #: ``freefall_springmass``: the low-pass (Hz) before the step's peak vertical specific force is read
 #: (the loading peak without the landing impact).
 SPRINGMASS_LOWPASS_HZ = 8.0
+#: ``freefall_springmass``: the toe-off threshold of its thresholds' contact time (g above the flight's
+#: floor), chosen by leave-one-condition-group-out on the real sacral set through the sensor alignment
+#: that ``stridelab analyze`` applies (``validation/sacral_grf.py``).
+SPRINGMASS_TO_THRESHOLD_G = 0.4
+#: ``freefall_springmass``: the weight of the spring-mass contact time in the mean (the rest goes to
+#: the thresholds' one), chosen with ``SPRINGMASS_TO_THRESHOLD_G``.
+SPRINGMASS_WEIGHT = 0.75
 
 
 @dataclass
@@ -102,7 +111,10 @@ def sacrum_events(al: AlignedImu, method: str = "freefall", min_contact_s: float
         raise ValueError(f"unknown trunk method {method!r}; use {', '.join(SACRUM_METHODS)}")
     if method in ("freefall_steps", "freefall_springmass"):
         up_g = np.where(al.running, np.nan_to_num(al.acc[:, UP]), 0.0) / G0
-        ic, to = step_contacts(up_g, al.rate_hz, al.time_s, springmass=method == "freefall_springmass")
+        if method == "freefall_springmass":
+            ic, to = step_contacts(up_g, al.rate_hz, al.time_s, to_threshold_g=SPRINGMASS_TO_THRESHOLD_G, springmass=True)
+        else:
+            ic, to = step_contacts(up_g, al.rate_hz, al.time_s)
         keep = ~((to - ic < min_contact_s) | (to - ic > max_contact_s))  # NaN toe-offs are kept (not timed)
         ic, to = ic[keep], to[keep]
         notes: list[str] = []
@@ -143,13 +155,13 @@ def sacrum_events(al: AlignedImu, method: str = "freefall", min_contact_s: float
 
 def step_contacts(
     up_g: np.ndarray, rate_hz: float, time_s: np.ndarray, ic_threshold_g: float = IC_THRESHOLD_G, to_threshold_g: float = TO_THRESHOLD_G,
-    springmass: bool = False, springmass_weight: float = 0.5,
+    springmass: bool = False, springmass_weight: float = SPRINGMASS_WEIGHT,
 ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """``freefall_steps`` (module docstring): (initial contacts, toe-offs) in s from the vertical
     specific force in g; a toe-off is NaN where no flight phase is visible before the next step.
     With ``springmass`` (``freefall_springmass``) the toe-off is moved so that the contact time is the
-    mean of the thresholds' contact time and the spring-mass one (:func:`springmass_contact_s`),
-    weighted ``1 - springmass_weight`` and ``springmass_weight``."""
+    weighted mean of the thresholds' contact time (weight ``1 - springmass_weight``) and the
+    spring-mass one (:func:`springmass_contact_s`, weight ``springmass_weight``)."""
     from scipy.signal import find_peaks
 
     v = np.asarray(up_g, dtype=float)
