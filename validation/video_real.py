@@ -72,10 +72,9 @@ HALPE = {"nose": "nose", "l_shoulder": "l_shoulder", "r_shoulder": "r_shoulder",
 
 def second_model() -> dict:
     """The analysis JSON of the RTMPose keypoints shipped with the video (same pipeline after the pose model)."""
-    from stridelab.io.keypoints import keypoint_trial
-
     from stridelab.analysis import AnalysisOptions, analyze
     from stridelab.io import ReadOptions
+    from stridelab.video.read_keypoints import keypoint_trial
 
     d = json.loads((DATA / "male_side.pose.json").read_text())
     names = d["keypoint_names"]
