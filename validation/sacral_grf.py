@@ -23,7 +23,12 @@ turn, the thresholds minimising the contact-time RMSE of the other groups are ch
 and the held-out group is scored with them; reported are the pooled held-out figures and the
 thresholds chosen in each fold.
 
-Run: ``.venv/bin/python validation/sacral_grf.py`` (about 20 s).
+``freefall_springmass`` (the default for accelerometer-only trunks) is also scored on the signal
+``stridelab analyze`` sees (:func:`analyze_aligned`: the sensor aligned to the true vertical), and its
+two constants (toe-off threshold, weight of the spring-mass contact time) are chosen the same way,
+leave-one-condition-group-out, on that signal and on the set's vertical channel.
+
+Run: ``.venv/bin/python validation/sacral_grf.py`` (about a minute).
 """
 
 from __future__ import annotations
