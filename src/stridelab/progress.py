@@ -5,6 +5,8 @@ switched it on (:func:`enable`, not with ``-q``) and stderr is a terminal, so sc
 and the JSON on stdout never see a bar. The bar goes to a duplicate of stderr's file descriptor
 taken when it starts, so it still shows while a pose model's C++ logging is silenced by redirecting
 descriptor 2. It shows the count, the rate (per second) and the time left, and disappears when done.
+A bar with a known amount of work started inside a spinner (e.g. a long file's bytes while "reading"
+spins) takes the spinner's place until it is done.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 
 _ENABLED = False
 _ACTIVE = False
+#: The rich Progress of the spinner being drawn, if any (a nested bar with a total replaces it).
+_SPINNER: Any = None
 
 
 def enable(on: bool = True) -> None:
@@ -40,10 +44,20 @@ def _noop(n: float = 1) -> None:
 @contextmanager
 def progress(description: str, total: float | None, unit: str = "frames") -> Iterator[Callable[[float], None]]:
     """A context giving ``advance(n=1)``; draws a bar with rate and time left when :func:`shown`
-    (without a total: a spinner with the elapsed time). One bar at a time: nested work draws none."""
-    global _ACTIVE
-    if not shown() or _ACTIVE:
+    (without a total: a spinner with the elapsed time). One bar at a time: nested work draws none,
+    except that a bar with a total replaces a spinner while it runs."""
+    global _ACTIVE, _SPINNER
+    if not shown() or (_ACTIVE and not (total and _SPINNER is not None)):
         yield _noop
+        return
+    if _ACTIVE:
+        spinner, _SPINNER = _SPINNER, None
+        spinner.stop()
+        try:
+            yield from _draw(spinner.console.file, description, total, unit)
+        finally:
+            _SPINNER = spinner
+            spinner.start()
         return
     try:
         sys.stderr.flush()
@@ -84,10 +98,17 @@ def _draw(stream: Any, description: str, total: float | None, unit: str) -> Iter
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(), TextColumn("left"), TimeRemainingColumn())
     else:
         columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    global _SPINNER
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(description, total=total or None)
 
         def advance(n: float = 1) -> None:
             bar.advance(task, n)
 
-        yield advance
+        if not total:
+            _SPINNER = bar
+        try:
+            yield advance
+        finally:
+            if not total:
+                _SPINNER = None

@@ -91,10 +91,11 @@ class ImuSegmentRules(Algorithm):
         foot_method: method for foot sensors: ``kink`` (angular-jerk initial contact, after Bergamini
             2012), ``falbriard2018`` (as published) or ``accel`` (accelerometer only).
         shank_method: method for shank and ankle sensors: ``kink`` or ``purcell2006`` (accelerometer only).
-        trunk_method: method for sacrum and hip sensors: ``auto`` (``freefall_steps`` for an
-            accelerometer-only sensor, ``freefall`` with a gyroscope; :func:`stridelab.events.imu.trunk_method`),
-            ``freefall`` (vertical acceleration crossing gravity) or ``freefall_steps`` (one contact per
-            loading peak); sides after Lee 2010.
+        trunk_method: method for sacrum and hip sensors: ``auto`` (``freefall_springmass`` for an
+            accelerometer only, ``freefall`` with a gyroscope: :func:`stridelab.events.imu.trunk_method`),
+            ``freefall`` (vertical acceleration crossing gravity), ``freefall_steps`` (one contact per
+            loading peak, thresholds above each flight's floor) or ``freefall_springmass`` (its contact
+            time averaged with the spring-mass one, Morin 2005); sides after Lee 2010.
 
     Results:
         events_: the contacts; each contact's ``source`` names the sensor and the method.
@@ -103,12 +104,12 @@ class ImuSegmentRules(Algorithm):
     method: ClassVar[str] = "segment_rules"
     citation: ClassVar[str] = (
         "Bergamini E et al. (2012) J Biomech 45:1123; Falbriard M et al. (2018) Front Physiol 9:610; "
-        "Purcell B et al. (2006) Proc SPIE 6036; Lee JB et al. (2010) J Sci Med Sport 13:270"
+        "Purcell B et al. (2006) Proc SPIE 6036; Lee JB et al. (2010) J Sci Med Sport 13:270; Morin JB et al. (2005) J Appl Biomech 21:167"
     )
     choices: ClassVar[dict[str, tuple[str, ...]]] = {
         "foot_method": ("kink", "falbriard2018", "accel"),
         "shank_method": ("kink", "purcell2006"),
-        "trunk_method": ("auto", "freefall", "freefall_steps"),
+        "trunk_method": ("auto", "freefall", "freefall_steps", "freefall_springmass"),
     }
     events_: ContactEvents
 
@@ -121,9 +122,8 @@ class ImuSegmentRules(Algorithm):
         from stridelab.events.imu import detect_imu_contacts
         from stridelab.events.imu_align import kind_of
 
-        trunk = None if self.trunk_method == "auto" else self.trunk_method  # None: chosen per sensor
-        by_kind = {"foot": self.foot_method, "shank": self.shank_method, "trunk": trunk}
-        methods: dict[str, Any] = {loc: by_kind[k] for loc in trial.imu if (k := kind_of(loc)) in by_kind}
+        by_kind = {"foot": self.foot_method, "shank": self.shank_method, "trunk": self.trunk_method}
+        methods: dict[str, Any] = {loc: by_kind[k] for loc in trial.imu if (k := kind_of(loc)) in by_kind and by_kind[k] != "auto"}
         self.events_ = detect_imu_contacts(trial, methods)
         return self
 

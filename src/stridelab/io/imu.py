@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from stridelab.errors import InvalidInputError, UsageError
+from stridelab.io.csv_progress import read_csv
 from stridelab.io.imu_sniff import LONG_REQUIRED as _LONG_REQUIRED
 from stridelab.io.imu_sniff import open_text as _open_text
 from stridelab.io.imu_sniff import sniff_actigraph, sniff_long
@@ -100,7 +101,7 @@ def _load_long(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
         return table.to_pandas(), meta
     meta, skip = _comment_metadata(path)
     try:
-        df = pd.read_csv(path, skiprows=skip, low_memory=False)
+        df = read_csv(path, f"reading {path.name}", skiprows=skip, low_memory=False)
     except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as e:
         raise InvalidInputError(f"{path.name}: cannot parse as CSV ({e})") from None
     return df, meta
@@ -302,7 +303,7 @@ def read_actigraph(path: str | Path, opts: ReadOptions | None = None) -> Trial:
     path = Path(path)
     src = path.name
     try:
-        df = pd.read_csv(path, usecols=[0, 1, 2, 3, 4], low_memory=False)
+        df = read_csv(path, f"reading {src}", usecols=[0, 1, 2, 3, 4], low_memory=False)
     except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError, ValueError) as e:
         raise InvalidInputError(f"{src}: cannot parse as an ActiGraph CSV export ({e})") from None
     df.columns = ["loc_id", "date_time", "x", "y", "z"]

@@ -62,3 +62,31 @@ def _refine(ac: np.ndarray, k: int) -> float:
     a, b, c = ac[k - 1], ac[k], ac[k + 1]
     den = a - 2 * b + c
     return float(k) if den == 0 else float(k) + 0.5 * (a - c) / den
+
+
+#: Window (s) of the running-cadence median over a long recording (:func:`running_cadence_spm`).
+WINDOW_S = 10.0
+
+
+def running_cadence_spm(up: np.ndarray, rate_hz: float, running: np.ndarray, window_s: float = WINDOW_S) -> float | None:
+    """Cadence (steps/min) of a whole recording from a trunk sensor's vertical acceleration:
+    :func:`autocorrelation_cadence_spm` in consecutive windows of ``window_s`` that are running
+    throughout (``running``: a boolean mask per sample), and the median over the windows; a recording
+    with no such window gives the cadence of its longest running stretch. None without one."""
+    x = np.asarray(up, dtype=float)
+    run = np.asarray(running, dtype=bool) & np.isfinite(x)
+    if not run.any():
+        return None
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], run.astype(np.int8), [0]])))
+    bouts = list(zip(edges[::2], edges[1::2], strict=True))
+    w = max(int(window_s * rate_hz), 1)
+    values = []
+    for a, b in bouts:
+        for s in range(int(a), int(b) - w + 1, w):
+            c = autocorrelation_cadence_spm(x[s : s + w], rate_hz)
+            if c is not None:
+                values.append(c)
+    if values:
+        return float(np.median(values))
+    a, b = max(bouts, key=lambda ab: ab[1] - ab[0])
+    return autocorrelation_cadence_spm(x[a:b], rate_hz)
