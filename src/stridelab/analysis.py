@@ -290,7 +290,15 @@ def _check_running(steps: pd.DataFrame) -> None:
 STAGE_ERRORS = (ValueError, IndexError, KeyError, ZeroDivisionError, np.linalg.LinAlgError)
 
 
+#: Stages with nothing to do without these Trial data (the stage returns at once then): they are
+#: not even imported without them, so a C3D run does not load the IMU and video modules.
+STAGE_NEEDS: dict[str, str] = {"stridelab.metrics.imu:imu_stage": "imu", "stridelab.video.stage:run": "keypoints"}
+
+
 def _run_stage(path: str, analysis: Analysis, options: AnalysisOptions) -> None:
+    need = STAGE_NEEDS.get(path)
+    if need is not None and getattr(analysis.trial, need) in (None, {}):
+        return
     mod, func = path.split(":")
     try:
         getattr(importlib.import_module(mod), func)(analysis, options)

@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from stridelab.cli.failures import describe
 from stridelab.errors import StridelabError
 
 app = typer.Typer(
@@ -43,18 +44,14 @@ def handle_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except StridelabError as e:
-            fail(e.message, e.exit_code)
         except typer.Exit:
             raise
-        except KeyboardInterrupt:
-            fail("interrupted", 130)
-        except MemoryError:
-            fail("out of memory; analyse a shorter window with --start-s/--end-s", 4)
+        except (StridelabError, KeyboardInterrupt, MemoryError) as e:
+            fail(*describe(e))
         except Exception as e:  # noqa: BLE001 - a bug; one line unless debugging
             if os.environ.get("STRIDELAB_DEBUG"):
                 raise
-            fail(f"internal error ({type(e).__name__}: {e}); this is a bug, please report it with the input file", 1)
+            fail(*describe(e))
 
     return wrapper  # type: ignore[return-value]
 
@@ -88,8 +85,14 @@ def _register() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``stridelab`` script."""
-    _register()
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["analyze"]:  # the hot path: a light parser, no typer adapters or pydantic
+        from stridelab.cli.fast import run_fast_analyze
+
+        rc = run_fast_analyze(args[1:])
+        if rc is not None:
+            return rc
+    _register()
     try:
         rv = app(args=args, prog_name="stridelab", standalone_mode=False)
     except typer.Abort:
