@@ -83,7 +83,7 @@ def _parser() -> _Parser:
         if kind == "flag":
             p.add_argument(*flags, dest=name, action="store_true")
         elif kind == "list":
-            p.add_argument(*flags, dest=name, action="append")
+            p.add_argument(*flags, dest=name, action="append", default=[])
         else:
             p.add_argument(*flags, dest=name, type=_TYPES[kind])
     return p
