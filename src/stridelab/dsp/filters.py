@@ -122,9 +122,9 @@ def lowpass(x: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass: int =
     """
     if not 0 < cutoff_hz < fs_hz / 2:
         raise ValueError(f"cut-off {cutoff_hz} Hz must be between 0 and the Nyquist frequency {fs_hz / 2} Hz")
-    a = np.moveaxis(np.asarray(x, dtype=float), axis, -1)
-    shape = a.shape
-    rows = a.reshape(-1, shape[-1])  # one channel per row
+    b = np.moveaxis(np.asarray(x, dtype=float), axis, 0)  # samples first
+    # one channel per row: a view (no copy of a long recording) when the samples are the first axis
+    rows = b.reshape(b.shape[0], -1).T
     finite = np.isfinite(rows)
     if finite.all():
         out = _lowpass_bounded(rows, fs_hz, cutoff_hz, order_per_pass)  # read once, into the padded buffers
@@ -140,4 +140,4 @@ def lowpass(x: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass: int =
             for s, e in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
                 seg = rows[members, s:e]
                 out[members, s:e] = _lowpass_rows(seg, fs_hz, cutoff_hz, order_per_pass) if e - s >= 4 else seg
-    return np.moveaxis(out.reshape(shape), -1, axis)
+    return np.moveaxis(out.T.reshape(b.shape), 0, axis)
