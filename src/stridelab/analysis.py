@@ -15,7 +15,6 @@ the CLI's JSON.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import importlib
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from stridelab.metrics.spatiotemporal import (
 from stridelab.metrics.subject import resolve_leg_length
 from stridelab.metrics.summary import pace_from_speed, summarise
 from stridelab.model.axes import FORWARD
+from stridelab.model.sharing import shared_copy
 from stridelab.model.tables import contact_table, empty_step_table, records, to_json_value
 from stridelab.model.trial import Trial
 
@@ -292,7 +292,15 @@ def _check_running(steps: pd.DataFrame) -> None:
 STAGE_ERRORS = (ValueError, IndexError, KeyError, ZeroDivisionError, np.linalg.LinAlgError)
 
 
+#: Stages with nothing to do without these Trial data (the stage returns at once then): they are
+#: not even imported without them, so a C3D run does not load the IMU and video modules.
+STAGE_NEEDS: dict[str, str] = {"stridelab.metrics.imu:imu_stage": "imu", "stridelab.loading.stage:run": "imu", "stridelab.video.stage:run": "keypoints"}
+
+
 def _run_stage(path: str, analysis: Analysis, options: AnalysisOptions) -> None:
+    need = STAGE_NEEDS.get(path)
+    if need is not None and getattr(analysis.trial, need) in (None, {}):
+        return
     mod, func = path.split(":")
     try:
         getattr(importlib.import_module(mod), func)(analysis, options)
@@ -319,7 +327,7 @@ def analyze(trial: Trial, options: AnalysisOptions | None = None, **kwargs: Any)
     options = dataclasses.replace(options or AnalysisOptions(), **kwargs)
     options.check()
     options = dataclasses.replace(options, stage_params=options.typed_stage_params())  # a new dict: the caller's stays
-    trial = copy.deepcopy(trial)  # the caller's trial stays as it was (pure, thread-safe)
+    trial = shared_copy(trial)  # the caller's trial stays as it was (pure, thread-safe; arrays shared read-only)
     analysis = _analyze(trial, options)
     analysis.parameters = {**trial.provenance.extra.get("read_parameters", {}), **options.parameters()}
     return analysis

@@ -9,7 +9,6 @@ fast.
 from __future__ import annotations
 
 import os
-import struct
 import sys
 import warnings
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from stridelab.cli.failures import DATA_ERRORS, describe  # noqa: F401 - DATA_ERRORS: public here too
 from stridelab.errors import StridelabError
 
 app = typer.Typer(
@@ -31,13 +31,6 @@ app = typer.Typer(
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-#: Exceptions that numbers computed from a damaged input raise (an empty slice, a division by a
-#: zero duration, an overflow, a singular matrix, a label that is not text). They end a command
-#: with exit code 4 and one line; programming errors (TypeError, AttributeError ...) stay bugs.
-DATA_ERRORS: tuple[type[BaseException], ...] = (
-    ValueError, IndexError, KeyError, ZeroDivisionError, OverflowError, FloatingPointError, UnicodeError, struct.error,
-)
 
 
 def fail(message: str, code: int) -> None:
@@ -53,26 +46,14 @@ def handle_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except StridelabError as e:
-            fail(e.message, e.exit_code)
         except typer.Exit:
             raise
-        except KeyboardInterrupt:
-            fail("interrupted", 130)
-        except MemoryError:
-            fail("out of memory; analyse a shorter window with --start-s/--end-s", 4)
-        except DATA_ERRORS as e:  # numbers that a damaged input makes impossible (a bug when the input is sound)
+        except (StridelabError, KeyboardInterrupt, MemoryError) as e:
+            fail(*describe(e))
+        except Exception as e:  # noqa: BLE001 - damaged data (DATA_ERRORS, exit 4) or a bug (exit 1); one line unless debugging
             if os.environ.get("STRIDELAB_DEBUG"):
                 raise
-            fail(
-                f"no result can be computed from this input ({type(e).__name__}: {e}); the data are damaged or inconsistent "
-                "(if the recording is sound, please report it; STRIDELAB_DEBUG=1 shows where)",
-                4,
-            )
-        except Exception as e:  # noqa: BLE001 - a bug; one line unless debugging
-            if os.environ.get("STRIDELAB_DEBUG"):
-                raise
-            fail(f"internal error ({type(e).__name__}: {e}); this is a bug, please report it with the input file", 1)
+            fail(*describe(e))
 
     return wrapper  # type: ignore[return-value]
 
@@ -108,7 +89,6 @@ def _register() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``stridelab`` script."""
-    _register()
     args = list(sys.argv[1:] if argv is None else argv)
     with warnings.catch_warnings():
         if not os.environ.get("STRIDELAB_DEBUG"):  # library warnings never reach the terminal: findings go in the results
@@ -124,6 +104,13 @@ _QUIET_NATIVE = {"OPENCV_FFMPEG_LOGLEVEL": "-8", "OPENCV_LOG_LEVEL": "OFF", "TF_
 
 
 def _main(args: list[str]) -> int:
+    if args[:1] == ["analyze"]:  # the hot path: a light parser, no typer adapters or pydantic
+        from stridelab.cli.fast import run_fast_analyze
+
+        rc = run_fast_analyze(args[1:])
+        if rc is not None:
+            return rc
+    _register()
     try:
         rv = app(args=args, prog_name="stridelab", standalone_mode=False)
     except typer.Abort:

@@ -75,6 +75,25 @@ def _lowpass_rows(x: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass:
     return out
 
 
+#: Bytes of FFT work buffers that one filtering pass may hold: the channels of a long recording are
+#: filtered in groups of this size (each channel's arithmetic is unchanged, so are the results), which
+#: bounds the memory of filtering an hour of markers to the output plus this.
+WORK_BYTES = 64 * 2**20
+
+
+def _lowpass_bounded(rows: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass: int) -> np.ndarray:
+    """:func:`_lowpass_rows` in groups of channels whose work buffers fit :data:`WORK_BYTES`."""
+    k, n = rows.shape
+    per_channel = 4 * 8 * _fast_len(n + 2 * _pad_len(n, fs_hz, cutoff_hz))  # 2 real buffers, 1 complex spectrum
+    group = max(1, WORK_BYTES // per_channel)
+    if group >= k:
+        return _lowpass_rows(rows, fs_hz, cutoff_hz, order_per_pass)
+    out = np.empty((k, n))
+    for i in range(0, k, group):
+        out[i : i + group] = _lowpass_rows(rows[i : i + group], fs_hz, cutoff_hz, order_per_pass)
+    return out
+
+
 def _lowpass_dense(x: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass: int) -> np.ndarray:
     """x: (n, k) without NaN."""
     return _lowpass_rows(np.ascontiguousarray(x.T), fs_hz, cutoff_hz, order_per_pass).T
@@ -103,12 +122,12 @@ def lowpass(x: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass: int =
     """
     if not 0 < cutoff_hz < fs_hz / 2:
         raise ValueError(f"cut-off {cutoff_hz} Hz must be between 0 and the Nyquist frequency {fs_hz / 2} Hz")
-    a = np.moveaxis(np.asarray(x, dtype=float), axis, -1)
-    shape = a.shape
-    rows = a.reshape(-1, shape[-1])  # one channel per row
+    b = np.moveaxis(np.asarray(x, dtype=float), axis, 0)  # samples first
+    # one channel per row: a view (no copy of a long recording) when the samples are the first axis
+    rows = b.reshape(b.shape[0], -1).T
     finite = np.isfinite(rows)
     if finite.all():
-        out = _lowpass_rows(rows, fs_hz, cutoff_hz, order_per_pass)  # read once, into the padded buffer
+        out = _lowpass_bounded(rows, fs_hz, cutoff_hz, order_per_pass)  # read once, into the padded buffers
     else:
         out = np.full(rows.shape, np.nan)
         # channels with the same missing samples (a marker's x, y, z) are filtered together
@@ -121,4 +140,4 @@ def lowpass(x: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass: int =
             for s, e in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
                 seg = rows[members, s:e]
                 out[members, s:e] = _lowpass_rows(seg, fs_hz, cutoff_hz, order_per_pass) if e - s >= 4 else seg
-    return np.moveaxis(out.reshape(shape), -1, axis)
+    return np.moveaxis(out.T.reshape(b.shape), 0, axis)

@@ -118,22 +118,39 @@ def _prepare(p: ForcePlate, cutoff_hz: float) -> tuple[np.ndarray, float, bool, 
 
 
 def _intervals(fz: np.ndarray, t: np.ndarray, threshold: float) -> list[tuple[float, float, int, int]]:
-    """(ic_s, to_s, first index above, last index above) of complete loaded intervals."""
+    """(ic_s, to_s, first index above, last index above) of complete loaded intervals.
+
+    Each up-crossing is paired with the first later down-crossing (``searchsorted``: linear in the
+    recording's length); an up-crossing followed by another before that down-crossing is dropped,
+    and the pairing stops at the first up-crossing with no later down-crossing.
+    """
     ups, downs = crossings(fz, t, threshold)
     above = fz > threshold
     d = np.diff(above.astype(np.int8))
     up_i = np.flatnonzero(d == 1) + 1
     down_i = np.flatnonzero(d == -1)
-    out = []
-    for k, (tu, iu) in enumerate(zip(ups, up_i, strict=True)):
-        later = np.flatnonzero(downs > tu)
-        if later.size == 0:
-            break
-        j = later[0]
-        if k + 1 < len(ups) and ups[k + 1] < downs[j]:
-            continue
-        out.append((float(tu), float(downs[j]), int(iu), int(down_i[j])))
-    return out
+    j = np.searchsorted(downs, ups, side="right")
+    n = int(np.argmin(j < len(downs))) if (j >= len(downs)).any() else len(ups)
+    k = np.arange(n)
+    j = j[:n]
+    nxt = np.append(ups, np.inf)[1 : n + 1]  # the next up-crossing (none after the last)
+    keep = ~(nxt < downs[j])
+    return [
+        (float(ups[a]), float(downs[b]), int(up_i[a]), int(down_i[b])) for a, b in zip(k[keep], j[keep], strict=True)
+    ]
+
+
+def _sensitivity_match(starts: np.ndarray, ends: np.ndarray, ic: float, to: float) -> tuple[float, float]:
+    """Start of the first and end of the last interval (``starts``, ``ends``) overlapping (ic, to); NaN when none.
+
+    The intervals are disjoint and in time order, so those overlapping form one run: found with
+    ``searchsorted`` on their ends and starts instead of a scan of every interval per contact.
+    """
+    a = int(np.searchsorted(ends, ic, side="right"))
+    b = int(np.searchsorted(starts, to, side="left")) - 1
+    if a > b or a >= len(ends) or b < 0:
+        return np.nan, np.nan
+    return float(starts[a]), float(ends[b])
 
 
 def detect_force_contacts(
@@ -191,6 +208,8 @@ def detect_force_contacts(
                 "the force plate stays loaded between steps (no flight phase), so it cannot tell the feet apart"
             )
         sens = _intervals(fz_sum, t, sensitivity_threshold_n)
+        sens_starts = np.array([iv[0] for iv in sens], dtype=float)
+        sens_ends = np.array([iv[1] for iv in sens], dtype=float)
         t0, t1 = float(t[0]), float(t[-1])
         pad = max(1, int(round(0.02 * plates[0].rate_hz)))  # the filter spreads a gap over ~20 ms
         for ic, to, i0, i1 in ivals:
@@ -204,7 +223,7 @@ def detect_force_contacts(
             if reason:
                 rejected.append({"ic_s": round(ic, 4), "to_s": round(to, 4), "reason": reason, "source": "forces"})
                 continue
-            s_match = [s for s in sens if s[0] < to and s[1] > ic]
+            ic_50n, to_50n = _sensitivity_match(sens_starts, sens_ends, ic, to)
             row: dict[str, Any] = {
                 "side": side,
                 "ic_s": ic,
@@ -212,8 +231,8 @@ def detect_force_contacts(
                 "source": "forces",
                 "plate": "+".join(p.name for p in plates),
                 "peak_fz_n": float(np.max(fz_sum[i0 : i1 + 1])),
-                "ic_s_50n": s_match[0][0] if s_match else np.nan,
-                "to_s_50n": s_match[-1][1] if s_match else np.nan,
+                "ic_s_50n": ic_50n,
+                "to_s_50n": to_50n,
             }
             rows.append(row)
         info["t_range_s"] = [t0, t1]

@@ -8,11 +8,8 @@ from collections.abc import Iterator
 
 @contextlib.contextmanager
 def single_thread() -> Iterator[None]:
-    """Limit BLAS/OpenMP pools to one thread when ``threadpoolctl`` is installed (a no-op otherwise)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - optional
-        yield
-        return
+    """Limit BLAS/OpenMP pools to one thread (``threadpoolctl``, a core dependency: never a no-op)."""
+    from threadpoolctl import threadpool_limits
+
     with threadpool_limits(limits=1):
         yield
