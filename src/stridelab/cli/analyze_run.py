@@ -219,16 +219,20 @@ def _print_summary(doc: dict[str, Any], name: str, report: Path | None) -> None:
 
 def _print_warnings(warnings: list[str]) -> None:
     """Warnings go to stderr, one line each (wrapped on a terminal), also with ``-q``."""
+    if not warnings:
+        return
+    if not _stderr_tty():  # plain lines for logs and pipes (and no rich import on the batch/CLI hot path)
+        sys.stderr.write("".join(f"warning: {w}\n" for w in warnings))
+        sys.stderr.flush()
+        return
     from rich.console import Console
 
-    err = Console(stderr=True, soft_wrap=not _stderr_tty())
+    err = Console(stderr=True, soft_wrap=False)
     for w in warnings:
         err.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
 
 
 def _stderr_tty() -> bool:
-    import sys
-
     try:
         return sys.stderr.isatty()
     except (AttributeError, ValueError):
