@@ -362,7 +362,7 @@ def _analyze(trial: Trial, options: AnalysisOptions) -> Analysis:
     _check_running(res.steps)
     if (side_warning := check_sides(res.steps)) is not None:  # left/right must alternate (stridelab.metrics.activity)
         warnings.append(side_warning)
-    check_activity(res.steps)  # walking from the duty factor too
+    check_activity(res.steps, check_cadence=trial.keypoints is None)  # walking from the duty factor too
     warnings += res.warnings
     n_side = contacts["side"].value_counts()
     if min(n_side.get("left", 0), n_side.get("right", 0)) < 2:

@@ -51,10 +51,12 @@ def _median(steps: pd.DataFrame, col: str) -> tuple[float, int]:
     return (float(np.median(v)) if v.size else float("nan")), int(v.size)
 
 
-def check_activity(steps: pd.DataFrame) -> None:
+def check_activity(steps: pd.DataFrame, *, check_cadence: bool = True) -> None:
     """Raise NotRunningError when the median duty factor says walking (see module docstring), and
     NoValidResultError when the contacts cannot be running feet (median contact time below
-    :data:`MIN_GCT_MS`, median cadence below :data:`MIN_CADENCE_SPM`)."""
+    :data:`MIN_GCT_MS`, median cadence below :data:`MIN_CADENCE_SPM`). ``check_cadence=False`` leaves
+    the cadence to the caller (video: a low cadence there is often slow-motion footage, which the video
+    stage names with the --rate-hz that gives real time)."""
     from stridelab.errors import NoValidResultError
 
     gct, n_gct = _median(steps, "gct_ms")
@@ -64,7 +66,7 @@ def check_activity(steps: pd.DataFrame) -> None:
             "the force or event data are wrong (check the force file, its rate and units)"
         )
     cad, n_cad = _median(steps, "cadence_spm")
-    if n_cad >= MIN_STRIDES and cad < MIN_CADENCE_SPM:
+    if check_cadence and n_cad >= MIN_STRIDES and cad < MIN_CADENCE_SPM:
         raise NoValidResultError(
             f"the steps give {cad:.0f} steps/min (median of {n_cad}), far below running (140-220): most contacts were missed "
             "or this is not running; check the force or event data"
