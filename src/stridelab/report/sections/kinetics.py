@@ -61,7 +61,9 @@ def _grf_figure(grf: dict[str, Any]) -> str | None:
 def build(analysis: Analysis) -> Section | None:
     grf = analysis.sections.get("grf")
     st = analysis.steps
-    rows = [r for r in ROWS if r[1] in st.columns and st[r[1]].notna().any()]
+    if "loading_source" in st.columns:  # values predicted from a wearable (stridelab.loading) are not measured forces
+        st = st[~st["loading_source"].astype(str).str.startswith("predicted")]
+    rows = [r for r in ROWS if r[1] in st.columns and st[r[1]].notna().any() and analysis.summary.get(r[1]) is not None]
     if not grf and not rows:
         return None
     parts = []
@@ -84,7 +86,8 @@ def build(analysis: Analysis) -> Section | None:
         html += "</table>"
         src = analysis.trial.subject.sources.get("mass_kg")
         html += (
-            f"<p class='meta'>Body weight from {escape(str(src))}. Loading rate over 20-80 % of the impact peak (Milner et "
+            (f"<p class='meta'>Body weight from {escape(str(src))}. " if src else "<p class='meta'>")
+            + "Loading rate over 20-80 % of the impact peak (Milner et "
             "al. 2006), or of the force at 13 % of stance when there is no impact peak. Higher loading rates are associated "
             "in some studies with running injuries; they are not a diagnosis.</p>"
         )
