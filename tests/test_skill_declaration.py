@@ -136,3 +136,16 @@ def test_running_speed_example_on_real_trials() -> None:
     assert lo["n_runners"] == 20 and lo["n_trials"] == 29
     assert lo["r"] > 0.5
     assert sum(d["right_order"] for d in lo["within_runner_order"].values()) >= 4
+
+
+def test_cli_fit_motion_bad_declaration_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from stridelab.cli.main import main
+
+    pop = tmp_path / "pop"
+    pop.mkdir()
+    bad = tmp_path / "motion.json"
+    bad.write_text(json.dumps({"format": "stridelab-motion-declaration", "activity": "x", "groups": {},
+                              "target": {"column": "speed_mps", "better": "higher"}}), encoding="utf-8")
+    code = main(["skill", "fit", "--population", str(pop), "--out", str(tmp_path / "m.json"), "--motion", str(bad)])
+    _, err = capsys.readouterr()
+    assert code != 0 and err.count("\n") == 1 and "declares no group" in err and "Traceback" not in err
