@@ -96,7 +96,7 @@ def test_report_html(db: Path, capsys: pytest.CaptureFixture[str], tmp_path: Pat
     html = out.read_text()
     assert code == 0 and "Runner record: RBDS001" in html and "not a diagnosis" in html and "<svg" in html
     assert "Latest session beside the baseline" in html and "Skill scores over time" in html
-    assert "<th>knee</th>" in html  # the import scored the trial with the default skill model (group scores; no skill value since issue 17)
+    assert "<th>knee</th>" in html and "MDC95" in html  # the import scored the trial with the default skill model (group scores; no skill value since issue 17)
     assert run(["report", "RBDS001", "--out", tmp_path / "r.docx", "--db", db], capsys)[0] == 2
 
 
