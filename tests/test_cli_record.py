@@ -99,6 +99,7 @@ def test_report_html(db: Path, capsys: pytest.CaptureFixture[str], tmp_path: Pat
     # the import scored the trial with the default skill model; that model cannot grade (its cross-validation
     # does not beat chance), so the record shows the group columns and no skill value
     assert "<th>Date</th><th>Speed (m/s)</th><th>" in html and "<th>Skill value</th>" not in html
+    assert "<th>knee</th>" in html and "MDC95" in html  # group scores with the model's MDC95
     assert run(["report", "RBDS001", "--out", tmp_path / "r.docx", "--db", db], capsys)[0] == 2
 
 
@@ -198,3 +199,20 @@ def test_record_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     dom = out.stdout
     assert dom.count("<svg") == html.count("<svg") > 5
     assert dom.count('class="card flag') == html.count('class="card flag') > 0 and "not a diagnosis" in dom
+
+
+def test_history_skill_scores_with_mdc(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``history --skill``: the stored skill scores with the skill model's MDC95 (issue 17, item 5)."""
+    from stridelab.skill.model import load_model
+
+    code, out, _ = run(["history", "RBDS001", "--skill", "--json", "-", "--db", db], capsys)
+    assert code == 0
+    sk = json.loads(out)["skill"]
+    model = load_model()
+    assert sk["model"] == model.card["name"]
+    assert sk["mdc95"] == pytest.approx({g: v["mdc95"] for g, v in model.reliability.items()})
+    (s,) = sk["sessions"]
+    assert s["date"] == "2026-01-05" and s["change_from_previous"] is None
+    assert set(s["groups"]) == set(model.measured_groups) and all(0 <= v <= 100 for v in s["groups"].values())
+    code, out, _ = run(["history", "RBDS001", "--skill", "--db", db], capsys)
+    assert code == 0 and "skill scores over time" in out and "knee (MDC" in out

@@ -108,6 +108,7 @@ def history(
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the history as JSON here ('-' for stdout).")] = None,
     thresholds: ThresholdsOption = None,
     compare: Annotated[tuple[str, str] | None, typer.Option("--compare", help="Print two sessions side by side: --compare DATE_A DATE_B.")] = None,
+    skill: Annotated[bool, typer.Option("--skill", help="Also the stored skill scores over time, with the skill model's MDC95 (also in --json).")] = False,
     db: DbOption = None,
 ) -> None:
     """A runner's sessions, changes beyond measurement noise and injury-risk flags (not a diagnosis)."""
@@ -130,7 +131,7 @@ def history(
     if metric is not None and not any(metric in t.metrics for t in record.trials):
         known = sorted({m for t in record.trials for m in t.metrics})
         raise UsageError(f"no metric {metric!r} in {runner}'s record (e.g. {', '.join(known[:6])})")
-    doc = history_document(record, metric, thresholds)
+    doc = history_document(record, metric, thresholds, skill=skill)
     if dates is not None:
         _print_comparison(record, dates, metric)
     if json_out is not None:
@@ -140,6 +141,27 @@ def history(
             return
         _write(json_out, text + "\n")
     _print_history(doc)
+    if skill:
+        _print_skill(doc["skill"])
+
+
+def _print_skill(sk: dict[str, Any]) -> None:
+    if not sk["sessions"]:
+        typer.echo("no skill scores are stored for this runner (they need motion capture with a static trial)")
+        return
+    names = list(dict.fromkeys(["skill_value"] + [g for e in sk["sessions"] for g in e["groups"]]))
+    names = [n for n in names if n != "skill_value" or any(e["skill_value"] is not None for e in sk["sessions"])]
+    typer.echo(f"skill scores over time ({sk['model']}; * = change from the previous trial at matched speed beyond the MDC95)")
+    typer.echo("\t".join(["date", "speed_mps"] + [f"{n} (MDC {sk['mdc95'][n]:.1f})" if n in sk["mdc95"] else n for n in names]))
+    for e in sk["sessions"]:
+        ch = e["change_from_previous"] or {}
+        cells = []
+        for n in names:
+            v = e["skill_value"] if n == "skill_value" else e["groups"].get(n)
+            mark = "*" if (ch.get(n) or {}).get("beyond_mdc") else ""
+            cells.append("-" if v is None else f"{v:.1f}{mark}")
+        sp = "-" if e["speed_mps"] is None else f"{e['speed_mps']:.2f}"
+        typer.echo("\t".join([e["date"], sp] + cells) + (f"\t({e['note']})" if e.get("note") else ""))
 
 
 def _print_comparison(record: Any, dates: tuple[dt.date, dt.date], metric: str | None) -> None:

@@ -30,6 +30,8 @@ def fit(
     repeats: Annotated[int | None, typer.Option("--repeats", help="Repeats of the K-fold CV (default: 10 below 100 runners, else 1).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (folds, permutations, bootstrap).")] = 0,
     name: Annotated[str | None, typer.Option("--name", help="Model name for the model card.")] = None,
+    motion: Annotated[str | None, typer.Option("--motion", help="Motion declaration (JSON file, or a packaged name such as running_speed): "
+                                                "groups, features and target; replaces --target (docs/skill_new_motion.md).")] = None,
 ) -> None:
     """Fit a skill model on a population and write it with its model card."""
     if target not in ("pace", "level"):
@@ -47,13 +49,17 @@ def fit(
     existing(performance, "performance file")
     guard_outputs({"--out": out}, [population, performance])
     from stridelab import progress
+    from stridelab.skill.declaration import load_declaration
     from stridelab.skill.fit import FitOptions, fit_model
     from stridelab.skill.trials import load_population
+
+    declaration = load_declaration(motion) if motion is not None else None
 
     progress.enable(True)  # a spinner with the elapsed time, on a terminal only
     with progress.progress(f"fitting the skill model on {population.name}", None):
         pop = load_population(population, performance)
-        model = fit_model(pop, FitOptions(target=target, riegel_km=riegel_km, n_permutations=permutations, n_repeats=repeats, seed=seed, name=name))
+        model = fit_model(pop, FitOptions(target=target, riegel_km=riegel_km, n_permutations=permutations, n_repeats=repeats, seed=seed, name=name,
+                                         declaration=declaration))
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
     v = model.card["validation"]

@@ -10,5 +10,6 @@ from __future__ import annotations
 from stridelab.history.change import Change, Trend, changes, compare_sessions, series, trend
 from stridelab.history.document import history, history_document
 from stridelab.history.record import RunnerRecord, TrialRecord, load_record
+from stridelab.history.skill import skill_over_time
 
-__all__ = ["Change", "RunnerRecord", "TrialRecord", "Trend", "changes", "compare_sessions", "history", "history_document", "load_record", "series", "trend"]
+__all__ = ["Change", "RunnerRecord", "TrialRecord", "Trend", "changes", "compare_sessions", "history", "history_document", "load_record", "series", "skill_over_time", "trend"]

@@ -26,13 +26,16 @@ def measurements(record: RunnerRecord) -> list[Measurement]:
     return trials + load_measurements(record)
 
 
-def history_document(record: RunnerRecord, metric: str | None = None, thresholds: str | Path | None = None) -> dict[str, Any]:
-    """The JSON-ready history of a loaded record (flags always from every metric, as stored)."""
+def history_document(record: RunnerRecord, metric: str | None = None, thresholds: str | Path | None = None, skill: bool = False) -> dict[str, Any]:
+    """The JSON-ready history of a loaded record (flags always from every metric, as stored).
+
+    With ``skill``, a ``skill`` entry is added: the stored skill scores over time against the skill
+    model's MDC95 (:func:`stridelab.history.skill.skill_over_time`)."""
     rules = load_evidence(thresholds)
     flags = flag_status(rules, measurements(record))
     if metric is not None:
         flags = [f for f in flags if metric in (f.rule.metric, f"{f.rule.metric}_symmetry_pct")]
-    return {
+    doc: dict[str, Any] = {
         "runner": record.runner,
         "sessions": [
             {"date": t.date.isoformat(), "source": t.source,
@@ -43,6 +46,11 @@ def history_document(record: RunnerRecord, metric: str | None = None, thresholds
         "flags": [f.to_json() for f in flags],
         "disclaimer": DISCLAIMER,
     }
+    if skill:
+        from stridelab.history.skill import skill_over_time
+
+        doc["skill"] = skill_over_time(record)
+    return doc
 
 
 def history(store: Store, runner: str, metric: str | None = None, thresholds: str | Path | None = None, owner: str = "") -> dict[str, Any]:

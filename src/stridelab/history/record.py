@@ -27,6 +27,7 @@ class TrialRecord:
     sides: dict[str, dict[str, float]] = field(default_factory=lambda: {"left": {}, "right": {}})
     halves: tuple[dict[str, float], dict[str, float]] = field(default_factory=lambda: ({}, {}))
     scores: dict[str, float] = field(default_factory=dict)
+    score_model: str = ""  # the name of the model that gave ``scores``
 
 
 @dataclass
@@ -65,8 +66,9 @@ def load_record(store: Store, runner: str, owner: str = "", metric: str | None =
                     t.sides[kind][name] = value
                 elif kind in ("half1", "half2"):
                     t.halves[0 if kind == "half1" else 1][name] = value
-            for aid, name, value in s.execute(select(Score.analysis_id, Score.name, Score.value).where(Score.analysis_id.in_(list(trials)))):
+            for aid, name, value, model in s.execute(select(Score.analysis_id, Score.name, Score.value, Score.model).where(Score.analysis_id.in_(list(trials)))):
                 trials[aid].scores[name] = value
+                trials[aid].score_model = model
     ordered = sorted(trials.values(), key=lambda t: (t.date, t.speed_mps if t.speed_mps is not None else -1.0, t.name))
     return RunnerRecord(runner, owner, ordered)
 

@@ -228,6 +228,7 @@ def render_record(record: RunnerRecord, thresholds: str | Path | None = None, *,
                    + "".join(f"<th>{_e('Skill value' if n == 'skill_value' else n.removeprefix('group:'))}</th>" for n in names) + "</tr>"
                    + "".join(f"<tr><td>{t.date}</td><td>{_f(t.speed_mps)}</td>" + "".join(f"<td>{_f(t.scores.get(n))}</td>" for n in names) + "</tr>" for t in scored)
                    + "</table>")
+        out.append(_skill_mdc_note(record))
     else:
         out.append("<p>No skill scores are stored for this runner.</p>")
     weeks = weekly_load(record)
@@ -268,6 +269,18 @@ def write_pdf(record: RunnerRecord, path: str | Path, thresholds: str | Path | N
     except OSError as e:
         raise InvalidInputError(f"cannot write the report to {p} ({e.strerror}); choose another output path") from None
     return p
+
+
+def _skill_mdc_note(record: RunnerRecord) -> str:
+    """The skill model's MDC95 per score and the changes beyond it (:mod:`stridelab.history.skill`)."""
+    from stridelab.history.skill import skill_over_time
+
+    sk = skill_over_time(record)
+    mdc = ", ".join(f"{n.replace('skill_value', 'skill value')} {v:.1f}" for n, v in sk["mdc95"].items())
+    beyond = [f"{e['date']} {n} {c['change']:+.1f}" for e in sk["sessions"] for n, c in (e["change_from_previous"] or {}).items() if c["beyond_mdc"]]
+    return (f"<p class='help'>Minimal detectable change (MDC95, the skill model's split-half reliability): {_e(mdc) or 'not known'}. "
+            + (f"Changes from the previous trial at matched speed beyond it: {_e('; '.join(beyond))}." if beyond
+               else "No change from a previous trial at matched speed exceeds it.") + "</p>")
 
 
 __all__ = ["label", "render_record", "write_pdf"]

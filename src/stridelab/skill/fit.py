@@ -12,6 +12,10 @@ with the given groups (:mod:`stridelab.skill.groups`); per-group association mod
 (:mod:`stridelab.skill.groupmodels`) and which way each group's score points
 (:mod:`stridelab.skill.orientation`); the better runners' curve bands; split-half reliability
 (:mod:`stridelab.skill.reliability`); and the model card.
+
+What the features, groups and target are comes from a motion declaration
+(:mod:`stridelab.skill.declaration`, ``FitOptions.declaration``); without one it is the running
+declaration shipped as data (``skill/data/motion_running.json``) with ``FitOptions.target``.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ import numpy as np
 
 from stridelab.errors import InvalidInputError
 from stridelab.skill._threads import single_thread
-from stridelab.skill.angles import GROUPS, KINEMATICS_ANGLES, N_POINTS
+from stridelab.skill.angles import KINEMATICS_ANGLES, N_POINTS
+from stridelab.skill.declaration import MotionDeclaration, running
 from stridelab.skill.features import available_rhythm, runner_data
 from stridelab.skill.groupmodels import fit_group_model
 from stridelab.skill.groups import data_groups, discriminative_features, group_agreement
@@ -43,7 +48,7 @@ from stridelab.skill.population import Population
 from stridelab.skill.quality import check_population
 from stridelab.skill.reliability import reliability_table, split_half
 from stridelab.skill.stability import stability_selection
-from stridelab.skill.targets import BETTER_SIGN, TARGET_UNITS
+from stridelab.skill.targets import BETTER_SIGN
 
 MIN_RUNNERS = 10
 
@@ -73,6 +78,11 @@ class FitOptions:
     seed: int = 0
     name: str | None = None
     caveats: list[str] = field(default_factory=list)
+    declaration: MotionDeclaration | None = None  # None: running with ``target``
+
+    def motion(self) -> MotionDeclaration:
+        """The declaration this fit uses."""
+        return self.declaration or running(self.target)
 
 
 def _bootstrap_r(y: np.ndarray, preds: np.ndarray, rng: np.random.Generator, n: int = 1000) -> list[float]:
@@ -84,18 +94,19 @@ def _bootstrap_r(y: np.ndarray, preds: np.ndarray, rng: np.random.Generator, n: 
 
 def _select_runners(pop: Population, opts: FitOptions) -> tuple[Population, np.ndarray, list[str]]:
     notes: list[str] = []
-    y = pop.target(opts.target, opts.riegel_km)
+    decl = opts.motion()
+    y = decl.target_values(pop, opts.riegel_km)
     keep = np.isfinite(y)
     if (~keep).any():
-        notes.append(f"{int((~keep).sum())} runner(s) without a known {opts.target} left out")
+        notes.append(f"{int((~keep).sum())} runner(s) without a known {decl.target} left out")
     sp = pop.speed_mps()
-    if np.isfinite(sp[keep]).any():
+    if decl.compare_at_speed and np.isfinite(sp[keep]).any():
         med = float(np.nanmedian(sp[keep]))
         far = keep & np.isfinite(sp) & (np.abs(sp - med) > opts.speed_window_mps)
         if far.any():
             notes.append(f"{int(far.sum())} runner(s) more than {opts.speed_window_mps} m/s from the median speed {med:.2f} m/s left out (compared at comparable speed only)")
         keep &= ~far
-    if (~np.isfinite(sp[keep])).any():
+    if decl.compare_at_speed and (~np.isfinite(sp[keep])).any():
         notes.append(f"{int((~np.isfinite(sp[keep])).sum())} runner(s) of unknown speed kept")
     ids = [r.id for r, k in zip(pop.runners, keep, strict=True) if k]
     return pop.subset(ids), y[keep], notes
@@ -104,7 +115,7 @@ def _select_runners(pop: Population, opts: FitOptions) -> tuple[Population, np.n
 def fit_model(pop: Population, opts: FitOptions | None = None) -> SkillModel:
     """Fit a skill model (see the module doc). Raises InvalidInputError when the data cannot support one."""
     opts = opts or FitOptions()
-    if opts.target not in BETTER_SIGN:
+    if opts.declaration is None and opts.target not in BETTER_SIGN:
         raise InvalidInputError(f"unknown target {opts.target!r}; use pace or level")
     with single_thread():
         return _fit(pop, opts)
@@ -112,24 +123,32 @@ def fit_model(pop: Population, opts: FitOptions | None = None) -> SkillModel:
 
 def _fit(pop: Population, opts: FitOptions) -> SkillModel:
     rng = np.random.default_rng(opts.seed)
+    decl = opts.motion()
     clean, qrep = check_population(pop)
     fitpop, y, notes = _select_runners(clean, opts)
     n = len(fitpop)
     if n < MIN_RUNNERS:
-        raise InvalidInputError(f"only {n} runner(s) with curves, {opts.target} and comparable speed; a skill model needs at least {MIN_RUNNERS}")
+        raise InvalidInputError(f"only {n} runner(s) with curves, {decl.target}" + (" and comparable speed" if decl.compare_at_speed else "")
+                                + f"; a skill model needs at least {MIN_RUNNERS}")
     have = fitpop.angles()
-    if opts.angles:
-        missing = [a for a in opts.angles if a not in have]
+    wanted = opts.angles or (list(decl.angles) if decl.angles is not None else None)
+    if wanted:
+        missing = [a for a in wanted if a not in have]
         if missing:
             raise InvalidInputError(f"the population lacks {', '.join(missing)} for some runners")
-        angles = list(opts.angles)
+        angles = list(wanted)
     else:
         angles = [a for a in KINEMATICS_ANGLES if a in have]
+    uncovered = [a for a in angles if not decl.covers(a + ".")]
+    if uncovered and wanted:
+        raise InvalidInputError(f"{', '.join(uncovered)} belong(s) to no group of the {decl.activity!r} declaration")
+    angles = [a for a in angles if a not in uncovered]
     if not angles:
         raise InvalidInputError("the population has no joint angle that stridelab's kinematics produces")
-    rhythm = available_rhythm(fitpop)
+    rhythm = [k for k in available_rhythm(fitpop) if (decl.scalars is None or k in decl.scalars) and decl.covers(k)]
     data = runner_data(fitpop, angles, opts.side, rhythm)
-    cfg = LearnConfig(angles=angles, rhythm=rhythm, alpha=opts.alpha, fpc_variance=opts.fpc_variance, max_components=opts.max_components, seed=opts.seed)
+    cfg = LearnConfig(angles=angles, rhythm=rhythm, alpha=opts.alpha, fpc_variance=opts.fpc_variance, max_components=opts.max_components, seed=opts.seed,
+                      group_of=decl.group_of)
     cache = DesignCache()
 
     test_fraction = opts.test_fraction if opts.test_fraction is not None else (0.2 if n >= 100 else 0.0)
@@ -137,7 +156,7 @@ def _fit(pop: Population, opts: FitOptions) -> SkillModel:
     n_test = int(round(test_fraction * n))
     test, dev = np.sort(perm[:n_test]), np.sort(perm[n_test:])
     repeats = opts.n_repeats or (10 if len(dev) < 100 else 1)
-    sgn = BETTER_SIGN[opts.target]
+    sgn = decl.better_sign
 
     # cross-validation and the permutation test (same folds, same procedure, permuted targets)
     ys = [y]
@@ -172,9 +191,9 @@ def _fit(pop: Population, opts: FitOptions) -> SkillModel:
     names = final.names
     xs = final.design.x_train
     disc = discriminative_features(names, xs, y, stab.features)
-    found = data_groups(names, xs, disc)
-    measured = [g for g in GROUPS if any(_in_group(f, g) for f in names)]
-    gms = {g: fit_group_model(g, names, xs, y, opts.n_boot, rng) for g in measured}
+    found = data_groups(names, xs, disc, group_rule=decl.group_of)
+    measured = [g for g in decl.groups if any(decl.group_of(f) == g for f in names)]
+    gms = {g: fit_group_model(g, names, xs, y, opts.n_boot, rng, group_of=decl.group_of) for g in measured}
 
     better = sgn * y >= np.quantile(sgn * y, 2.0 / 3.0)
     x_raw = xs * final.design.scale_ + final.design.mean_
@@ -190,7 +209,7 @@ def _fit(pop: Population, opts: FitOptions) -> SkillModel:
         ranges[f] = [float(np.quantile(v, 0.1)), float(np.quantile(v, 0.9))]
 
     model = SkillModel(
-        target=opts.target,
+        target=decl.target,
         better_sign=sgn,
         side=opts.side,
         extractor=final.design.extractor,
@@ -204,21 +223,15 @@ def _fit(pop: Population, opts: FitOptions) -> SkillModel:
         reference_pred=ref_pred,
         reference_target=y,
         reference_name=fitpop.name,
-        speed_mps=float(np.nanmedian(data.speed_mps)) if np.isfinite(data.speed_mps).any() else None,
+        speed_mps=float(np.nanmedian(data.speed_mps)) if decl.compare_at_speed and np.isfinite(data.speed_mps).any() else None,
         bands=bands,
         better_ranges=ranges,
-        orientation=orient_groups(names, xs, y, sgn, gms, rng, opts.n_orientation_permutations),
+        orientation=orient_groups(names, xs, y, sgn, gms, rng, opts.n_orientation_permutations, table=None if decl.published_directions else []),
         reference_x=xs,
     )
     model.reliability = _reliability(model, fitpop)
     model.card = _card(model, pop, fitpop, opts, qrep.to_dict(), notes, cv, r_ci, p_perm, null, curve, test_block, final, stab, found, repeats, len(dev), stab_note)
     return model
-
-
-def _in_group(feature: str, group: str) -> bool:
-    from stridelab.skill.angles import group_of
-
-    return group_of(feature) == group
 
 
 def _reliability(model: SkillModel, pop: Population) -> dict[str, dict[str, float]]:
@@ -242,23 +255,26 @@ def _card(model: SkillModel, pop: Population, fitpop: Population, opts: FitOptio
           test_block: dict[str, Any] | None, final: Any, stab: Any, found: dict[str, str], repeats: int, n_dev: int,
           stab_note: str | None) -> dict[str, Any]:
     desc = fitpop.describe()
+    decl = opts.motion()
     caveats = [
         "Associations, not causes: the data are cross-sectional.",
         f"Scores are percentiles within the reference population {fitpop.name!r}; they compare a runner with those runners only.",
-        "Runners are compared at comparable speed only; a runner scored at another speed gets a warning.",
+        "Runners are compared at comparable speed only; a runner scored at another speed gets a warning."
+        if decl.compare_at_speed else "Not compared at one speed (the declaration's compare_at_speed is false).",
         "Within-session reliability (split halves) is a lower bound of the variability between sessions.",
         "Not a diagnosis.",
     ]
     if pop.synthetic:
         caveats.insert(0, "SYNTHETIC population: for testing the method only, not for real runners.")
     caveats += opts.caveats
-    groups_status = {g: ("measured" if g in model.measured_groups else "not measured") for g in GROUPS}
+    groups_status = {g: ("measured" if g in model.measured_groups else "not measured") for g in decl.groups}
     return {
-        "name": opts.name or f"skill model ({opts.target}) on {fitpop.name}",
+        "name": opts.name or f"skill model ({decl.target}) on {fitpop.name}",
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "data": {**desc, "synthetic": pop.synthetic, "quality": quality, "selection_notes": notes},
         "reference_population": fitpop.name,
-        "target": {"name": opts.target, "unit": TARGET_UNITS[opts.target], "riegel_km": opts.riegel_km, "better": "lower" if model.better_sign < 0 else "higher"},
+        "target": {"name": decl.target, "unit": decl.unit, "riegel_km": opts.riegel_km, "better": "lower" if model.better_sign < 0 else "higher"},
+        "declaration": decl.to_dict(),
         "features": {"names": model.names, "angles": model.extractor.angles, "rhythm": model.extractor.rhythm,
                      "fpc_variance": opts.fpc_variance, "components": model.extractor.components_},
         "groups": groups_status,
@@ -268,7 +284,7 @@ def _card(model: SkillModel, pop: Population, fitpop: Population, opts: FitOptio
         },
         "method": {
             "model": "sparse-group lasso (simon2013), FISTA; lambda by inner runner-wise CV with early stopping",
-            "options": {k: v for k, v in asdict(opts).items() if k not in ("caveats", "name")},
+            "options": {k: v for k, v in asdict(opts).items() if k not in ("caveats", "name", "declaration")},
             "selected_groups": final.selected_groups(),
             "lambda": final.lambda_,
             "coefficients": {n: float(c) for n, c in zip(model.names, final.coef_, strict=True) if c != 0},
@@ -288,7 +304,7 @@ def _card(model: SkillModel, pop: Population, fitpop: Population, opts: FitOptio
             "test": test_block,
         },
         "stability_selection": {**stab.to_dict(), "note": stab_note},
-        "data_groups": {"clusters": found, "adjusted_rand_index": group_agreement(found) if found else None},
+        "data_groups": {"clusters": found, "adjusted_rand_index": group_agreement(found, decl.group_of) if found else None},
         "reliability": model.reliability,
         "caveats": caveats,
     }

@@ -15,6 +15,7 @@ bootstrap refits (runners resampled with replacement, same lambda; Efron B, Tibs
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,9 +97,10 @@ def ridge_gcv(x: np.ndarray, y: np.ndarray, lambdas: np.ndarray | None = None) -
     return coef, lam, loo
 
 
-def fit_group_model(group: str, names: list[str], xs: np.ndarray, y: np.ndarray, n_boot: int, rng: np.random.Generator) -> GroupModel:
+def fit_group_model(group: str, names: list[str], xs: np.ndarray, y: np.ndarray, n_boot: int, rng: np.random.Generator,
+                    group_of: Callable[[str], str] | None = None) -> GroupModel:
     """Fit one group's ridge model on standardised features ``xs`` (n, all) and target ``y``."""
-    cols = [i for i, n in enumerate(names) if n in set(_group_features(group, names))]
+    cols = [i for i, n in enumerate(names) if n in set(_group_features(group, names, group_of))]
     x = xs[:, cols]
     coef, lam, loo = ridge_gcv(x, y)
     n = len(y)
@@ -115,7 +117,8 @@ def fit_group_model(group: str, names: list[str], xs: np.ndarray, y: np.ndarray,
     return GroupModel(group, [names[c] for c in cols], cols, coef, lam, loo, x @ coef, bc, bo)
 
 
-def _group_features(group: str, names: list[str]) -> list[str]:
+def _group_features(group: str, names: list[str], rule: Callable[[str], str] | None = None) -> list[str]:
     from stridelab.skill.angles import group_of
 
-    return [n for n in names if group_of(n) == group]
+    rule = rule or group_of
+    return [n for n in names if rule(n) == group]

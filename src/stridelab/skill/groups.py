@@ -11,6 +11,7 @@ chance agreement.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -55,7 +56,8 @@ def discriminative_features(names: list[str], x: np.ndarray, y: np.ndarray, stab
     return [names[i] for i in order[: min(10, len(names))]]
 
 
-def data_groups(names: list[str], x: np.ndarray, features: list[str], r_cut: float = 0.5) -> dict[str, str]:
+def data_groups(names: list[str], x: np.ndarray, features: list[str], r_cut: float = 0.5,
+                group_rule: Callable[[str], str] | None = None) -> dict[str, str]:
     """Cluster ``features`` (columns of x named by ``names``) by correlation; feature -> cluster name.
 
     A cluster is named after the given group most of its features belong to, with a number.
@@ -74,14 +76,15 @@ def data_groups(names: list[str], x: np.ndarray, features: list[str], r_cut: flo
     out: dict[str, str] = {}
     for k in np.unique(lab):
         members = [features[i] for i in np.flatnonzero(lab == k)]
-        given = [group_of(m) for m in members]
+        given = [(group_rule or group_of)(m) for m in members]
         main = max(set(given), key=given.count)
         for m in members:
             out[m] = f"{main} (cluster {int(k)})"
     return out
 
 
-def group_agreement(found: dict[str, str]) -> float:
-    """Adjusted Rand index between the found clusters and the given groups of the same features."""
+def group_agreement(found: dict[str, str], group_rule: Callable[[str], str] | None = None) -> float:
+    """Adjusted Rand index between the found clusters and the given (or declared) groups of the same features."""
     feats = list(found)
-    return adjusted_rand_index([found[f] for f in feats], [group_of(f) for f in feats])
+    rule = group_rule or group_of
+    return adjusted_rand_index([found[f] for f in feats], [rule(f) for f in feats])

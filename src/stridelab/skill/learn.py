@@ -12,6 +12,7 @@ search stops early when the inner validation error has not improved for ``patien
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,11 +24,13 @@ from stridelab.skill.sgl import lambda_max, sgl_solve_batch
 
 @dataclass
 class LearnConfig:
-    """Model settings (see the module doc). ``feature_groups`` maps feature -> group (None: given groups)."""
+    """Model settings (see the module doc). ``feature_groups`` maps feature -> group (None: given groups);
+    ``group_of`` gives a feature's group by a declared rule (:mod:`stridelab.skill.declaration`) instead."""
 
     angles: list[str]
     rhythm: list[str] = field(default_factory=list)
     feature_groups: dict[str, str] | None = None
+    group_of: Callable[[str], str] | None = None
     fpc_variance: float = 0.99
     max_components: int = 8
     alpha: float = 0.5
@@ -86,7 +89,8 @@ def make_design(data: RunnerData, train: np.ndarray, test: np.ndarray, cfg: Lear
 
 def group_index(names: list[str], cfg: LearnConfig) -> tuple[np.ndarray, list[str]]:
     """Group index per feature and the group names (given groups unless ``feature_groups``)."""
-    labels = [cfg.feature_groups.get(n, "other") if cfg.feature_groups else group_of(n) for n in names]
+    rule = cfg.group_of or group_of
+    labels = [cfg.feature_groups.get(n, "other") if cfg.feature_groups else rule(n) for n in names]
     groups = list(dict.fromkeys(labels))
     return np.array([groups.index(g) for g in labels], dtype=int), groups
 

@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 
 from stridelab.errors import InvalidInputError
-from stridelab.skill.angles import GROUP_MOTION, GROUPS, angle_of, label
+from stridelab.skill.angles import angle_of, label
+from stridelab.skill.declaration import declaration_of
 from stridelab.skill.features import RunnerData, runner_data
 from stridelab.skill.model import SkillModel
 from stridelab.skill.orientation import overall
@@ -110,7 +111,7 @@ def _feature_text(name: str) -> tuple[str, str]:
 def plain_line(model: SkillModel, group: str, res: dict[str, Any], i: int, score: float) -> str:
     """One sentence per group, from the same composite and percentile as the group's score."""
     o = model.orientation[group]
-    motion = GROUP_MOTION.get(group, group)
+    motion = declaration_of(model).motion.get(group, group)
     xs = res["xs"][i : i + 1]
     contrib = o.contributions(xs)[0]
     d = float(res["composite"][group][i] - np.median(o.reference))  # side of the reference median = side of 50
@@ -236,6 +237,7 @@ def score_population(model: SkillModel, pop: Population, excluded: dict[str, str
     res = score_data(model, data)
     scale, _ = _unit_scale(model)
     wts = overall_weights(model.orientation)
+    decl = declaration_of(model)
     out = []
     for i, r in enumerate(pop.runners):
         warns = quality_warnings.get(r.id, []) + (list(data.warnings[i]) if data.warnings else [])
@@ -264,7 +266,7 @@ def score_population(model: SkillModel, pop: Population, excluded: dict[str, str
         assoc: dict[str, float | None] = {}
         cis: dict[str, list[float] | None] = {}
         lines: dict[str, str] = {}
-        for g in GROUPS:
+        for g in decl.groups:
             if g in model.orientation:
                 o = model.orientation[g]
                 groups[g] = round(float(res["groups"][g][i]), 1)
@@ -281,7 +283,7 @@ def score_population(model: SkillModel, pop: Population, excluded: dict[str, str
                 kinds[g] = None
                 assoc[g] = None
                 cis[g] = None
-                lines[g] = f"{g.capitalize()}: not measured (the model's reference population has no {GROUP_MOTION[g]} data)."
+                lines[g] = f"{g.capitalize()}: not measured (the model's reference population has no {decl.motion.get(g, g)} data)."
         out.append(
             {
                 "runner": r.id,
@@ -331,7 +333,7 @@ def model_summary(model: SkillModel) -> dict[str, Any]:
         "speed_mps": model.speed_mps,
         "angles": model.extractor.angles,
         "measured_groups": model.measured_groups,
-        "not_measured_groups": [g for g in GROUPS if g not in model.measured_groups],
+        "not_measured_groups": [g for g in declaration_of(model).groups if g not in model.measured_groups],
         "cv_r": c.get("validation", {}).get("cv_r"),
         "cv_r_ci95": c.get("validation", {}).get("cv_r_ci95"),
         "permutation_p": c.get("validation", {}).get("permutation_p"),
