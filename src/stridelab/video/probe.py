@@ -26,6 +26,7 @@ minutes (``docs/validation.md``, "Broken and hostile input").
 
 from __future__ import annotations
 
+import importlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,8 +68,6 @@ class Probe:
 
 
 def _probe_here(path: str) -> Probe:  # pragma: no cover - runs in the child
-    import importlib
-
     import cv2
 
     n_streams, codec, duration = 1, None, None
@@ -156,6 +155,10 @@ def probe_video(path: Path) -> Probe:
         size = os.path.getsize(path)
     except OSError:
         size = 0
+    try:  # imported here once (the annotated video needs it too), not in every probe's child
+        importlib.import_module("av")
+    except ImportError:
+        pass
     found: Any = run_limited(_probe_here, str(path), name=path.name, size_bytes=min(size, 1 << 20), what="video probe", timeout_s=PROBE_TIMEOUT_S)
     return check_probe(path.name, found)
 
