@@ -487,6 +487,8 @@ def judge(case: Case, code: int | None, stderr: str, before: dict[Path, str | No
     bad = ("internal error", "Traceback", "Warning:", "warnings.warn")
     if any(b in stderr for b in bad) or (code not in (0, None) and len(lines) != 1) or (code == 1):
         return Outcome(case, code, stderr, seconds, peak_rss_mb, "internal", lines[-1][:200] if lines else f"exit {code}, no message")
+    if case.json_out is not None and case.json_out.is_file() and case.json_out.stat().st_size == 0:
+        return Outcome(case, code, stderr, seconds, peak_rss_mb, "internal", "a 0-byte output left behind")
     if code == 0:
         if case.must_fail:
             return Outcome(case, code, stderr, seconds, peak_rss_mb, "implausible", "exit 0 where a refusal is due")

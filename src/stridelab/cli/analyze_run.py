@@ -155,8 +155,9 @@ def _write(path: Path, text: str) -> None:
     from stridelab.errors import InvalidInputError
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        from stridelab.atomic import write_text
+
+        write_text(path, text)
     except OSError as e:
         raise InvalidInputError(f"cannot write {path} ({e.strerror}); choose another output path") from None
 

@@ -158,8 +158,9 @@ def score(
         if str(json_out) == "-":
             typer.echo(text)
         else:
-            json_out.parent.mkdir(parents=True, exist_ok=True)
-            json_out.write_text(text + "\n", encoding="utf-8")
+            from stridelab.atomic import write_text
+
+            write_text(json_out, text + "\n")
     if report_out is not None:
         from stridelab.report.sections.skill import write_skill_report
 

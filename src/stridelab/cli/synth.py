@@ -75,8 +75,9 @@ def synth_imu(
     try:
         write_imu_long(out, v.sensors, v.metadata)
         if truth is not None:
-            truth.parent.mkdir(parents=True, exist_ok=True)
-            v.contacts.to_csv(truth, index=False, float_format="%.5f")
+            from stridelab.atomic import write_text
+
+            write_text(truth, v.contacts.to_csv(index=False, float_format="%.5f"))
     except OSError as e:
         raise InvalidInputError(f"cannot write the output: {e.strerror}") from None
     if not quiet:

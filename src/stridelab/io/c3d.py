@@ -28,17 +28,18 @@ from typing import Any
 import numpy as np
 
 from stridelab.errors import InvalidInputError
+from stridelab.io.c3d_budget import check_c3d_budget, child_allowance_bytes
 
 #: Seconds the child may take before it is considered hung: a base plus a per-megabyte allowance
 #: (a quiet machine parses about 20 MB/s, so this leaves a wide margin for a busy one).
 PARSE_TIMEOUT_S = 30.0
 PARSE_TIMEOUT_S_PER_MB = 1.0
 
-#: Address space the child may add to what it inherits: a corrupt file can make the parser
-#: allocate without bound (a fuzzed trial grew past 6 GB); past this, reading fails cleanly.
-#: A valid file needs about 20 times its size.
-PARSE_MEMORY_MIN_BYTES = 2 << 30
-PARSE_MEMORY_PER_FILE_BYTE = 100
+# Memory: a corrupt file can make the parser allocate without bound (a fuzzed trial grew past
+# 6 GB), and a valid one needs up to 25 times its size. Before the child starts, the header's
+# frames x channels are turned into an estimate and refused above the allowance
+# (:mod:`stridelab.io.c3d_budget`); the child's address space is limited to that allowance (the
+# peak budget, 1 GB by default, less the parent's resident memory), past which reading fails cleanly.
 
 
 def _param(group: dict[str, Any], name: str, default: Any = None) -> Any:
@@ -378,8 +379,9 @@ def _outcome(path: str, size: int, memory: int, msg: tuple[str, Any] | None, exi
         status = "memory"
     if status == "memory":
         raise InvalidInputError(
-            f"{Path(path).name}: the C3D parser needed more than {memory / 2**30:.0f} GiB for a "
-            f"{size / 1e6:.1f} MB file; the file is corrupt, export it again from the lab software"
+            f"{Path(path).name}: the C3D parser needed more than {memory / 1e6:.0f} MB for a "
+            f"{size / 1e6:.1f} MB file; the file is corrupt, export it again from the lab software "
+            "(or raise STRIDELAB_C3D_MEMORY_MB)"
         )
     if status != "ok":
         said = str(payload).split(". If you want")[0].split("\n")[0]
@@ -412,15 +414,19 @@ def parse_c3d(path: str | Path, timeout_s: float | None = None, also: str | Path
         return ahead
     size = os.path.getsize(path)
     _check_header(path, size)
+    memory = child_allowance_bytes()
+    need = check_c3d_budget(path, size, memory)
     extra = str(also) if also is not None and os.path.isfile(also) and _key(str(also)) != _key(path) else None
     extra_size = os.path.getsize(extra) if extra else 0
     if extra:
         try:
             _check_header(extra, extra_size)
+            need2 = check_c3d_budget(extra, extra_size, memory)
+            if need is None or need2 is None or need.address_space_bytes + need2.address_space_bytes > memory:
+                extra = None  # parsed on its own later (the child keeps the first parse while reading it)
         except (InvalidInputError, OSError):
             extra = None
     timeout_s = _timeout(size) if timeout_s is None else timeout_s
-    memory = max(PARSE_MEMORY_MIN_BYTES, PARSE_MEMORY_PER_FILE_BYTE * (size + extra_size))
     parent, child = mp.Pipe(duplex=False)
     try:
         import fcntl

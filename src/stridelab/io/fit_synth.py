@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from stridelab.atomic import write_bytes
+
 
 @dataclass
 class SyntheticTruth:
@@ -129,5 +131,5 @@ def write_synthetic_run(
         enc.on_mesg(mn["SESSION"], {**summary, "event": "session", "event_type": "stop"})
         start += secs
     enc.on_mesg(mn["ACTIVITY"], {"timestamp": t0 + timedelta(seconds=float(n)), "num_sessions": len(legs), "type": "manual"})
-    Path(path).write_bytes(enc.close())
+    write_bytes(path, enc.close())
     return SyntheticTruth(t, v, cad, gct, hills, gct_drift_ms_per_h, gct_per_mps, {"legs": legs, "seed": seed})

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from stridelab.atomic import atomic_path, write_text
 from stridelab.errors import InvalidInputError, UsageError
 from stridelab.io.csv_progress import read_csv
 from stridelab.io.imu_sniff import LONG_REQUIRED as _LONG_REQUIRED
@@ -358,17 +359,18 @@ def write_imu_long(path: str | Path, sensors: dict[str, ImuData], metadata: dict
 
         table = pa.Table.from_pandas(df, preserve_index=False)
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), **{k.encode(): str(v).encode() for k, v in meta.items()}})
-        pq.write_table(table, path)
+        with atomic_path(path) as tmp:
+            pq.write_table(table, tmp)
         return
     header = "".join(f"# {k}={v}\n" if k != "format" else f"# {v}\n" for k, v in meta.items())
     text = header + df.to_csv(index=False, float_format="%.6g", lineterminator="\n")
     if path.suffix.lower() == ".gz":
         import gzip
 
-        with gzip.open(path, "wt", encoding="utf-8") as fh:
+        with atomic_path(path) as tmp, gzip.open(tmp, "wt", encoding="utf-8") as fh:
             fh.write(text)
     else:
-        path.write_text(text, encoding="utf-8")
+        write_text(path, text)
 
 
 __all__ = ["LOCATIONS", "canonical_location", "read_actigraph", "read_imu_long", "sniff_actigraph", "sniff_long", "write_imu_long"]

@@ -140,13 +140,16 @@ def _read(fd: int, pid: int, deadline: float) -> bytes | None:
         chunks.append(b)
 
 
-def run_limited(fn: Callable[..., T], *args: Any, name: str, size_bytes: int = 0, what: str = "reader") -> T:
+def run_limited(fn: Callable[..., T], *args: Any, name: str, size_bytes: int = 0, what: str = "reader", timeout_s: float | None = None) -> T:
     """``fn(*args)`` in a forked child with the limits of :func:`limits_for` (``name``: the file's
-    name in messages). A stridelab error in the child is raised here unchanged; a crash, running
+    name in messages; ``timeout_s``: another default time limit, STRIDELAB_PARSE_TIMEOUT_S still
+    overrides it). A stridelab error in the child is raised here unchanged; a crash, running
     out of memory or time, or any other exception becomes one InvalidInputError line."""
     if not enabled():
         return fn(*args)
     memory, timeout = limits_for(size_bytes)
+    if timeout_s is not None:
+        timeout = _env("STRIDELAB_PARSE_TIMEOUT_S", timeout_s)
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child

@@ -27,8 +27,9 @@ def write_html(path: str | Path, html: str) -> Path:
 
     p = Path(path)
     try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(html, encoding="utf-8")
+        from stridelab.atomic import write_text
+
+        write_text(p, html)
     except OSError as e:
         raise InvalidInputError(f"cannot write the report to {p} ({e.strerror}); choose another output path") from None
     return p

@@ -264,8 +264,10 @@ def write_pdf(record: RunnerRecord, path: str | Path, thresholds: str | Path | N
         raise InvalidInputError("PDF output needs weasyprint (pip install weasyprint); write FILE.html instead") from None
     p = Path(path)
     try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        HTML(string=render_record(record, thresholds, for_pdf=True)).write_pdf(str(p))
+        from stridelab.atomic import atomic_path
+
+        with atomic_path(p) as tmp:
+            HTML(string=render_record(record, thresholds, for_pdf=True)).write_pdf(str(tmp))
     except OSError as e:
         raise InvalidInputError(f"cannot write the report to {p} ({e.strerror}); choose another output path") from None
     return p

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from stridelab.atomic import write_text
 from stridelab.errors import InvalidInputError
 from stridelab.skill.features import FeatureExtractor
 from stridelab.skill.groupmodels import GroupModel
@@ -130,7 +131,7 @@ class SkillModel:
             raise InvalidInputError(f"skill model file is incomplete or damaged ({type(e).__name__}: {e})") from None
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=None, separators=(",", ":"), allow_nan=True) + "\n", encoding="utf-8")
+        write_text(path, json.dumps(self.to_dict(), indent=None, separators=(",", ":"), allow_nan=True) + "\n")
 
 
 def load_model(path: str | Path | None = None) -> SkillModel:

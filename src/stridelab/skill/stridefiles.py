@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from stridelab.atomic import write_text
 from stridelab.errors import InvalidInputError
 from stridelab.skill.angles import N_POINTS
 from stridelab.skill.population import Population
@@ -231,7 +232,7 @@ def write_stride_folder(pop: Population, folder: str | Path, side: str = SIDE) -
             for a in angles:
                 col, fac = inverse[a]
                 cols[col] = r.curves[a][side][t] / fac
-            pd.DataFrame(cols).to_csv(folder / name, sep="\t", index=False, float_format="%.6f")
+            write_text(folder / name, pd.DataFrame(cols).to_csv(sep="\t", index=False, float_format="%.6f"))
             meta_rows.append({
                 "Group": pop.name, "Subject": s, "Trial": t + 1, "Filename": name, "Speed": r.speed_mps, "Age": r.age_y,
                 "Height": None if r.height_m is None else r.height_m * 100.0, "Mass": r.mass_kg,
@@ -240,8 +241,8 @@ def write_stride_folder(pop: Population, folder: str | Path, side: str = SIDE) -
             "stride_subject": s, "runner": r.id, "gender": r.sex, "level": r.level,
             "pace_min_per_km": r.pace_min_per_km, "race_distance_km": r.race_distance_km,
         })
-    pd.DataFrame(meta_rows).to_csv(folder / "metadata.tsv", sep="\t")
+    write_text(folder / "metadata.tsv", pd.DataFrame(meta_rows).to_csv(sep="\t"))
     if pop.synthetic:
-        (folder / SYNTHETIC_MARKER).write_text("\n".join(["SYNTHETIC data, not real runners.", *pop.notes]) + "\n", encoding="utf-8")
-    pd.DataFrame(runner_rows).to_csv(folder / "runners.tsv", sep="\t", index=False)
+        write_text(folder / SYNTHETIC_MARKER, "\n".join(["SYNTHETIC data, not real runners.", *pop.notes]) + "\n")
+    write_text(folder / "runners.tsv", pd.DataFrame(runner_rows).to_csv(sep="\t", index=False))
     return folder

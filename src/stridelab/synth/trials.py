@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from stridelab.atomic import atomic_open, atomic_path, write_text
 from stridelab.errors import InvalidInputError
 
 SYNTHETIC_NOTE = "SYNTHETIC.txt"
@@ -120,7 +121,8 @@ def synth_trial(source: Path, out: Path, rng: np.random.Generator, var: Variatio
     first = int(rng.integers(0, var.max_first_frame + 1))
     c["header"]["points"]["first_frame"] = first
     out.parent.mkdir(parents=True, exist_ok=True)
-    c.write(str(out))
+    with atomic_path(out) as tmp:
+        c.write(str(tmp))
     return {"time_scale": round(scale, 4), "window_start_s": round(t0, 3), "first_frame": first, "noise_mm": var.noise_mm,
             "noise_analog": var.noise_analog, "dropped_markers": ";".join(dropped)}
 
@@ -169,7 +171,7 @@ def synth_text_trial(markers: Path, forces: Path, out_markers: Path, out_forces:
     out_markers.parent.mkdir(parents=True, exist_ok=True)
     mt = pd.DataFrame(xyz, columns=mcols[1:])
     mt.insert(0, mcols[0], np.round(start_s + np.arange(n_new) / rate, 3))
-    mt.to_csv(out_markers, sep="\t", index=False, float_format="%.6g", na_rep="NaN")
+    write_text(out_markers, mt.to_csv(sep="\t", index=False, float_format="%.6g", na_rep="NaN"))
     nf = 2 * n_new
     fsrc = np.arange(f.shape[0]) / frate
     fv = _resample(f[:, 1:].T, fsrc, t0 + scale * np.arange(nf) / frate).T
@@ -177,7 +179,7 @@ def synth_text_trial(markers: Path, forces: Path, out_markers: Path, out_forces:
         fv += rng.normal(0.0, 1.0, fv.shape) * np.nanstd(f[:, 1:], axis=0) * var.noise_analog
     ft = pd.DataFrame(fv, columns=fcols[1:])
     ft.insert(0, fcols[0], 1 + 2 * shift + np.arange(nf))
-    ft.to_csv(out_forces, sep="\t", index=False, float_format="%.6g", na_rep="NaN")
+    write_text(out_forces, ft.to_csv(sep="\t", index=False, float_format="%.6g", na_rep="NaN"))
     return {"time_scale": round(scale, 4), "window_start_s": round(t0, 3), "first_frame": shift, "noise_mm": var.noise_mm,
             "noise_analog": var.noise_analog, "dropped_markers": ";".join(dropped)}
 
@@ -195,7 +197,8 @@ def synth_set(sources: list[Source], out: Path, n: int, seed: int = 0, var: Vari
     for s in sources:
         if s.static is not None and s.static not in statics:
             name = f"SYN_{s.static.name}"
-            shutil.copyfile(s.static, out / name)
+            with atomic_path(out / name) as tmp:
+                shutil.copyfile(s.static, tmp)
             statics[s.static] = name
     rows = []
     for i in range(n):
@@ -214,11 +217,12 @@ def synth_set(sources: list[Source], out: Path, n: int, seed: int = 0, var: Vari
         rows.append({"trial": name, "static": statics.get(s.static, "") if s.static else "", "forces": forces, "runner": f"SYN{i + 1:05d}",
                      "mass_kg": "" if s.mass_kg is None else s.mass_kg, "speed_mps": "", "source": s.trial.name, "synthetic": "true", **drawn})
     manifest = out / "manifest.csv"
-    with open(manifest, "w", newline="", encoding="utf-8") as fh:
+    with atomic_open(manifest, "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    (out / SYNTHETIC_NOTE).write_text(
+    write_text(
+        out / SYNTHETIC_NOTE,
         "SYNTHETIC data, not recordings of real runners.\n"
         f"{n} trials derived from {len(sources)} real trials by stridelab.synth.trials (seed {seed}): {var}.\n"
         "Time scaling changes cadence and belt speed but not positions or forces: not a physically valid speed change.\n",

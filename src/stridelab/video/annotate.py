@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from stridelab.atomic import atomic_path
 from stridelab.errors import InvalidInputError, UsageError
 from stridelab.model.trial import Trial
 
@@ -86,12 +87,9 @@ def write_annotated_video(analysis: Analysis, out: str | Path, height_px: int = 
 
 def annotate_trial(trial: Trial, contacts: pd.DataFrame | None, out: str | Path, height_px: int = 360, max_frames: int | None = None, codec: str = "vp9") -> Path:
     """Write the annotated WebM of a trial read from a video file (contacts optional)."""
-    from stridelab.video.draw import angles_at, caption, draw_pose
-    from stridelab.video.pose import frames, require_cv2
     from stridelab.video.sagittal import sagittal
     from stridelab.video.stage import angle_series
 
-    cv2 = require_cv2()
     kp = trial.keypoints
     src = (trial.provenance.extra.get("video") or {}).get("source_video")
     if kp is None or not src:
@@ -103,10 +101,21 @@ def annotate_trial(trial: Trial, contacts: pd.DataFrame | None, out: str | Path,
     w0, h0 = int(src["width"]), int(src["height"])
     scale = min(1.0, height_px / h0)
     size = (int(round(w0 * scale)) // 2 * 2, int(round(h0 * scale)) // 2 * 2)
-    writer = WebmWriter(out, float(src["fps"]), size, codec)
     series = angle_series(sagittal(trial))
     c = contacts if contacts is not None else pd.DataFrame({"side": [], "ic_s": [], "to_s": []})
     n = len(kp.time_s) if max_frames is None else min(max_frames, len(kp.time_s))
+    with atomic_path(out) as tmp:  # renamed to ``out`` only when every frame is written
+        _draw_all(trial, c, series, src, WebmWriter(tmp, float(src["fps"]), size, codec), scale, size, n)
+    return out
+
+
+def _draw_all(trial: Trial, c: pd.DataFrame, series: Any, src: dict[str, Any], writer: WebmWriter, scale: float, size: tuple[int, int], n: int) -> None:
+    from stridelab.video.draw import angles_at, caption, draw_pose
+    from stridelab.video.pose import frames, require_cv2
+
+    cv2 = require_cv2()
+    kp = trial.keypoints
+    assert kp is not None
     try:
         for i, _, f in frames(Path(src["path"]), scale_to_height=size[1] if scale < 1 else None):
             if i >= n:
@@ -122,4 +131,3 @@ def annotate_trial(trial: Trial, contacts: pd.DataFrame | None, out: str | Path,
             writer.write(f)
     finally:
         writer.close()
-    return out

@@ -68,15 +68,13 @@ class VideoInfo:
 
 
 def probe(path: Path) -> VideoInfo:
-    cv2 = require_cv2()
-    cap = cv2.VideoCapture(str(path))
-    if not cap.isOpened():
-        raise InvalidInputError(f"{path.name}: cannot open the video (corrupt or an unsupported codec)")
-    info = VideoInfo(str(path), float(cap.get(cv2.CAP_PROP_FPS) or 0.0), int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0), int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
-    cap.release()
-    if not info.rate_hz > 0 or info.width <= 0:
-        raise InvalidInputError(f"{path.name}: the video has no frame rate or no frames")
-    return info
+    """Rate, frame count and size, found in a limited child that also checks the container's
+    streams, codec and sizes and decodes the first frame (:mod:`stridelab.video.probe`)."""
+    from stridelab.video.probe import probe_video
+
+    require_cv2()
+    p = probe_video(path)
+    return VideoInfo(str(path), p.rate_hz, p.n_frames, p.width, p.height)
 
 
 def frames(path: Path, prefetch: int = 8, scale_to_height: int | None = None, rgb: bool = False) -> Iterator[tuple[int, float, np.ndarray]]:
