@@ -104,11 +104,16 @@ def resident_bytes() -> int:
         return 0
 
 
+#: What a command-line process holds before it parses (Python, numpy, the readers): the budget
+#: less this is what the parse itself may add. A fixed figure, not the caller's resident memory: a
+#: batch worker or a server that holds more must not refuse ordinary trials for it.
+PROCESS_BASE_BYTES = 150 << 20
+
+
 def child_allowance_bytes() -> int:
-    """What the parsing child may add to what it inherits: the budget less this process's
-    resident memory (a forked child's resident memory starts there), at least
-    :data:`MIN_CHILD_BYTES`."""
-    return max(MIN_CHILD_BYTES, memory_budget_bytes() - resident_bytes())
+    """What the parsing child may add to what it inherits: the budget less
+    :data:`PROCESS_BASE_BYTES`, at least :data:`MIN_CHILD_BYTES`."""
+    return max(MIN_CHILD_BYTES, memory_budget_bytes() - PROCESS_BASE_BYTES)
 
 
 def check_c3d_budget(path: str | Path, size: int, allowance: int) -> C3dSamples | None:
@@ -124,6 +129,6 @@ def check_c3d_budget(path: str | Path, size: int, allowance: int) -> C3dSamples 
 
 
 __all__ = [
-    "AS_BASE_BYTES", "AS_FACTOR", "BYTES_PER_ANALOG_SAMPLE", "BYTES_PER_POINT_SAMPLE", "C3dSamples", "DEFAULT_C3D_MEMORY_MB", "MIN_CHILD_BYTES",
+    "AS_BASE_BYTES", "AS_FACTOR", "BYTES_PER_ANALOG_SAMPLE", "BYTES_PER_POINT_SAMPLE", "C3dSamples", "DEFAULT_C3D_MEMORY_MB", "MIN_CHILD_BYTES", "PROCESS_BASE_BYTES",
     "c3d_samples", "check_c3d_budget", "child_allowance_bytes", "memory_budget_bytes", "resident_bytes",
 ]
