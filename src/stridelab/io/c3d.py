@@ -29,6 +29,7 @@ import numpy as np
 
 from stridelab.errors import InvalidInputError
 from stridelab.io.c3d_budget import check_c3d_budget, child_allowance_bytes
+from stridelab.io.sandbox import limit_memory, quiet_child  # the child-process limits every reader child uses
 
 #: Seconds the child may take before it is considered hung: a base plus a per-megabyte allowance
 #: (a quiet machine parses about 20 MB/s, so this leaves a wide margin for a busy one).
@@ -194,41 +195,10 @@ def announced_frames(path: str | Path) -> int | None:
     return last - first + 1
 
 
-def _limit_memory(extra_bytes: int) -> None:  # pragma: no cover - runs in the child
-    try:
-        import resource
-
-        page = os.sysconf("SC_PAGE_SIZE")
-        with open("/proc/self/statm") as fh:
-            current = int(fh.read().split()[0]) * page
-        limit = current + extra_bytes
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        if soft == resource.RLIM_INFINITY or soft > limit:
-            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ImportError, OSError, ValueError):  # not Linux: no limit
-        pass
-
-
-def _quiet() -> None:  # pragma: no cover - runs in the child
-    """The parser's own prints and a crash dump (faulthandler) would break the one-line contract."""
-    try:
-        import faulthandler
-
-        faulthandler.disable()
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
-        os.close(devnull)
-    except OSError:
-        pass
-
-
 def _child(paths: list[str], conn: Any, memory_bytes: int) -> None:  # pragma: no cover - runs in the child
     """Parse each file in turn and send its arrays; stop at the first failure."""
-    _quiet()
-    _limit_memory(memory_bytes)
+    quiet_child()
+    limit_memory(memory_bytes)
     keep: list[Any] = []
     for path in paths:
         try:

@@ -63,7 +63,7 @@ def limits_for(size_bytes: int) -> tuple[int, float]:
     return mem, timeout
 
 
-def _limit_memory(extra_bytes: int) -> None:  # pragma: no cover - runs in the child
+def limit_memory(extra_bytes: int) -> None:  # pragma: no cover - runs in the child
     try:
         import resource
 
@@ -80,7 +80,8 @@ def _limit_memory(extra_bytes: int) -> None:  # pragma: no cover - runs in the c
         pass
 
 
-def _quiet() -> None:  # pragma: no cover - runs in the child
+def quiet_child() -> None:  # pragma: no cover - runs in the child
+    """A parser's own prints, warnings and a crash dump (faulthandler) would break the one-line contract."""
     try:
         import faulthandler
         import warnings
@@ -103,8 +104,8 @@ def _write_all(fd: int, data: bytes) -> None:  # pragma: no cover - runs in the 
 
 
 def _child(fd: int, fn: Callable[..., Any], args: tuple[Any, ...], memory_bytes: int) -> None:  # pragma: no cover
-    _quiet()
-    _limit_memory(memory_bytes)
+    quiet_child()
+    limit_memory(memory_bytes)
     try:
         msg: tuple[str, Any] = ("ok", fn(*args))
     except StridelabError as e:
