@@ -13,24 +13,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-TMP_PREFIX = ".tmp-"
-
-
-def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_text(path: Path, text: str) -> None:
-    write_bytes(path, text.encode("utf-8"))
+from stridelab.atomic import (  # the files: the one atomic writer of every command
+    TMP_PREFIX,
+    write_bytes,
+    write_text,
+)
 
 
 def temp_path(path: Path) -> Path:

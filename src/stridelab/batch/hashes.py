@@ -15,16 +15,11 @@ from pathlib import Path
 
 from stridelab.batch.atomic import write_text
 from stridelab.batch.jobs import Job
+from stridelab.io.assemble import (
+    sha256_of as sha256_file,  # one cached file digest for readers, batch and store
+)
 
 MISSING = "missing"
-
-
-def sha256_file(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _sha256_folder(path: str) -> str:

@@ -19,23 +19,11 @@ import numpy as np
 
 from stridelab.errors import InvalidInputError, UsageError
 from stridelab.io.assemble import RawMocap, RawPlate, build_trial, sha256_of
-from stridelab.io.opensim_storage import is_coordinates, parse_storage
+from stridelab.io.opensim_storage import _read_lines, is_coordinates, parse_storage
+from stridelab.io.opensim_storage import _split as _cells
 from stridelab.io.options import ReadOptions
 from stridelab.io.timebase import nominal_time_base
 from stridelab.model.trial import QualityLog, Trial
-
-
-def _read_lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8", errors="strict").splitlines()
-    except UnicodeDecodeError:
-        raise InvalidInputError(f"{path.name}: not a text file") from None
-    except OSError as e:
-        raise InvalidInputError(f"{path.name}: cannot read ({e.strerror})") from None
-
-
-def _cells(line: str) -> list[str]:
-    return [c.strip() for c in line.split("\t")] if "\t" in line else line.split()
 
 
 def raw_from_trc(path: Path, opts: ReadOptions) -> RawMocap:

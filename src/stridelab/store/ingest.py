@@ -23,6 +23,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
 from stridelab._version import __version__
+from stridelab.io.assemble import (
+    sha256_of as sha256_file,  # one cached file digest for readers, batch and store
+)
 from stridelab.store.extract import contact_sources, metric_rows, source_of
 from stridelab.store.extract import steps_json as _steps_json
 from stridelab.store.models import Analysis as AnalysisRow
@@ -51,14 +54,6 @@ class StoredResult:
     speed_mps: float | None = None
     n_metrics: int = 0
     notes: list[str] = field(default_factory=list)
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def input_key(runner: str, owner: str, hashes: dict[str, str | None], parameters: dict[str, Any]) -> str:
