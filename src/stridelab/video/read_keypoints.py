@@ -247,7 +247,7 @@ def sniff_mediapipe_csv(path: Path, first_line: str) -> bool:
         return False
     try:
         header = next(csv.reader([first_line]))
-    except StopIteration:
+    except (StopIteration, csv.Error):  # no header, or not a CSV line (e.g. a bare carriage return)
         return False
     low = [h.strip().lower() for h in header]
     wide = [h[:-2] for h in low if h.endswith("_x")]
