@@ -37,9 +37,10 @@ force low-passed at 8 Hz, the step time from one flight's lowest point to the ne
 follows from it. The two estimates err in different ways (the thresholds' toe-off depends on how the
 trunk unloads, the spring-mass one on how sine-like the force is). The toe-off threshold (0.4 g) and
 the weight (0.75) were chosen on the real sacral set as ``stridelab analyze`` aligns it (a grid, with
-leave-one-condition-group-out figures: contact-time RMSE 21.2-22.7 ms held out by speed, slope or
-strike group, against 37.9 ms for ``freefall_steps`` through the same alignment). A step whose toe-off
-is not timed (no flight after it) keeps a NaN toe-off.
+leave-one-condition-group-out figures: contact-time RMSE 14.8-16.3 ms held out by speed, slope or
+strike group, against 35.1 ms for ``freefall_steps`` through the same alignment). A step whose toe-off
+is not timed (no flight after it) keeps a NaN toe-off. On SYNTHETIC virtual sacral accelerometers of
+other runners (``validation/sacral_virtual.py``) it transfers less well (docs/validation.md).
 
 ``sides="lee2010"`` (left/right): Lee JB, Mellifont RB, Burkett BJ (2010) J Sci Med Sport
 13:270 identified the stance foot from the trunk's mediolateral acceleration during contact. Here
