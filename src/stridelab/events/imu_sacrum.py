@@ -82,6 +82,12 @@ SPRINGMASS_TO_THRESHOLD_G = 0.4
 #: ``freefall_springmass``: the weight of the spring-mass contact time in the mean (the rest goes to
 #: the thresholds' one), chosen with ``SPRINGMASS_TO_THRESHOLD_G``.
 SPRINGMASS_WEIGHT = 0.75
+#: :func:`flight_level_g` below this (g): the sensor's flights read clearly below free fall, so its
+#: vertical specific force crosses 0 g at every landing and take-off (``freefall`` times them). It lies
+#: in the gap between the real sacral accelerometer of Alcantara et al. (2022; -0.00 to +0.28 g over its
+#: 31 conditions, flights clipped at about 0 g) and the SYNTHETIC virtual sacra of 20 runners (-1.20 to
+#: -0.26 g; ``validation/sacral_virtual.py``); the real ActiGraph hip reads -0.66 g.
+FREEFALL_LEVEL_G = -0.15
 
 
 @dataclass
@@ -152,6 +158,19 @@ def sacrum_events(al: AlignedImu, method: str = "freefall", min_contact_s: float
     score = _side_scores(al, np.nan_to_num(al.acc), ic, to)
     side = _alternate(ic, score)
     return TrunkEvents(ic, to, side, score, method, notes)
+
+
+def flight_level_g(al: AlignedImu) -> float | None:
+    """How low the trunk sensor reads in its flight phases: the 5th percentile of the vertical specific
+    force (g) low-passed at 10 Hz over the running samples (flights are 20-40 % of running); None
+    with under 2 s of running. About 0 g at the centre of mass (free fall) or where a sensor clips
+    at 0 g; clearly negative for a sensor that the pelvis' rotation or soft tissue pulls down faster
+    than gravity in flight."""
+    run = al.running
+    if int(run.sum()) < 2 * al.rate_hz:
+        return None
+    up = lowpass(np.nan_to_num(al.acc[:, UP]), al.rate_hz, min(10.0, 0.4 * al.rate_hz)) / G0
+    return float(np.percentile(up[run], 5))
 
 
 def step_contacts(
