@@ -45,7 +45,7 @@ def test_contacts_against_the_force_plate(conditions: tuple[np.ndarray, np.ndarr
         old_found += len(old)
         n_ref += len(ref)
         ct_err.append(m["gct_err_ms"].to_numpy())
-        # the default for accelerometer-only trunks, on the sensor as stridelab analyze aligns it
+        # the default for trunks whose flights read about 0 g, on the sensor as stridelab analyze aligns it
         al_an = sacral.analyze_aligned(v[i], ap[i], i)
         sm = sacral.score(ref, *(lambda e: (e.ic_s, e.to_s))(sacrum_events(al_an, "freefall_springmass")))
         st = sacral.score(ref, *(lambda e: (e.ic_s, e.to_s))(sacrum_events(al_an, "freefall_steps")))

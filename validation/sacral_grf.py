@@ -25,7 +25,7 @@ turn, the thresholds minimising the contact-time RMSE of the other groups are ch
 and the held-out group is scored with them; reported are the pooled held-out figures and the
 thresholds chosen in each fold.
 
-``freefall_springmass`` (the default for accelerometer-only trunks) is also scored on the signal
+``freefall_springmass`` (the default for trunk sensors whose flights read about 0 g, as this one) is also scored on the signal
 ``stridelab analyze`` sees (:func:`analyze_aligned`: the sensor aligned to the true vertical), and its
 two constants (toe-off threshold, weight of the spring-mass contact time) are chosen the same way,
 leave-one-condition-group-out, on that signal and on the set's vertical channel.

@@ -28,7 +28,7 @@ on all 31 conditions of that real set (the grid optimum of the contact-time RMSE
 choice checked by leave-one-condition-group-out cross-validation (speed, slope, strike groups;
 ``validation/sacral_grf.py``; ``docs/validation.md``, "Real wearables and video").
 
-``method="freefall_springmass"`` (the default for accelerometer-only trunk sensors): the contacts and
+``method="freefall_springmass"`` (the default for trunk sensors whose flights read about 0 g, :func:`flight_level_g`): the contacts and
 initial contacts of ``freefall_steps``; the contact time is a weighted mean of the thresholds' one
 (toe-off at ``SPRINGMASS_TO_THRESHOLD_G`` above the next flight's floor) and the spring-mass contact
 time of the same step (Morin JB et al. 2005, J Appl Biomech 21:167, inverted:
