@@ -12,7 +12,7 @@ import pytest
 import stridelab as sl
 from stridelab.errors import NoValidResultError
 from stridelab.events.imu import detect_imu_contacts
-from stridelab.events.imu_align import align
+from stridelab.events.imu_align import AlignedImu, align
 from stridelab.metrics.stiffness import morin2005
 from stridelab.model.axes import LEFT
 from stridelab.model.trial import ImuData, Trial
@@ -124,3 +124,44 @@ def test_morin_model_conserves_momentum() -> None:
     assert np.allclose(2 * r["fmax_n"] * tc / np.pi, m * 9.80665 * (tc + tf))
     assert np.all(r["k_vert_kn_m"] > r["k_leg_kn_m"]) and np.all(r["dl_m"] > r["dy_m"])
     assert np.isnan(morin2005(contact_time_s=0.2, flight_time_s=-0.01, mass_kg=m)["fmax_n"])
+
+
+def _trunk(level_g: float, gyroscope: bool) -> AlignedImu:
+    """SYNTHETIC trunk sensor: 0.25-s contacts (half-sine specific force peaking at 2.6 g) between
+    0.1-s flights that read ``level_g``, 20 s at 200 Hz."""
+    rate = 200.0
+    t = np.arange(0, 20, 1 / rate)
+    ph = t % 0.35
+    up = np.where(ph < 0.25, 2.6 * np.sin(np.pi * ph / 0.25), level_g)
+    acc = np.zeros((t.size, 3))
+    acc[:, 2] = up * 9.80665
+    gyr = np.zeros((t.size, 3)) if gyroscope else None
+    return AlignedImu("sacrum", "trunk", None, rate, t, acc, gyr, np.ones(t.size, bool), np.eye(3), True)
+
+
+@pytest.mark.parametrize("gyroscope", [False, True])
+def test_trunk_method_follows_the_flight_level(gyroscope: bool) -> None:
+    from stridelab.events.imu import trunk_method
+    from stridelab.events.imu_sacrum import flight_level_g
+
+    free = _trunk(0.0, gyroscope)  # flights at free fall (or clipped at 0 g): no zero crossing to time
+    below = _trunk(-0.6, gyroscope)  # flights well below 0 g: zero crossings at landing and take-off
+    assert flight_level_g(free) == pytest.approx(0.0, abs=0.1)  # the 10-Hz low-pass rings a little at the corners
+    assert flight_level_g(below) == pytest.approx(-0.6, abs=0.1)
+    assert trunk_method(free) == "freefall_springmass"
+    assert trunk_method(below) == "freefall"
+
+
+def test_virtual_sacral_accelerometer_uses_the_zero_crossings(virtual) -> None:  # type: ignore[no-untyped-def]
+    from stridelab.events.imu import trunk_method
+    from stridelab.events.imu_sacrum import sacrum_events
+
+    s = virtual.sensors["sacrum"]
+    al = align(ImuData("sacrum", s.rate_hz, s.time_s, s.acc_mps2))  # accelerometer only
+    method = trunk_method(al)
+    assert method == "freefall"  # its flights read about -0.5 g (validation/sacral_virtual.py: all 28 trials)
+    ev = sacrum_events(al, method)
+    err = _errors(pd.DataFrame({"side": "any", "ic_s": ev.ic_s, "to_s": ev.to_s}), virtual.contacts.assign(side="any"))
+    assert len(err) >= 0.95 * len(virtual.contacts)
+    ct = err["to"] - err["ic"]
+    assert float(np.sqrt(np.mean(ct**2))) < 15.0

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from stridelab.events.imu import trunk_method
 from stridelab.events.imu_sacrum import sacrum_events
 from stridelab.metrics.imu_cadence import autocorrelation_cadence_spm
 
@@ -44,19 +45,33 @@ def test_contacts_against_the_force_plate(conditions: tuple[np.ndarray, np.ndarr
         old_found += len(old)
         n_ref += len(ref)
         ct_err.append(m["gct_err_ms"].to_numpy())
-        # the default for accelerometer-only trunks, on the sensor as stridelab analyze aligns it
+        # the default for trunks whose flights read about 0 g, on the sensor as stridelab analyze aligns it
         al_an = sacral.analyze_aligned(v[i], ap[i], i)
         sm = sacral.score(ref, *(lambda e: (e.ic_s, e.to_s))(sacrum_events(al_an, "freefall_springmass")))
         st = sacral.score(ref, *(lambda e: (e.ic_s, e.to_s))(sacrum_events(al_an, "freefall_steps")))
         sm_err.append(sm["gct_err_ms"].to_numpy())
         assert np.allclose(np.sort(sm["ic_err_ms"]), np.sort(st["ic_err_ms"]))  # same contacts and initial contacts
+        assert trunk_method(al_an) == "freefall_springmass"  # flights read about 0 g (clipped): no zero crossing to time
     e = np.concatenate(ct_err)
     e_sm = np.concatenate(sm_err)
     assert found / n_ref >= 0.95
     assert found > old_found + 100  # the zero crossings of "freefall" merge or miss contacts on real data
-    assert float(np.sqrt(np.nanmean(e**2))) < 30.0  # measured 28.4 ms
-    assert float(np.sqrt(np.nanmean(e_sm**2))) < 22.0  # measured 21.2 ms (freefall_springmass, the default)
+    assert float(np.sqrt(np.nanmean(e**2))) < 26.0  # measured 24.3 ms
+    assert float(np.sqrt(np.nanmean(e_sm**2))) < 16.0  # measured 14.8 ms (freefall_springmass, the default)
     assert np.isfinite(e_sm).sum() >= 0.95 * n_ref
+
+
+def test_reference_keeps_short_flights(conditions: tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]) -> None:
+    """A flight in which the plate reads its flight level is a flight, however short: condition 0
+    (2.5 m/s, +10 %) has one of 48 ms, which the reference once merged into a 554-ms "contact"."""
+    _, _, grf, _ = conditions
+    refs = [sacral.reference(g) for g in grf]
+    assert len(refs[0]) == 15
+    longest = max(float((r["to_s"] - r["ic_s"]).max()) for r in refs)
+    assert longest < 0.35  # every contact of the set lasts 0.17-0.27 s
+    # a dip below the threshold that does not reach the flight level is still closed
+    g = np.concatenate([np.zeros(50), np.full(100, 1.5), np.full(10, 0.05), np.full(100, 1.5), np.zeros(50)])
+    assert len(sacral.reference(g)) == 1
 
 
 def test_springmass_contact_time() -> None:
@@ -77,7 +92,7 @@ def test_cadence_by_autocorrelation(conditions: tuple[np.ndarray, np.ndarray, np
         cad = autocorrelation_cadence_spm(v[i], sacral.RATE)
         assert cad is not None
         within += abs(cad / cad_ref - 1) <= 0.01
-    assert within >= 29  # measured: 30 of 31 conditions within 1 %
+    assert within >= 30  # measured: 31 of 31 conditions within 1 %
 
 
 def test_cadence_of_a_known_rhythm_and_of_noise() -> None:

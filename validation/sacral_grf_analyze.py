@@ -54,7 +54,7 @@ def main() -> int:
             n_est += len(c)
             cad = doc["summary"].get("cadence_spm")
             rows.append(
-                {"cond": i, "speed": info["Speed"][i], "slope": info["Slope"][i], "strike": info["strike"][i], "n_ref": len(ref), "found": len(m),
+                {"cond": i, "speed": info["Speed"][i], "slope": info["Slope"][i], "strike": info["strike"][i], "n_ref": len(ref), "n_est": len(c), "found": len(m),
                  "ct_rmse": sg.rmse(m["gct_err_ms"].to_numpy()), "cad_err_pct": 100 * (cad / cad_ref - 1) if cad else np.nan,
                  "method": sorted({s.split(":")[-1] for s in c["source"]})}  # fmt: skip
             )
@@ -63,6 +63,17 @@ def main() -> int:
     print(df.round(2).to_string(index=False))
     m = pd.concat(matched, ignore_index=True)
     print(f"\nthrough stridelab analyze, all 31 conditions: {sg.summary(m, int(df['n_ref'].sum()), n_est)}")
+    m = m.merge(df[["cond", "speed", "slope", "strike"]], on="cond")
+    for key in ("speed", "slope", "strike"):
+        for val, g in m.groupby(key):
+            sel = df[key] == val
+            print(f"  {key}={val}: {sg.summary(g, int(df.loc[sel, 'n_ref'].sum()), int(df.loc[sel, 'n_est'].sum()))}")
+    # where the error comes from: each condition's mean contact-time error (between conditions) and
+    # the spread about it (within a condition)
+    ct = m["gct_err_ms"]
+    bias = ct.groupby(m["cond"]).transform("mean")
+    print(f"contact-time error: between conditions (RMS of the condition means) {sg.rmse(bias.to_numpy()):.1f} ms, "
+          f"within conditions (RMS about them) {sg.rmse((ct - bias).to_numpy()):.1f} ms")
     e = df["cad_err_pct"].abs()
     print(f"reported cadence: |error| median {e.median():.2f}%, max {e.max():.2f}%, within 1% in {(e <= 1).sum()}/{e.notna().sum()} conditions")
     return 0

@@ -32,8 +32,12 @@ def fit(
     name: Annotated[str | None, typer.Option("--name", help="Model name for the model card.")] = None,
     motion: Annotated[str | None, typer.Option("--motion", help="Motion declaration (JSON file, or a packaged name such as running_speed): "
                                                 "groups, features and target; replaces --target (docs/skill_new_motion.md).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line (warnings still go to stderr).")] = False,
 ) -> None:
-    """Fit a skill model on a population and write it with its model card."""
+    """Fit a skill model on a population and write it with its model card.
+
+    On a terminal a bar shows the cross-validation's fits (permutations x repeats x folds) with the
+    rate and the time left; off a terminal and with -q nothing is drawn."""
     if target not in ("pace", "level"):
         raise UsageError("--target must be pace or level")
     if permutations < 0:
@@ -55,13 +59,18 @@ def fit(
 
     declaration = load_declaration(motion) if motion is not None else None
 
-    progress.enable(True)  # a spinner with the elapsed time, on a terminal only
+    # on a terminal only: a spinner while loading, replaced by a bar of the cross-validation's fits
+    progress.enable(not quiet)
     with progress.progress(f"fitting the skill model on {population.name}", None):
         pop = load_population(population, performance)
         model = fit_model(pop, FitOptions(target=target, riegel_km=riegel_km, n_permutations=permutations, n_repeats=repeats, seed=seed, name=name,
                                          declaration=declaration))
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
+    for w in fit_warnings(model.card):
+        typer.echo(f"warning: {w}", err=True)
+    if quiet:
+        return
     v = model.card["validation"]
     p = v["permutation_p"]
     typer.echo(
@@ -177,6 +186,18 @@ def score(
             typer.echo(fitted_note)
         for rid, why in excluded.items():
             typer.echo(f"{rid}: not scored: {why}")
+
+
+def fit_warnings(card: dict[str, Any]) -> list[str]:
+    """What a fit left out, from its model card: runners without a target or at another speed, and
+    runners the quality checks excluded (one line for all of them)."""
+    data = card.get("data", {})
+    out = [str(n) for n in data.get("selection_notes", [])]
+    excluded = data.get("quality", {}).get("runners_excluded", {})
+    if excluded:
+        names = ", ".join(f"{r} ({why})" for r, why in list(excluded.items())[:5])
+        out.append(f"{len(excluded)} runner(s) left out by the quality checks: {names}" + (" ..." if len(excluded) > 5 else ""))
+    return out
 
 
 def _strip_curves(doc: dict[str, Any]) -> dict[str, Any]:

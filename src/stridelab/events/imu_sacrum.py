@@ -28,7 +28,7 @@ on all 31 conditions of that real set (the grid optimum of the contact-time RMSE
 choice checked by leave-one-condition-group-out cross-validation (speed, slope, strike groups;
 ``validation/sacral_grf.py``; ``docs/validation.md``, "Real wearables and video").
 
-``method="freefall_springmass"`` (the default for accelerometer-only trunk sensors): the contacts and
+``method="freefall_springmass"`` (the default for trunk sensors whose flights read about 0 g, :func:`flight_level_g`): the contacts and
 initial contacts of ``freefall_steps``; the contact time is a weighted mean of the thresholds' one
 (toe-off at ``SPRINGMASS_TO_THRESHOLD_G`` above the next flight's floor) and the spring-mass contact
 time of the same step (Morin JB et al. 2005, J Appl Biomech 21:167, inverted:
@@ -37,9 +37,10 @@ force low-passed at 8 Hz, the step time from one flight's lowest point to the ne
 follows from it. The two estimates err in different ways (the thresholds' toe-off depends on how the
 trunk unloads, the spring-mass one on how sine-like the force is). The toe-off threshold (0.4 g) and
 the weight (0.75) were chosen on the real sacral set as ``stridelab analyze`` aligns it (a grid, with
-leave-one-condition-group-out figures: contact-time RMSE 21.2-22.7 ms held out by speed, slope or
-strike group, against 37.9 ms for ``freefall_steps`` through the same alignment). A step whose toe-off
-is not timed (no flight after it) keeps a NaN toe-off.
+leave-one-condition-group-out figures: contact-time RMSE 14.8-16.3 ms held out by speed, slope or
+strike group, against 35.1 ms for ``freefall_steps`` through the same alignment). A step whose toe-off
+is not timed (no flight after it) keeps a NaN toe-off. On SYNTHETIC virtual sacral accelerometers of
+other runners (``validation/sacral_virtual.py``) it transfers less well (docs/validation.md).
 
 ``sides="lee2010"`` (left/right): Lee JB, Mellifont RB, Burkett BJ (2010) J Sci Med Sport
 13:270 identified the stance foot from the trunk's mediolateral acceleration during contact. Here
@@ -81,6 +82,12 @@ SPRINGMASS_TO_THRESHOLD_G = 0.4
 #: ``freefall_springmass``: the weight of the spring-mass contact time in the mean (the rest goes to
 #: the thresholds' one), chosen with ``SPRINGMASS_TO_THRESHOLD_G``.
 SPRINGMASS_WEIGHT = 0.75
+#: :func:`flight_level_g` below this (g): the sensor's flights read clearly below free fall, so its
+#: vertical specific force crosses 0 g at every landing and take-off (``freefall`` times them). It lies
+#: in the gap between the real sacral accelerometer of Alcantara et al. (2022; -0.00 to +0.28 g over its
+#: 31 conditions, flights clipped at about 0 g) and the SYNTHETIC virtual sacra of 20 runners (-1.20 to
+#: -0.26 g; ``validation/sacral_virtual.py``); the real ActiGraph hip reads -0.66 g.
+FREEFALL_LEVEL_G = -0.15
 
 
 @dataclass
@@ -151,6 +158,19 @@ def sacrum_events(al: AlignedImu, method: str = "freefall", min_contact_s: float
     score = _side_scores(al, np.nan_to_num(al.acc), ic, to)
     side = _alternate(ic, score)
     return TrunkEvents(ic, to, side, score, method, notes)
+
+
+def flight_level_g(al: AlignedImu) -> float | None:
+    """How low the trunk sensor reads in its flight phases: the 5th percentile of the vertical specific
+    force (g) low-passed at 10 Hz over the running samples (flights are 20-40 % of running); None
+    with under 2 s of running. About 0 g at the centre of mass (free fall) or where a sensor clips
+    at 0 g; clearly negative for a sensor that the pelvis' rotation or soft tissue pulls down faster
+    than gravity in flight."""
+    run = al.running
+    if int(run.sum()) < 2 * al.rate_hz:
+        return None
+    up = lowpass(np.nan_to_num(al.acc[:, UP]), al.rate_hz, min(10.0, 0.4 * al.rate_hz)) / G0
+    return float(np.percentile(up[run], 5))
 
 
 def step_contacts(

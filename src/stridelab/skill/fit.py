@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from stridelab.errors import InvalidInputError
+from stridelab.progress import progress
 from stridelab.skill._threads import single_thread
 from stridelab.skill.angles import KINEMATICS_ANGLES, N_POINTS
 from stridelab.skill.declaration import MotionDeclaration, running
@@ -38,6 +39,7 @@ from stridelab.skill.learn import (
     LearnConfig,
     cross_validate,
     cross_validate_many,
+    cv_fits,
     fit_pipeline,
     pearson_r,
 )
@@ -164,15 +166,19 @@ def _fit(pop: Population, opts: FitOptions) -> SkillModel:
         yp = y.copy()
         yp[dev] = y[rng.permutation(dev)]
         ys.append(yp)
-    cvs = cross_validate_many(data, np.array(ys), cfg, opts.n_folds, repeats, rows=dev, cache=cache, seed=opts.seed)
-    cv = cvs[0]
-    null = np.array([c.r for c in cvs[1:]])
-    p_perm = float((1 + np.sum(null >= cv.r)) / (1 + len(null))) if len(null) else None
-    r_ci = _bootstrap_r(y[dev], cv.predictions, rng)
-    curve = []
-    for frac in opts.learning_fractions:
-        lc = cross_validate(data, y, cfg, opts.n_folds, repeats, rows=dev, cache=cache, seed=opts.seed + 1, train_fraction=frac)
-        curve.append({"train_fraction": frac, "n_train": int(round(frac * len(dev) * (opts.n_folds - 1) / opts.n_folds)), "cv_r": lc.r})
+    # a bar on a terminal (stridelab.progress): one fit per target (and permutation) and training
+    # fold of the cross-validation, then of the learning curve; the rest of the fit is a few per cent
+    n_fits = cv_fits(len(dev), opts.n_folds, repeats, len(ys)) + cv_fits(len(dev), opts.n_folds, repeats) * len(opts.learning_fractions)
+    with progress("cross-validating", n_fits, unit="fits") as advance:
+        cvs = cross_validate_many(data, np.array(ys), cfg, opts.n_folds, repeats, rows=dev, cache=cache, seed=opts.seed, advance=advance)
+        cv = cvs[0]
+        null = np.array([c.r for c in cvs[1:]])
+        p_perm = float((1 + np.sum(null >= cv.r)) / (1 + len(null))) if len(null) else None
+        r_ci = _bootstrap_r(y[dev], cv.predictions, rng)
+        curve = []
+        for frac in opts.learning_fractions:
+            lc = cross_validate(data, y, cfg, opts.n_folds, repeats, rows=dev, cache=cache, seed=opts.seed + 1, train_fraction=frac, advance=advance)
+            curve.append({"train_fraction": frac, "n_train": int(round(frac * len(dev) * (opts.n_folds - 1) / opts.n_folds)), "cv_r": lc.r})
     curve.append({"train_fraction": 1.0, "n_train": int(round(len(dev) * (opts.n_folds - 1) / opts.n_folds)), "cv_r": cv.r})
 
     test_block: dict[str, Any] | None = None

@@ -241,12 +241,15 @@ def cross_validate_many(
     cache: DesignCache | None = None,
     seed: int | None = None,
     train_fraction: float = 1.0,
+    advance: Callable[[float], None] | None = None,
 ) -> list[CVResult]:
     """Runner-wise K-fold CV (repeated) of each target row of ``y`` (m, n), all on the same folds.
 
     Everything is refitted inside each training fold. ``rows`` restricts to a subset (a development
     set); ``train_fraction`` < 1 trains on a random part of each training fold (learning curve).
     Folds depend on ``seed`` only, so permutations share them (and the cached designs).
+    ``advance(m)`` is called after each training fold (its m fits done): a progress bar's hook
+    (:func:`cv_fits` gives the total).
     """
     y2 = np.atleast_2d(np.asarray(y, float))
     m = y2.shape[0]
@@ -267,6 +270,8 @@ def cross_validate_many(
             for i, p in enumerate(pipes):
                 preds[i, rep, f] = p.predict_test()
                 selected[i].append(p.selected_groups())
+            if advance is not None:
+                advance(m)
     out = []
     for i in range(m):
         yr = y2[i, rows]
@@ -286,6 +291,13 @@ def cross_validate(
     cache: DesignCache | None = None,
     seed: int | None = None,
     train_fraction: float = 1.0,
+    advance: Callable[[float], None] | None = None,
 ) -> CVResult:
     """:func:`cross_validate_many` for one target (n,)."""
-    return cross_validate_many(data, np.asarray(y, float)[None, :], cfg, n_folds, n_repeats, rows, cache, seed, train_fraction)[0]
+    return cross_validate_many(data, np.asarray(y, float)[None, :], cfg, n_folds, n_repeats, rows, cache, seed, train_fraction, advance)[0]
+
+
+def cv_fits(n_rows: int, n_folds: int, n_repeats: int, n_targets: int = 1) -> int:
+    """How many fits :func:`cross_validate_many` makes: one per target and training fold
+    (``n_repeats`` x the folds :func:`kfold` makes)."""
+    return n_targets * n_repeats * max(2, min(n_folds, n_rows))
