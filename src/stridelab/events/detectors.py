@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from stridelab.algorithm import Algorithm
 from stridelab.events.contacts import ContactEvents
+from stridelab.events.heel_impact import DEFAULT_OFFSET_MS
 from stridelab.model.trial import Trial
 
 
@@ -63,18 +64,28 @@ class MarkerClearance(Algorithm):
     Parameters:
         contact_clearance_mm: height (mm) above the foot's standing height within which the foot is on the ground.
         toe_off_angle_deg: foot angle (deg, toes down) past which the foot has left the ground at push-off.
+        heel_impact: initial contact of a heel landing from the posterior heel marker's impact peak
+            (:mod:`stridelab.events.heel_impact`), the clearance rule's where it finds none.
+        heel_impact_offset_ms: lag (ms) of the heel marker's impact peak behind the ground contact.
 
     Results:
         events_: the contacts.
     """
 
     method: ClassVar[str] = "handsaker2016_clearance"
-    citation: ClassVar[str] = "adapted from Handsaker JC, Forrester SE, Folland JP, Black MI, Allen SJ (2016) J Biomech 49:4128"
+    citation: ClassVar[str] = (
+        "adapted from Handsaker JC, Forrester SE, Folland JP, Black MI, Allen SJ (2016) J Biomech 49:4128; "
+        "heel impact: Hreljac A, Marshall RN (2000) J Biomech 33:783"
+    )
     events_: ContactEvents
 
-    def __init__(self, *, contact_clearance_mm: float = 5.0, toe_off_angle_deg: float = 10.0) -> None:
+    def __init__(
+        self, *, contact_clearance_mm: float = 5.0, toe_off_angle_deg: float = 10.0, heel_impact: bool = True, heel_impact_offset_ms: float = DEFAULT_OFFSET_MS
+    ) -> None:
         self.contact_clearance_mm = contact_clearance_mm
         self.toe_off_angle_deg = toe_off_angle_deg
+        self.heel_impact = heel_impact
+        self.heel_impact_offset_ms = heel_impact_offset_ms
 
     def detect(self, trial: Trial) -> MarkerClearance:
         from stridelab.events.markers import detect_marker_contacts

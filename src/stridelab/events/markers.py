@@ -63,6 +63,7 @@ import pandas as pd
 from stridelab.errors import NoValidResultError
 from stridelab.events.contacts import ContactEvents
 from stridelab.events.foot_model import FOOT_LANDMARKS, FootModel, build_foot_model
+from stridelab.events.heel_impact import DEFAULT_OFFSET_MS, heel_acceleration, heel_impact_ic, heel_marker
 from stridelab.model.axes import FORWARD, LEFT, UP
 from stridelab.model.tables import contact_table
 from stridelab.model.trial import MarkerData, Trial
@@ -265,8 +266,15 @@ def detect_marker_contacts(
     toe_off_angle_deg: float = 10.0,
     heel_clearance_mm: float | None = 2.0,
     toe_off_clearance_mm: float = 5.0,
+    heel_impact: bool = True,
+    heel_impact_offset_ms: float = DEFAULT_OFFSET_MS,
 ) -> ContactEvents:
     """Foot contacts from the foot markers (see the module docstring for the method).
+
+    ``heel_impact``: a contact whose posterior heel marker is already down at the clearance rule's
+    initial contact (within ``contact_clearance_mm`` of its lowest height in the contact: a rearfoot
+    or flat landing) takes its initial contact from that marker's impact peak minus ``heel_impact_offset_ms``
+    (:mod:`stridelab.events.heel_impact`) where the peak is found, the clearance rule's elsewhere.
 
     Raises NoValidResultError (naming the missing markers) when neither foot has usable markers,
     or when no complete contact is found.
@@ -321,6 +329,8 @@ def detect_marker_contacts(
             warnings.append(f"{side} foot: never comes down to the ground in this recording (no contact)")
             continue
         coarse = _coarse(foot, t, v_ground)
+        heel_name = heel_marker(mk, side) if heel_impact else None
+        heel_acc: np.ndarray | None = None
         for n, (a, b) in enumerate(coarse):
             lo = coarse[n - 1][1] if n > 0 else 0
             hi = coarse[n + 1][0] if n + 1 < len(coarse) else len(t) - 1
@@ -335,6 +345,12 @@ def detect_marker_contacts(
             if ev is None:
                 rejected.append({"side": side, "ic_s": round(float(t[a]), 4), "reason": str(why), "source": "markers"})
                 continue
+            if heel_name is not None:
+                if heel_acc is None:
+                    heel_acc = heel_acceleration(mk, heel_name)
+                ic_impact = heel_impact_ic(mk, heel_name, heel_acc, ev["ic_s"], ev["to_s"], heel_impact_offset_ms)
+                if np.isfinite(ic_impact):
+                    ev["ic_s"], ev["ic_landmark"] = ic_impact, f"{heel_name} (impact peak)"
             if ev["to_s"] - ev["ic_s"] < MIN_CONTACT_S:
                 rejected.append({"side": side, "ic_s": round(ev["ic_s"], 4), "reason": f"shorter than {MIN_CONTACT_S * 1000:.0f} ms", "source": "markers"})
                 continue
@@ -356,6 +372,8 @@ def detect_marker_contacts(
         "toe_off_angle_deg": toe_off_angle_deg,
         "heel_clearance_mm": contact_clearance_mm if heel_clearance_mm is None else heel_clearance_mm,
         "toe_off_clearance_mm": toe_off_clearance_mm,
+        "heel_impact": heel_impact,
+        "heel_impact_offset_ms": heel_impact_offset_ms,
         "ground_velocity_mps": round(v_ground, 3),
         "floor_slope_pct": None if slope is None else [round(float(v) * 100, 2) for v in slope],
         "feet": info_feet,
