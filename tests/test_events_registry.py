@@ -107,6 +107,9 @@ def test_a_method_names_its_source(trial: sl.Trial) -> None:
         "toe_off_angle_deg": 10.0,
         "heel_impact": True,
         "heel_impact_offset_ms": 3.6,
+        "toe_segment": True,
+        "toe_segment_height_mm": 20.0,
+        "toe_segment_angle_deg": 33.9,
     }
 
 

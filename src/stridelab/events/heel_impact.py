@@ -32,6 +32,11 @@ from stridelab.model.trial import MarkerData
 
 #: Low-pass cut-off (Hz) of the heel marker's height before differentiating twice.
 CUTOFF_HZ = 30.0
+#: Slowest marker rate (Hz) the rule is used at. The impact lasts 10-20 ms; the rule and its lag were
+#: validated at 150-250 Hz; at 75 Hz (every 2nd frame of the Fukuchi trials) held out it helped the
+#: rearfoot strikers but not the midfoot strikers, and at 62.5 Hz (dorn2012, every 4th frame) it took
+#: a spurious peak (docs/validation.md): below 100 Hz the clearance rule alone is used.
+MIN_RATE_HZ = 100.0
 #: Search window around the clearance rule's initial contact (s).
 BEFORE_S = 0.040
 AFTER_S = 0.015
@@ -53,15 +58,15 @@ def heel_marker(markers: MarkerData, side: str) -> str | None:
     return None
 
 
-def heel_acceleration(markers: MarkerData, name: str) -> np.ndarray:
-    """Vertical acceleration (m/s^2) of marker ``name``, low-passed at :data:`CUTOFF_HZ` first (left
-    unfiltered when the marker rate is too low for it); NaN in gaps and at the ends."""
+def heel_acceleration(markers: MarkerData, name: str) -> np.ndarray | None:
+    """Vertical acceleration (m/s^2) of marker ``name``, low-passed at :data:`CUTOFF_HZ` first; NaN in
+    gaps and at the ends. None below :data:`MIN_RATE_HZ`: the clearance rule is then kept."""
     from stridelab.dsp.filters import lowpass
 
+    if markers.rate_hz < MIN_RATE_HZ:
+        return None
     t = markers.time_s
-    z = np.asarray(markers[name][:, UP], dtype=float)
-    if CUTOFF_HZ < 0.5 * markers.rate_hz:
-        z = lowpass(z, markers.rate_hz, CUTOFF_HZ)
+    z = lowpass(np.asarray(markers[name][:, UP], dtype=float), markers.rate_hz, CUTOFF_HZ)
     return derivative(t, derivative(t, z))
 
 

@@ -64,6 +64,12 @@ from stridelab.errors import NoValidResultError
 from stridelab.events.contacts import ContactEvents
 from stridelab.events.foot_model import FOOT_LANDMARKS, FootModel, build_foot_model
 from stridelab.events.heel_impact import DEFAULT_OFFSET_MS, heel_acceleration, heel_impact_ic, heel_marker
+from stridelab.events.toe_segment import (
+    DEFAULT_ANGLE_DEG,
+    DEFAULT_JOINT_HEIGHT_M,
+    angle_toe_off,
+    toe_segment_angle,
+)
 from stridelab.model.axes import FORWARD, LEFT, UP
 from stridelab.model.tables import contact_table
 from stridelab.model.trial import MarkerData, Trial
@@ -268,6 +274,9 @@ def detect_marker_contacts(
     toe_off_clearance_mm: float = 5.0,
     heel_impact: bool = True,
     heel_impact_offset_ms: float = DEFAULT_OFFSET_MS,
+    toe_segment: bool = True,
+    toe_segment_height_mm: float = DEFAULT_JOINT_HEIGHT_M * 1000.0,
+    toe_segment_angle_deg: float = DEFAULT_ANGLE_DEG,
 ) -> ContactEvents:
     """Foot contacts from the foot markers (see the module docstring for the method).
 
@@ -275,6 +284,9 @@ def detect_marker_contacts(
     initial contact (within ``contact_clearance_mm`` of its lowest height in the contact: a rearfoot
     or flat landing) takes its initial contact from that marker's impact peak minus ``heel_impact_offset_ms``
     (:mod:`stridelab.events.heel_impact`) where the peak is found, the clearance rule's elsewhere.
+    ``toe_segment``: a foot with a toe-box marker takes its toe-off from the toe segment's turn by
+    ``toe_segment_angle_deg`` about an MTP joint ``toe_segment_height_mm`` above the sole
+    (:mod:`stridelab.events.toe_segment`) where it is found, the clearance rule's elsewhere.
 
     Raises NoValidResultError (naming the missing markers) when neither foot has usable markers,
     or when no complete contact is found.
@@ -330,7 +342,8 @@ def detect_marker_contacts(
             continue
         coarse = _coarse(foot, t, v_ground)
         heel_name = heel_marker(mk, side) if heel_impact else None
-        heel_acc: np.ndarray | None = None
+        heel_acc = heel_acceleration(mk, heel_name) if heel_name is not None else None  # None: too slow a camera
+        toe_angle = toe_segment_angle(m, mk, toe_segment_height_mm / 1000.0) if toe_segment else None
         for n, (a, b) in enumerate(coarse):
             lo = coarse[n - 1][1] if n > 0 else 0
             hi = coarse[n + 1][0] if n + 1 < len(coarse) else len(t) - 1
@@ -345,12 +358,14 @@ def detect_marker_contacts(
             if ev is None:
                 rejected.append({"side": side, "ic_s": round(float(t[a]), 4), "reason": str(why), "source": "markers"})
                 continue
-            if heel_name is not None:
-                if heel_acc is None:
-                    heel_acc = heel_acceleration(mk, heel_name)
+            if heel_name is not None and heel_acc is not None:
                 ic_impact = heel_impact_ic(mk, heel_name, heel_acc, ev["ic_s"], ev["to_s"], heel_impact_offset_ms)
                 if np.isfinite(ic_impact):
                     ev["ic_s"], ev["ic_landmark"] = ic_impact, f"{heel_name} (impact peak)"
+            if toe_angle is not None:
+                to_seg = angle_toe_off(t, toe_angle, ev["ic_s"], ev["to_s"], toe_segment_angle_deg)
+                if np.isfinite(to_seg):
+                    ev["to_s"], ev["to_landmark"] = to_seg, f"{m.toe_names[-1][:2]}toe segment ({toe_segment_angle_deg:g} deg)"
             if ev["to_s"] - ev["ic_s"] < MIN_CONTACT_S:
                 rejected.append({"side": side, "ic_s": round(ev["ic_s"], 4), "reason": f"shorter than {MIN_CONTACT_S * 1000:.0f} ms", "source": "markers"})
                 continue
@@ -374,6 +389,9 @@ def detect_marker_contacts(
         "toe_off_clearance_mm": toe_off_clearance_mm,
         "heel_impact": heel_impact,
         "heel_impact_offset_ms": heel_impact_offset_ms,
+        "toe_segment": toe_segment,
+        "toe_segment_height_mm": toe_segment_height_mm,
+        "toe_segment_angle_deg": toe_segment_angle_deg,
         "ground_velocity_mps": round(v_ground, 3),
         "floor_slope_pct": None if slope is None else [round(float(v) * 100, 2) for v in slope],
         "feet": info_feet,
