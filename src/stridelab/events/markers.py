@@ -41,6 +41,12 @@ pattern (rearfoot, midfoot, forefoot), and toe-off from the hallux. What is chan
    contact; with metatarsal markers only (~6 cm behind the pivot) it is ~16 mm. When three or more
    points cover the forefoot, the second-last to leave decides, so that one marker pushed down by
    the bending toe box or shoe upper cannot hold the contact open.
+5. **Two refinements, each falling back to the rules above where it finds nothing** (issue 9,
+   second follow-up; docs/validation.md "Heel impact and toe segment"): initial contact of a heel
+   landing from the posterior heel marker's impact peak (:mod:`stridelab.events.heel_impact`; a heel
+   that keeps sinking after touchdown made rule 3 late), and toe-off of a foot with a toe-box marker
+   from the toe segment's turn about the MTP joint (:mod:`stridelab.events.toe_segment`; rule 4
+   depends on how high each lab puts its toe markers on the shoe).
 
 Contacts are first found coarsely (some sole point within 15 mm of its usual stance height and
 moving at less than 1 m/s relative to the ground, which is the belt on a treadmill: its velocity
