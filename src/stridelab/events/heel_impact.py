@@ -1,11 +1,13 @@
 """Initial contact of a rearfoot landing from the heel marker's impact peak.
 
-Method ``"heel_impact"`` (used by :mod:`stridelab.events.markers` for contacts whose posterior heel
-marker is already down at the clearance rule's initial contact, within the contact clearance, 5 mm,
-of its lowest height of the contact: rearfoot and flat landings): the instant of the peak upward (decelerating) vertical
-acceleration of the posterior heel marker, low-passed at 30 Hz (4th-order zero-lag Butterworth,
-:func:`stridelab.dsp.filters.lowpass`), searched from 40 ms before to 15 ms after the clearance
-rule's initial contact, minus a constant lag ``offset_ms``. The heel's vertical acceleration peak
+Method ``"heel_impact"`` (used by :mod:`stridelab.events.markers` for every contact of a trial at
+100 Hz or more whose foot has a posterior heel marker): the instant of the peak upward
+(decelerating) vertical acceleration of the posterior heel marker, low-passed at 30 Hz (4th-order
+zero-lag Butterworth, :func:`stridelab.dsp.filters.lowpass`), searched from 40 ms before to 15 ms
+after the clearance rule's initial contact, minus a constant lag ``offset_ms``; kept only when the
+heel marker is on the ground at that peak (within 15 mm of its lowest height of the contact), which
+is the case for rearfoot and flat landings and not for a forefoot landing, whose heel comes down
+later, nor for the swing's deceleration above the ground. The heel's vertical acceleration peak
 as heel strike: Hreljac A, Marshall RN (2000) Algorithms to determine event timing during normal
 walking using kinematic data, J Biomech 33:783-786; derivative peaks of foot markers in running:
 Handsaker JC et al. (2016) J Biomech 49:4128-4133.
@@ -18,8 +20,8 @@ does not depend on where the heel ends up, only on when it is stopped.
 The constant ``offset_ms`` is the median lag of the marker's impact peak behind the force plate's
 20 N instant; it was chosen on the corpus with leave-one-runner-out and leave-one-lab-out
 (``validation/heel_impact_ic.py``, docs/validation.md). Where the window holds no peak (the
-largest value on its edge: the heel is still being decelerated, or the landing is not a heel
-impact), :func:`impact_time` returns NaN and the caller keeps the clearance rule's initial contact.
+largest value on its edge: the heel is still being decelerated) or the heel is off the ground at
+it, :func:`heel_impact_ic` returns NaN and the caller keeps the clearance rule's initial contact.
 """
 
 from __future__ import annotations

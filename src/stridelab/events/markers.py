@@ -286,10 +286,9 @@ def detect_marker_contacts(
 ) -> ContactEvents:
     """Foot contacts from the foot markers (see the module docstring for the method).
 
-    ``heel_impact``: a contact whose posterior heel marker is already down at the clearance rule's
-    initial contact (within ``contact_clearance_mm`` of its lowest height in the contact: a rearfoot
-    or flat landing) takes its initial contact from that marker's impact peak minus ``heel_impact_offset_ms``
-    (:mod:`stridelab.events.heel_impact`) where the peak is found, the clearance rule's elsewhere.
+    ``heel_impact``: at 100 Hz or more, a contact whose posterior heel marker shows an impact peak
+    with the heel on the ground (a rearfoot or flat landing) takes its initial contact from that peak
+    minus ``heel_impact_offset_ms`` (:mod:`stridelab.events.heel_impact`); the clearance rule's elsewhere.
     ``toe_segment``: a foot with a toe-box marker takes its toe-off from the toe segment's turn by
     ``toe_segment_angle_deg`` about an MTP joint ``toe_segment_height_mm`` above the sole
     (:mod:`stridelab.events.toe_segment`) where it is found, the clearance rule's elsewhere.
