@@ -102,7 +102,15 @@ def test_parameters_change_the_events_and_are_recorded(trial: sl.Trial) -> None:
 def test_a_method_names_its_source(trial: sl.Trial) -> None:
     assert source_of("handsaker2016_clearance") == "markers"
     ev = detect_contacts(trial, "auto", method="handsaker2016_clearance")
-    assert ev.source == "markers" and ev.info["parameters"] == {"contact_clearance_mm": 5.0, "toe_off_angle_deg": 10.0}
+    assert ev.source == "markers" and ev.info["parameters"] == {
+        "contact_clearance_mm": 5.0,
+        "toe_off_angle_deg": 10.0,
+        "heel_impact": True,
+        "heel_impact_offset_ms": 3.6,
+        "toe_segment": True,
+        "toe_segment_height_mm": 20.0,
+        "toe_segment_angle_deg": 33.9,
+    }
 
 
 @pytest.mark.parametrize(

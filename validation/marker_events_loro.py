@@ -57,7 +57,9 @@ def main() -> int:
         ref = detect_force_contacts(tr).contacts
         for cl, heel, ang in grid:
             try:
-                est = detect_marker_contacts(tr, contact_clearance_mm=cl, toe_off_angle_deg=ang, heel_clearance_mm=heel).contacts
+                est = detect_marker_contacts(
+                    tr, contact_clearance_mm=cl, toe_off_angle_deg=ang, heel_clearance_mm=heel, heel_impact=False, toe_segment=False
+                ).contacts  # the clearance rule alone (the refinements of the second follow-up off), as documented
             except NoValidResultError:
                 est = ref.iloc[:0]
             m = match_contacts(ref, est, TOL_S)

@@ -12,6 +12,8 @@ from typing import Any, ClassVar
 
 from stridelab.algorithm import Algorithm
 from stridelab.events.contacts import ContactEvents
+from stridelab.events.heel_impact import DEFAULT_OFFSET_MS
+from stridelab.events.toe_segment import DEFAULT_ANGLE_DEG, DEFAULT_JOINT_HEIGHT_M
 from stridelab.model.trial import Trial
 
 
@@ -63,18 +65,43 @@ class MarkerClearance(Algorithm):
     Parameters:
         contact_clearance_mm: height (mm) above the foot's standing height within which the foot is on the ground.
         toe_off_angle_deg: foot angle (deg, toes down) past which the foot has left the ground at push-off.
+        heel_impact: initial contact of a heel landing from the posterior heel marker's impact peak
+            (:mod:`stridelab.events.heel_impact`), the clearance rule's where it finds none.
+        heel_impact_offset_ms: lag (ms) of the heel marker's impact peak behind the ground contact.
+        toe_segment: toe-off of a foot with a toe-box marker from the toe segment's turn
+            (:mod:`stridelab.events.toe_segment`), the clearance rule's where it is not found.
+        toe_segment_height_mm: height (mm) of the MTP joint centre above the sole.
+        toe_segment_angle_deg: the toe segment's turn (deg) from mid-stance at toe-off.
 
     Results:
         events_: the contacts.
     """
 
     method: ClassVar[str] = "handsaker2016_clearance"
-    citation: ClassVar[str] = "adapted from Handsaker JC, Forrester SE, Folland JP, Black MI, Allen SJ (2016) J Biomech 49:4128"
+    citation: ClassVar[str] = (
+        "adapted from Handsaker JC, Forrester SE, Folland JP, Black MI, Allen SJ (2016) J Biomech 49:4128; "
+        "heel impact: Hreljac A, Marshall RN (2000) J Biomech 33:783; toe segment: stridelab (docs/validation.md)"
+    )
     events_: ContactEvents
 
-    def __init__(self, *, contact_clearance_mm: float = 5.0, toe_off_angle_deg: float = 10.0) -> None:
+    def __init__(
+        self,
+        *,
+        contact_clearance_mm: float = 5.0,
+        toe_off_angle_deg: float = 10.0,
+        heel_impact: bool = True,
+        heel_impact_offset_ms: float = DEFAULT_OFFSET_MS,
+        toe_segment: bool = True,
+        toe_segment_height_mm: float = DEFAULT_JOINT_HEIGHT_M * 1000.0,
+        toe_segment_angle_deg: float = DEFAULT_ANGLE_DEG,
+    ) -> None:
         self.contact_clearance_mm = contact_clearance_mm
         self.toe_off_angle_deg = toe_off_angle_deg
+        self.heel_impact = heel_impact
+        self.heel_impact_offset_ms = heel_impact_offset_ms
+        self.toe_segment = toe_segment
+        self.toe_segment_height_mm = toe_segment_height_mm
+        self.toe_segment_angle_deg = toe_segment_angle_deg
 
     def detect(self, trial: Trial) -> MarkerClearance:
         from stridelab.events.markers import detect_marker_contacts

@@ -41,6 +41,12 @@ pattern (rearfoot, midfoot, forefoot), and toe-off from the hallux. What is chan
    contact; with metatarsal markers only (~6 cm behind the pivot) it is ~16 mm. When three or more
    points cover the forefoot, the second-last to leave decides, so that one marker pushed down by
    the bending toe box or shoe upper cannot hold the contact open.
+5. **Two refinements, each falling back to the rules above where it finds nothing** (issue 9,
+   second follow-up; docs/validation.md "Heel impact and toe segment"): initial contact of a heel
+   landing from the posterior heel marker's impact peak (:mod:`stridelab.events.heel_impact`; a heel
+   that keeps sinking after touchdown made rule 3 late), and toe-off of a foot with a toe-box marker
+   from the toe segment's turn about the MTP joint (:mod:`stridelab.events.toe_segment`; rule 4
+   depends on how high each lab puts its toe markers on the shoe).
 
 Contacts are first found coarsely (some sole point within 15 mm of its usual stance height and
 moving at less than 1 m/s relative to the ground, which is the belt on a treadmill: its velocity
@@ -63,6 +69,13 @@ import pandas as pd
 from stridelab.errors import NoValidResultError
 from stridelab.events.contacts import ContactEvents
 from stridelab.events.foot_model import FOOT_LANDMARKS, FootModel, build_foot_model
+from stridelab.events.heel_impact import DEFAULT_OFFSET_MS, heel_acceleration, heel_impact_ic, heel_marker
+from stridelab.events.toe_segment import (
+    DEFAULT_ANGLE_DEG,
+    DEFAULT_JOINT_HEIGHT_M,
+    angle_toe_off,
+    toe_segment_angle,
+)
 from stridelab.model.axes import FORWARD, LEFT, UP
 from stridelab.model.tables import contact_table
 from stridelab.model.trial import MarkerData, Trial
@@ -265,8 +278,20 @@ def detect_marker_contacts(
     toe_off_angle_deg: float = 10.0,
     heel_clearance_mm: float | None = 2.0,
     toe_off_clearance_mm: float = 5.0,
+    heel_impact: bool = True,
+    heel_impact_offset_ms: float = DEFAULT_OFFSET_MS,
+    toe_segment: bool = True,
+    toe_segment_height_mm: float = DEFAULT_JOINT_HEIGHT_M * 1000.0,
+    toe_segment_angle_deg: float = DEFAULT_ANGLE_DEG,
 ) -> ContactEvents:
     """Foot contacts from the foot markers (see the module docstring for the method).
+
+    ``heel_impact``: at 100 Hz or more, a contact whose posterior heel marker shows an impact peak
+    with the heel on the ground (a rearfoot or flat landing) takes its initial contact from that peak
+    minus ``heel_impact_offset_ms`` (:mod:`stridelab.events.heel_impact`); the clearance rule's elsewhere.
+    ``toe_segment``: a foot with a toe-box marker takes its toe-off from the toe segment's turn by
+    ``toe_segment_angle_deg`` about an MTP joint ``toe_segment_height_mm`` above the sole
+    (:mod:`stridelab.events.toe_segment`) where it is found, the clearance rule's elsewhere.
 
     Raises NoValidResultError (naming the missing markers) when neither foot has usable markers,
     or when no complete contact is found.
@@ -321,6 +346,9 @@ def detect_marker_contacts(
             warnings.append(f"{side} foot: never comes down to the ground in this recording (no contact)")
             continue
         coarse = _coarse(foot, t, v_ground)
+        heel_name = heel_marker(mk, side) if heel_impact else None
+        heel_acc = heel_acceleration(mk, heel_name) if heel_name is not None else None  # None: too slow a camera
+        toe_angle = toe_segment_angle(m, mk, toe_segment_height_mm / 1000.0) if toe_segment else None
         for n, (a, b) in enumerate(coarse):
             lo = coarse[n - 1][1] if n > 0 else 0
             hi = coarse[n + 1][0] if n + 1 < len(coarse) else len(t) - 1
@@ -335,6 +363,14 @@ def detect_marker_contacts(
             if ev is None:
                 rejected.append({"side": side, "ic_s": round(float(t[a]), 4), "reason": str(why), "source": "markers"})
                 continue
+            if heel_name is not None and heel_acc is not None:
+                ic_impact = heel_impact_ic(mk, heel_name, heel_acc, ev["ic_s"], ev["to_s"], heel_impact_offset_ms)
+                if np.isfinite(ic_impact):
+                    ev["ic_s"], ev["ic_landmark"] = ic_impact, f"{heel_name} (impact peak)"
+            if toe_angle is not None:
+                to_seg = angle_toe_off(t, toe_angle, ev["ic_s"], ev["to_s"], toe_segment_angle_deg)
+                if np.isfinite(to_seg):
+                    ev["to_s"], ev["to_landmark"] = to_seg, f"{m.toe_names[-1][:2]}toe segment ({toe_segment_angle_deg:g} deg)"
             if ev["to_s"] - ev["ic_s"] < MIN_CONTACT_S:
                 rejected.append({"side": side, "ic_s": round(ev["ic_s"], 4), "reason": f"shorter than {MIN_CONTACT_S * 1000:.0f} ms", "source": "markers"})
                 continue
@@ -356,6 +392,11 @@ def detect_marker_contacts(
         "toe_off_angle_deg": toe_off_angle_deg,
         "heel_clearance_mm": contact_clearance_mm if heel_clearance_mm is None else heel_clearance_mm,
         "toe_off_clearance_mm": toe_off_clearance_mm,
+        "heel_impact": heel_impact,
+        "heel_impact_offset_ms": heel_impact_offset_ms,
+        "toe_segment": toe_segment,
+        "toe_segment_height_mm": toe_segment_height_mm,
+        "toe_segment_angle_deg": toe_segment_angle_deg,
         "ground_velocity_mps": round(v_ground, 3),
         "floor_slope_pct": None if slope is None else [round(float(v) * 100, 2) for v in slope],
         "feet": info_feet,
