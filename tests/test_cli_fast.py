@@ -121,3 +121,19 @@ def test_watch_and_imu_runs_stay_within_their_import_budget(shared_data: Path, t
     modules = _modules_of_run(["analyze", str(shared_data / rel), "--json", str(out), "-q"], STRIDELAB_CHILD_PARSE="0")
     assert out.exists()
     assert _outside(modules, tuple(m for m in OUTSIDE_BUDGET if m not in allowed)) == []
+
+
+def test_c3d_reader_child_imports_no_pandas() -> None:
+    """The C3D parse runs in a forked child, whose imports the run above cannot see: the same work
+    in-process (stridelab.io.c3d._parse: ezc3d, plates, the lab's events) must not import pandas
+    either (it did through stridelab.io.c3d_events: 0.25 s of CPU in every C3D child)."""
+    code = (
+        "import json, sys\n"
+        "from stridelab.io.c3d import parse_c3d_inprocess\n"
+        f"d = parse_c3d_inprocess({str(RUN)!r})\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert _outside(json.loads(res.stdout.splitlines()[-1]), ("pandas", "pyarrow", "scipy")) == []
