@@ -325,12 +325,17 @@ STAGE_ERRORS = (ValueError, IndexError, KeyError, ZeroDivisionError, np.linalg.L
 
 #: Stages with nothing to do without these Trial data (the stage returns at once then): they are
 #: not even imported without them, so a C3D run does not load the IMU and video modules.
-STAGE_NEEDS: dict[str, str] = {"stridelab.metrics.imu:imu_stage": "imu", "stridelab.loading.stage:run": "imu", "stridelab.video.stage:run": "keypoints"}
+STAGE_NEEDS: dict[str, str] = {"stridelab.metrics.imu:imu_stage": "imu", "stridelab.loading.stage:run": "imu", "stridelab.video.stage:run": "keypoints",
+               "stridelab.kinematics.stage:run": "markers", "stridelab.kinetics.stage:run": "forceplates"}
+
+
+def _absent(value: Any) -> bool:
+    return value is None or (isinstance(value, dict | list) and not value)
 
 
 def _run_stage(path: str, analysis: Analysis, options: AnalysisOptions) -> None:
     need = STAGE_NEEDS.get(path)
-    if need is not None and getattr(analysis.trial, need) in (None, {}):
+    if need is not None and _absent(getattr(analysis.trial, need)):
         return
     mod, func = path.split(":")
     try:
