@@ -52,10 +52,6 @@ def _scalar(o: Any) -> str | None:
     return None
 
 
-def _plain(o: Any) -> bool:
-    return o is None or (isinstance(o, int | float) and not isinstance(o, str))
-
-
 def _value(o: Any, depth: int, out: list[str], path: set[int]) -> None:
     text = _scalar(o)
     if text is not None:
@@ -84,11 +80,13 @@ def _list(o: list[Any] | tuple[Any, ...], depth: int, out: list[str], path: set[
     i = _enter(o, path)
     pad = "\n" + " " * (depth + 1)
     body = None
-    if all(_plain(v) for v in o):
+    if not isinstance(o[0], list | tuple | dict | str):
         try:
             body = _COMPACT.encode(list(o))  # "[1.5, null, 2]": no ", " inside numbers, null, true, false
-        except ValueError:
-            body = None  # NaN or infinity: the per-value path below raises json's own message
+        except (ValueError, TypeError):
+            body = None  # NaN, infinity or a value JSON cannot hold: the per-value path raises json's own message
+        if body is not None and ('"' in body or "[" in body[1:] or "{" in body):
+            body = None  # not only plain scalars (a text or a container inside): value by value
     if body is not None:
         out.append("[" + pad + body[1:-1].replace(", ", "," + pad) + "\n" + " " * depth + "]")
     else:
