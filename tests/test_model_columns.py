@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stridelab.model.columns import Columns, as_columns, same_kind
 from stridelab.model.sharing import shared_copy
@@ -22,6 +24,7 @@ ROWS: list[list[dict[str, Any]]] = [
     [{"a": 1, "b": 2.0}, {"a": 3, "c": "z"}],
     [{"a": np.nan, "b": "t"}, {"a": 2, "b": 3}],
     [{"w": np.int64(4), "f": False}, {"w": 5, "f": True}],
+    [{"a": np.float32(1.5), "b": None, "c": 1.0}, {"a": None, "b": None, "c": np.float64(2.0)}, {"a": 2.0, "c": None}],
     [],
 ]
 
@@ -106,3 +109,17 @@ def test_trial_tables_are_columns_read_as_dataframes() -> None:
     assert np.shares_memory(arr, tr.record_columns["time_s"]) and not arr.flags.writeable
     tr.records = pd.DataFrame({"time_s": [7.0]})  # setting a DataFrame replaces the table
     assert tr.record_columns is not None and tr.record_columns["time_s"].tolist() == [7.0] and tr.records["time_s"].tolist() == [7.0]
+
+
+_VALUES = st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=True, allow_infinity=False, width=64) | st.sampled_from(["left", "right"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from(["a", "b", "c"]), _VALUES, max_size=3), max_size=6))
+def test_generated_rows_equal_pandas(rows: list[dict[str, Any]]) -> None:
+    """SYNTHETIC rows of mixed types, missing keys and None: the same frame as pandas.DataFrame(rows)."""
+    got, want = Columns.from_rows(rows).to_pandas(), pd.DataFrame(rows)
+    if len(want.columns) == 0:
+        assert len(got.columns) == 0 and len(got) == len(want)
+        return
+    pd.testing.assert_frame_equal(got, want)

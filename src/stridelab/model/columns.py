@@ -26,10 +26,17 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Columns", "as_columns", "column_from_values", "same_kind"]
 
 
+#: Value types that make a float64 column whatever else is in it (None: a missing value).
+_FLOATS = {float, np.float64, np.float32, type(None)}
+
+
 def column_from_values(values: list[Any]) -> np.ndarray:
     """One column from Python values with the dtype :class:`pandas.DataFrame` gives rows' values:
     bools -> bool; integers -> int64 (float64 with NaN when some are missing); numbers -> float64
     (None -> NaN); anything else (text, mixed, all missing) -> object, None kept."""
+    kinds = set(map(type, values))
+    if kinds <= _FLOATS and kinds - {type(None)}:  # the common case, decided without a test per value
+        return np.array(values, dtype=np.float64) if type(None) not in kinds else np.array([np.nan if v is None else v for v in values], dtype=np.float64)
     present = [v for v in values if v is not None]
     if not present:
         return np.array(values, dtype=object)
@@ -66,14 +73,15 @@ class Columns:
     # -- construction -------------------------------------------------------------------------
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, Any]], columns: Iterable[str] | None = None) -> Columns:
-        """A table from rows (dicts); a key missing from a row is a missing value. Columns in the
-        order of ``columns`` or of first appearance; dtypes as :func:`column_from_values`."""
+        """A table from rows (dicts); a key missing from a row is NaN (as in pandas, where a None
+        value stays None in a column that is not numeric). Columns in the order of ``columns`` or of
+        first appearance; dtypes as :func:`column_from_values`."""
         rows = list(rows)
         names: dict[str, None] = dict.fromkeys(columns) if columns is not None else {}
         if columns is None:
             for r in rows:
                 names.update(dict.fromkeys(r))
-        return cls({c: column_from_values([r.get(c) for r in rows]) for c in names}, n_rows=len(rows))
+        return cls({c: column_from_values([r.get(c, np.nan) for r in rows]) for c in names}, n_rows=len(rows))
 
     @classmethod
     def empty(cls, dtypes: Mapping[str, str]) -> Columns:
