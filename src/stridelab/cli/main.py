@@ -59,7 +59,30 @@ def main(argv: list[str] | None = None) -> int:
             warnings.simplefilter("ignore")
             for k, v in _QUIET_NATIVE.items():
                 os.environ.setdefault(k, v)
-        return _main(args)
+        rc = _main(args)
+    if argv is None and args[:1] == ["analyze"]:
+        _exit_now(rc)
+    return rc
+
+
+def _exit_now(rc: int) -> None:
+    """End an ``analyze`` process without the interpreter's teardown (freeing every module and
+    object: ~0.02 s of CPU, a tenth of a watch file's whole run; issue 12): the output streams are
+    flushed and the exit handlers run as at a normal exit, and the outputs were already written
+    (atomically, stridelab.atomic). Only for the script itself (``argv`` None; a caller of
+    ``main([...])`` gets the exit code back) and only when no other thread is alive."""
+    import atexit
+    import threading
+
+    if threading.active_count() > 1 or os.environ.get("STRIDELAB_DEBUG"):
+        return
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            return  # a closed or broken stream: the normal exit reports it as before
+    atexit._run_exitfuncs()
+    os._exit(rc)
 
 
 #: Native libraries' own logging (FFmpeg through OpenCV, OpenCV, TensorFlow Lite / glog in the
