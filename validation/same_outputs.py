@@ -1,8 +1,9 @@
 """Are the CLI's output files byte for byte what an earlier revision wrote? ``analyze --json`` and
 ``--csv`` of every real recording in ../shared/data, written by REV and by this tree, compared as bytes.
 
-Run: PYTHONPATH=src .venv/bin/python validation/same_outputs.py [--base REV] [--only c3d|fit|other]
-(needs ../shared/data and git; a few minutes; ``--keep DIR`` keeps the outputs).
+Run: PYTHONPATH=src .venv/bin/python validation/same_outputs.py [--base REV] [--only c3d|fit|other|video]
+(needs ../shared/data and git; under a minute; ``--keep DIR`` keeps the outputs; ``--only video`` runs
+the real phone video through the pose model, a few minutes, and is not in the default set).
 
 Recordings: every C3D trial (with its session's static trial when the folder has one), every FIT
 file of ``wearable/fit``, the Fukuchi text export, the Qualisys export, the first 5 minutes of the
@@ -61,6 +62,8 @@ def cases(only: str | None) -> dict[str, list[str]]:
     if only in (None, "fit"):
         for p in sorted(D.glob("wearable/fit/*.fit")):
             out["fit_" + p.stem] = [str(p)]
+    if only == "video":
+        out["video_male_side"] = [str(D / "video" / "male_side" / "male_side.mp4")]
     if only in (None, "other"):
         f = D / "mocap" / "fukuchi2017"
         out["rbds001_txt"] = [str(f / "RBDS001runT25markers.txt"), "--forces", str(f / "RBDS001runT25forces.txt"), "--static", str(f / "RBDS001static.c3d")]
@@ -82,7 +85,7 @@ def run(src: Path, todo: dict[str, list[str]], out: Path) -> dict[str, list[obje
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--base", default="b746460", help="the earlier revision (default: where issue 12's start-up part began)")
-    ap.add_argument("--only", choices=["c3d", "fit", "other"])
+    ap.add_argument("--only", choices=["c3d", "fit", "other", "video"])
     ap.add_argument("--keep", type=Path, help="write the outputs here (base/ and new/) instead of a temporary folder")
     args = ap.parse_args()
     todo = cases(args.only)
