@@ -40,3 +40,18 @@ def test_setting_steps_replaces_the_table(example_dir: Path) -> None:
     a.steps = df
     assert "extra_ms" in a.step_columns and a.steps["extra_ms"].tolist() == list(range(len(df)))
     assert a.to_json()["steps"][5]["extra_ms"] == 5.0
+
+
+def test_changes_made_in_place_reach_the_json(example_dir: Path) -> None:
+    """A stage (or a caller) that changes the DataFrame view in place, as the video stage does: the
+    change is taken back into the table the JSON is written from, unless the table changed since."""
+    a = sl.analyze(sl.read(example_dir / "RBDS001runT35.c3d"), mass_kg=62.0)
+    a.steps["in_place_ms"] = 7.0
+    a.steps.loc[0, "gct_ms"] = 1.5
+    doc = a.to_json()
+    assert doc["steps"][1]["in_place_ms"] == 7.0 and doc["steps"][0]["gct_ms"] == 1.5
+    assert "in_place_ms" in a.step_columns
+    stale = a.steps
+    a.step_columns["other"] = np.zeros(len(a.step_columns))  # the table changed: the old view is not taken back
+    stale["lost"] = 1.0
+    assert "lost" not in a.to_json()["steps"][0] and "other" in a.to_json()["steps"][0]

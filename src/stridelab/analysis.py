@@ -160,19 +160,36 @@ class Analysis:
     cache: dict[str, Any] = field(default_factory=dict)  # stage results shared between stages, not in JSON
     #: What the caller asked for: reading options (from the trial's provenance) and analysis options.
     parameters: dict[str, Any] = field(default_factory=dict)
-    _steps_frame: tuple[Columns, pd.DataFrame] | None = field(default=None, repr=False, compare=False)
+    _steps_frame: tuple[Columns, int, pd.DataFrame] | None = field(default=None, repr=False, compare=False)
 
     @property
     def steps(self) -> pd.DataFrame:
-        """The step table as a DataFrame (imports pandas; made once per table: change it through
-        ``step_columns`` or by setting ``steps``)."""
-        if self._steps_frame is None or self._steps_frame[0] is not self.step_columns:
-            self._steps_frame = (self.step_columns, self.step_columns.to_pandas())
-        return self._steps_frame[1]
+        """The step table as a DataFrame (imports pandas; made once per table). Changes made to this
+        DataFrame in place (as stages did when it was the table itself) are taken back into
+        ``step_columns`` after each stage and before the JSON is written (:meth:`sync_steps`)."""
+        if not self._frame_is_current():
+            self._steps_frame = (self.step_columns, self.step_columns.version, self.step_columns.to_pandas())
+        assert self._steps_frame is not None
+        return self._steps_frame[2]
 
     @steps.setter
     def steps(self, table: Columns | pd.DataFrame) -> None:
         self.step_columns = as_columns(table)
+        self._steps_frame = None
+
+    def _frame_is_current(self) -> bool:
+        f = self._steps_frame
+        return f is not None and f[0] is self.step_columns and f[1] == self.step_columns.version
+
+    def sync_steps(self) -> None:
+        """Take the DataFrame view of the steps (when one was made and the table has not changed
+        since) back into ``step_columns``, with whatever was changed in it in place."""
+        if self._frame_is_current():
+            assert self._steps_frame is not None
+            frame = self._steps_frame[2]
+            cols = Columns.from_pandas(frame)
+            self.step_columns = cols
+            self._steps_frame = (cols, cols.version, frame)
 
     @property
     def contacts(self) -> pd.DataFrame:
@@ -190,6 +207,7 @@ class Analysis:
         """The JSON contract (schema ``SCHEMA_VERSION``)."""
         from stridelab.model.tables import CONTACT_COLUMNS, STEP_COLUMNS
 
+        self.sync_steps()
         steps = self.step_columns
         extra_step_cols = [c for c in steps.columns if c not in STEP_COLUMNS]
         t = self.trial
@@ -340,6 +358,7 @@ def _run_stage(path: str, analysis: Analysis, options: AnalysisOptions) -> None:
     mod, func = path.split(":")
     try:
         getattr(importlib.import_module(mod), func)(analysis, options)
+        analysis.sync_steps()  # a stage that changed the DataFrame view in place (the video stage does)
     except STAGE_ERRORS as e:
         name = mod.removeprefix("stridelab.").removesuffix(".stage")
         analysis.warn(f"{name} left out: unexpected {type(e).__name__} ({e}); please report this recording")

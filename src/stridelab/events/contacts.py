@@ -19,7 +19,9 @@ class ContactEvents:
 
     ``table`` is the contact table (side, ic_s, to_s, source, ...; :func:`stridelab.model.tables.contact_columns`)
     as :class:`~stridelab.model.columns.Columns`, what the analysis path reads; ``contacts`` is the
-    same table as a :class:`pandas.DataFrame` (made on first use; the constructor takes either).
+    same table as a :class:`pandas.DataFrame` (made on first use; the constructor takes either; to
+    change the contacts, set ``contacts`` or ``table``: a change made to the DataFrame in place does
+    not reach the table).
     ``source`` names the source (``forces``, ``markers``, ``imu``, ``video``); ``info`` says how
     (method and parameters; it becomes ``provenance.methods.events``); ``rejected`` lists contacts
     left out, with the reason; ``signals`` holds arrays a report may plot (e.g.

@@ -60,11 +60,12 @@ class Columns:
     write into it, set a new column instead); ``len(t)`` is the number of rows.
     """
 
-    __slots__ = ("_data", "_n")
+    __slots__ = ("_data", "_n", "_version")
 
     def __init__(self, data: Mapping[str, Any] | None = None, *, n_rows: int | None = None) -> None:
         self._data: dict[str, np.ndarray] = {}
         self._n = n_rows
+        self._version = 0
         for name, values in (data or {}).items():
             self[name] = values
         if self._n is None:
@@ -177,6 +178,13 @@ class Columns:
         if a.dtype.kind == "U":  # text as Python objects, like pandas' object columns
             a = a.astype(object)
         self._data[name] = a
+        self._version += 1
+
+    @property
+    def version(self) -> int:
+        """How many times a column was set: a view made from the table (a DataFrame) is stale when
+        this changed since."""
+        return self._version
 
     def drop(self, *names: str) -> Columns:
         """A table without these columns (the others shared, not copied)."""

@@ -199,7 +199,8 @@ class _Table:
     """A table field of :class:`Trial` kept as :class:`~stridelab.model.columns.Columns` (in the
     instance's ``_<name>``): reading the field gives a :class:`pandas.DataFrame` (made once per
     table), setting it takes a DataFrame, a :class:`Columns` or None. The analysis path reads the
-    Columns (``Trial.record_columns`` ...) and so never imports pandas."""
+    Columns (``Trial.record_columns`` ...) and so never imports pandas; a change made to the
+    DataFrame in place does not reach them: set the field to change the table."""
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.slot = "_" + name
