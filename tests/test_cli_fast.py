@@ -25,9 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 RUN = ROOT / "examples" / "fukuchi2017" / "RBDS001runT35.c3d"
 STATIC = ROOT / "examples" / "fukuchi2017" / "RBDS001static.c3d"
 
-#: Modules a C3D ``analyze --json`` run must not import (prefixes).
+#: Modules a C3D ``analyze --json`` run must not import (prefixes). pandas (and the pyarrow it loads)
+#: cost more CPU than the whole bare read of the trial: the tables of the analysis path are
+#: stridelab.model.columns.Columns, DataFrames only for the consumers that ask for them. typer (and
+#: click) only parse --help and unusual arguments (stridelab.cli.app).
 OUTSIDE_BUDGET = (
-    "pydantic", "pydantic_core", "typer._adapters", "matplotlib", "sqlalchemy", "jinja2", "rich", "scipy.optimize",
+    "pandas", "pyarrow", "typer", "click", "pydantic", "pydantic_core", "matplotlib", "sqlalchemy", "jinja2", "rich", "scipy",
     "sklearn", "torch", "cv2", "stridelab.cli.batch", "stridelab.cli.record", "stridelab.cli.skill",
     "stridelab.cli.synth", "stridelab.cli.info", "stridelab.cli.methods", "stridelab.video", "stridelab.skill",
     "stridelab.synth", "stridelab.report", "stridelab.store", "stridelab.batch", "stridelab.metrics.imu",
@@ -76,14 +79,14 @@ def test_unusual_arguments_go_to_typer(args: list[str]) -> None:
     assert parse_analyze(args) is None
 
 
-def _modules_of_run(args: list[str]) -> list[str]:
+def _modules_of_run(args: list[str], **env_extra: str) -> list[str]:
     code = (
         "import json, sys\n"
         "from stridelab.cli.main import main\n"
         f"rc = main({args!r})\n"
         "print(json.dumps({'rc': rc, 'modules': sorted(sys.modules)}))\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **env_extra}
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert res.returncode == 0, res.stderr
     doc = json.loads(res.stdout.splitlines()[-1])
@@ -105,14 +108,32 @@ def test_c3d_run_stays_within_its_import_budget(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("rel", "allowed"),
     [
+        # a watch file: the FIT decoder and the record tables, no pandas either (the drift analysis of a long run included)
         ("wearable/fit/activity-small-fenix2-run.fit", ("stridelab.io.fit",)),
-        # a trunk accelerometer's contacts use scipy.signal.find_peaks with a prominence (freefall_steps), and
-        # scipy.signal imports scipy.optimize: allowed here until a numpy prominence replaces it
-        ("wearable/accel/acc_running.csv.gz", ("stridelab.metrics.imu", "stridelab.events.imu", "stridelab.io.imu", "scipy.optimize")),
+        # an accelerometer CSV is read with pandas (stridelab.io.imu); a trunk accelerometer's contacts use a
+        # numpy prominence (stridelab.events.prominence), not scipy.signal (which imports scipy.optimize)
+        ("wearable/accel/acc_running.csv.gz", ("stridelab.metrics.imu", "stridelab.events.imu", "stridelab.io.imu", "pandas", "pyarrow")),
     ],
 )
 def test_watch_and_imu_runs_stay_within_their_import_budget(shared_data: Path, tmp_path: Path, rel: str, allowed: tuple[str, ...]) -> None:
     out = tmp_path / "out.json"
-    modules = _modules_of_run(["analyze", str(shared_data / rel), "--json", str(out), "-q"])
+    # the reader in-process (STRIDELAB_CHILD_PARSE=0), so that what it imports in its child counts too
+    modules = _modules_of_run(["analyze", str(shared_data / rel), "--json", str(out), "-q"], STRIDELAB_CHILD_PARSE="0")
     assert out.exists()
     assert _outside(modules, tuple(m for m in OUTSIDE_BUDGET if m not in allowed)) == []
+
+
+def test_c3d_reader_child_imports_no_pandas() -> None:
+    """The C3D parse runs in a forked child, whose imports the run above cannot see: the same work
+    in-process (stridelab.io.c3d._parse: ezc3d, plates, the lab's events) must not import pandas
+    either (it did through stridelab.io.c3d_events: 0.25 s of CPU in every C3D child)."""
+    code = (
+        "import json, sys\n"
+        "from stridelab.io.c3d import parse_c3d_inprocess\n"
+        f"d = parse_c3d_inprocess({str(RUN)!r})\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert _outside(json.loads(res.stdout.splitlines()[-1]), ("pandas", "pyarrow", "scipy")) == []

@@ -229,7 +229,7 @@ def test_force_contact_sides_equal_the_loop_version(base: Analysis) -> None:
     new = _assign_sides(contacts, base.trial, [])
     sides, dist = ref_assign_sides(contacts, base.trial)
     assert new["side"].tolist() == sides.tolist() == base.contacts["side"].tolist()
-    np.testing.assert_allclose(new["cop_foot_distance_m"].to_numpy(float), dist, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(np.asarray(new["cop_foot_distance_m"], dtype=float), dist, rtol=1e-12, atol=1e-12)
 
 
 # --- strike index, moment peaks ------------------------------------------------------------------

@@ -18,10 +18,9 @@ from __future__ import annotations
 import dataclasses
 import importlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from stridelab._version import __version__
 from stridelab.errors import NotRunningError, NoValidResultError, UsageError
@@ -38,9 +37,13 @@ from stridelab.metrics.spatiotemporal import (
 from stridelab.metrics.subject import resolve_leg_length
 from stridelab.metrics.summary import pace_from_speed, summarise
 from stridelab.model.axes import FORWARD
+from stridelab.model.columns import Columns, as_columns
 from stridelab.model.sharing import shared_copy
-from stridelab.model.tables import contact_table, empty_step_table, records, to_json_value
+from stridelab.model.tables import contact_columns, empty_step_columns, records, to_json_value
 from stridelab.model.trial import Trial
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 SCHEMA_VERSION = "1.0"
 
@@ -134,11 +137,17 @@ class AnalysisOptions:
 
 @dataclass
 class Analysis:
-    """Everything computed from one trial."""
+    """Everything computed from one trial.
+
+    The step and contact tables are kept as :class:`~stridelab.model.columns.Columns`
+    (``step_columns``, ``contact_columns``: what the stages and the JSON writer use, no pandas);
+    ``steps`` and ``contacts`` give them as DataFrames (made on first use; setting ``steps``
+    replaces the step table).
+    """
 
     trial: Trial
     events: ContactEvents
-    steps: pd.DataFrame
+    step_columns: Columns
     summary: dict[str, Any]
     summary_iqr: dict[str, Any]
     by_side: dict[str, Any]
@@ -151,10 +160,44 @@ class Analysis:
     cache: dict[str, Any] = field(default_factory=dict)  # stage results shared between stages, not in JSON
     #: What the caller asked for: reading options (from the trial's provenance) and analysis options.
     parameters: dict[str, Any] = field(default_factory=dict)
+    _steps_frame: tuple[Columns, int, pd.DataFrame] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def steps(self) -> pd.DataFrame:
+        """The step table as a DataFrame (imports pandas; made once per table). Changes made to this
+        DataFrame in place (as stages did when it was the table itself) are taken back into
+        ``step_columns`` after each stage and before the JSON is written (:meth:`sync_steps`)."""
+        if not self._frame_is_current():
+            self._steps_frame = (self.step_columns, self.step_columns.version, self.step_columns.to_pandas())
+        assert self._steps_frame is not None
+        return self._steps_frame[2]
+
+    @steps.setter
+    def steps(self, table: Columns | pd.DataFrame) -> None:
+        self.step_columns = as_columns(table)
+        self._steps_frame = None
+
+    def _frame_is_current(self) -> bool:
+        f = self._steps_frame
+        return f is not None and f[0] is self.step_columns and f[1] == self.step_columns.version
+
+    def sync_steps(self) -> None:
+        """Take the DataFrame view of the steps (when one was made and the table has not changed
+        since) back into ``step_columns``, with whatever was changed in it in place."""
+        if self._frame_is_current():
+            assert self._steps_frame is not None
+            frame = self._steps_frame[2]
+            cols = Columns.from_pandas(frame)
+            self.step_columns = cols
+            self._steps_frame = (cols, cols.version, frame)
 
     @property
     def contacts(self) -> pd.DataFrame:
         return self.events.contacts
+
+    @property
+    def contact_columns(self) -> Columns:
+        return self.events.table
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -164,12 +207,14 @@ class Analysis:
         """The JSON contract (schema ``SCHEMA_VERSION``)."""
         from stridelab.model.tables import CONTACT_COLUMNS, STEP_COLUMNS
 
-        extra_step_cols = [c for c in self.steps.columns if c not in STEP_COLUMNS]
+        self.sync_steps()
+        steps = self.step_columns
+        extra_step_cols = [c for c in steps.columns if c not in STEP_COLUMNS]
         t = self.trial
         out: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
-            "contacts": records(self.contacts, CONTACT_COLUMNS),
-            "steps": records(self.steps, list(STEP_COLUMNS) + extra_step_cols) if len(self.steps) else [],
+            "contacts": records(self.contact_columns, CONTACT_COLUMNS),
+            "steps": records(steps, list(STEP_COLUMNS) + extra_step_cols) if len(steps) else [],
             "summary": {k: to_json_value(v) for k, v in {**self.summary, **pace_from_speed(self.summary.get("speed_mps"))}.items()},
             "summary_iqr": {k: to_json_value(v) for k, v in self.summary_iqr.items()},
             "by_side": {s: {k: to_json_value(v) for k, v in d.items()} for s, d in self.by_side.items()},
@@ -186,8 +231,8 @@ class Analysis:
                 "environment": t.environment,
                 "speed_source": self.speed_source,
                 "time_range_s": list(t.time_range_s()),
-                "n_contacts": int(len(self.contacts)),
-                "n_steps": int(len(self.steps)),
+                "n_contacts": int(len(self.contact_columns)),
+                "n_steps": int(len(steps)),
             },
             "quality": {
                 "items": t.quality.items,
@@ -232,10 +277,14 @@ def _detect_environment(trial: Trial, options: AnalysisOptions, events: ContactE
                     return "overground"
                 if v < 0.5:
                     return "treadmill"
-    c = events.contacts
-    if len(c) and "plate" in c.columns and c["plate"].notna().any():
-        per_plate = c.groupby("plate")["side"].nunique()
-        if (per_plate >= 2).any() and len(c) >= 4:
+    c = events.table
+    plates = [p if isinstance(p, str) else None for p in c["plate"].tolist()] if len(c) and "plate" in c else []
+    if any(p is not None for p in plates):
+        sides: dict[str, set[Any]] = {}
+        for p, side in zip(plates, c["side"].tolist(), strict=True):
+            if p is not None and isinstance(side, str):
+                sides.setdefault(p, set()).add(side)
+        if any(len(v) >= 2 for v in sides.values()) and len(c) >= 4:
             return "treadmill"
         return "overground"
     return "unknown"
@@ -254,7 +303,7 @@ def _foot_points(trial: Trial) -> dict[str, np.ndarray] | None:
     return out
 
 
-def _speed(trial: Trial, options: AnalysisOptions, contacts: pd.DataFrame, feet: dict[str, np.ndarray] | None, warnings: list[str]) -> tuple[float | None, str | None]:
+def _speed(trial: Trial, options: AnalysisOptions, contacts: Columns, feet: dict[str, np.ndarray] | None, warnings: list[str]) -> tuple[float | None, str | None]:
     est: float | None = None
     how: str | None = None
     mk = trial.markers
@@ -276,10 +325,10 @@ def _speed(trial: Trial, options: AnalysisOptions, contacts: pd.DataFrame, feet:
     return est, how
 
 
-def _check_running(steps: pd.DataFrame) -> None:
+def _check_running(steps: Columns) -> None:
     if len(steps) < 2:
         return
-    ds = steps["flight_ms"].to_numpy(dtype=float) < -20.0
+    ds = np.asarray(steps["flight_ms"], dtype=float) < -20.0
     if ds.mean() >= 0.5:
         raise NotRunningError(
             f"this looks like walking: both feet are on the ground together (double support) in {int(ds.sum())} of "
@@ -294,16 +343,22 @@ STAGE_ERRORS = (ValueError, IndexError, KeyError, ZeroDivisionError, np.linalg.L
 
 #: Stages with nothing to do without these Trial data (the stage returns at once then): they are
 #: not even imported without them, so a C3D run does not load the IMU and video modules.
-STAGE_NEEDS: dict[str, str] = {"stridelab.metrics.imu:imu_stage": "imu", "stridelab.loading.stage:run": "imu", "stridelab.video.stage:run": "keypoints"}
+STAGE_NEEDS: dict[str, str] = {"stridelab.metrics.imu:imu_stage": "imu", "stridelab.loading.stage:run": "imu", "stridelab.video.stage:run": "keypoints",
+               "stridelab.kinematics.stage:run": "markers", "stridelab.kinetics.stage:run": "forceplates"}
+
+
+def _absent(value: Any) -> bool:
+    return value is None or (isinstance(value, dict | list) and not value)
 
 
 def _run_stage(path: str, analysis: Analysis, options: AnalysisOptions) -> None:
     need = STAGE_NEEDS.get(path)
-    if need is not None and getattr(analysis.trial, need) in (None, {}):
+    if need is not None and _absent(getattr(analysis.trial, need)):
         return
     mod, func = path.split(":")
     try:
         getattr(importlib.import_module(mod), func)(analysis, options)
+        analysis.sync_steps()  # a stage that changed the DataFrame view in place (the video stage does)
     except STAGE_ERRORS as e:
         name = mod.removeprefix("stridelab.").removesuffix(".stage")
         analysis.warn(f"{name} left out: unexpected {type(e).__name__} ({e}); please report this recording")
@@ -314,8 +369,8 @@ def _records_analysis(trial: Trial, options: AnalysisOptions) -> Analysis:
     from stridelab.metrics.records import analyse_records
 
     parts = analyse_records(trial, options.speed_mps)
-    events = ContactEvents(contact_table(), "none (per-record device data: no foot contacts)")
-    return Analysis(trial=trial, events=events, steps=empty_step_table(), **parts)
+    events = ContactEvents(contact_columns(), "none (per-record device data: no foot contacts)")
+    return Analysis(trial=trial, events=events, step_columns=empty_step_columns(), **parts)
 
 
 def analyze(trial: Trial, options: AnalysisOptions | None = None, **kwargs: Any) -> Analysis:
@@ -339,7 +394,7 @@ def _analyze(trial: Trial, options: AnalysisOptions) -> Analysis:
     subj.set("height_m", options.height_m, "given")
     subj.set("leg_length_m", options.leg_length_m, "given")
     resolve_leg_length(trial)
-    if trial.records is not None and not (trial.has_forces or trial.has_markers or trial.imu or trial.keypoints is not None):
+    if trial.record_columns is not None and not (trial.has_forces or trial.has_markers or trial.imu or trial.keypoints is not None):
         analysis = _records_analysis(trial, options)  # watch / pod records (FIT): no contacts to detect
         for stage in EXTRA_STAGES:
             _run_stage(stage, analysis, options)
@@ -350,7 +405,7 @@ def _analyze(trial: Trial, options: AnalysisOptions) -> Analysis:
         prepare_markers(trial)
     events = detect_contacts(trial, options.events_from, options.events_method, options.event_params)
     warnings: list[str] = list(trial.quality.warnings) + list(events.warnings)
-    contacts = events.contacts
+    contacts = events.table
     if len(contacts) == 0:
         raise NoValidResultError(
             "no complete foot contact found in this recording; check that it shows running and that the force or foot data are present"
@@ -364,12 +419,12 @@ def _analyze(trial: Trial, options: AnalysisOptions) -> Analysis:
         warnings.append(side_warning)
     check_activity(res.steps, check_cadence=trial.keypoints is None)  # walking from the duty factor too
     warnings += res.warnings
-    n_side = contacts["side"].value_counts()
-    if min(n_side.get("left", 0), n_side.get("right", 0)) < 2:
+    sides = contacts["side"].tolist()
+    if min(sides.count("left"), sides.count("right")) < 2:
         warnings.append("fewer than 2 contacts on a side: stride metrics (stride time, duty factor) need at least 2 per side")
-    if res.steps["next_ic_s"].isna().all():
+    if np.isnan(np.asarray(res.steps["next_ic_s"], dtype=float)).all():
         warnings.append("no complete step (a contact followed by a contact of the other foot): only contact times can be given")
-    if res.steps["step_length_m"].isna().all():
+    if np.isnan(np.asarray(res.steps["step_length_m"], dtype=float)).all():
         if trial.environment == "treadmill":
             warnings.append("step length needs the belt speed: pass --speed-mps (no foot markers to measure it)")
     s = summarise(res.steps, speed)
@@ -382,7 +437,7 @@ def _analyze(trial: Trial, options: AnalysisOptions) -> Analysis:
     analysis = Analysis(
         trial=trial,
         events=events,
-        steps=res.steps,
+        step_columns=res.steps,
         summary=s["summary"],
         summary_iqr=s["summary_iqr"],
         by_side=s["by_side"],

@@ -40,6 +40,7 @@ from typing import Any
 from stridelab._version import __version__
 from stridelab.batch.atomic import publish_dir, temp_dir, write_text
 from stridelab.batch.jobs import BatchOptions, Job
+from stridelab.jsontext import dumps_indent1
 
 ROW_FILE = "row.json"
 RESULT_FILE = "result.json"
@@ -224,7 +225,7 @@ def run_job(job_d: dict[str, Any], options_d: dict[str, Any], cache_dir: str) ->
                 "trial_id": job.trial_id, "runner": job.runner, "synthetic": job.synthetic, "key": key, "stridelab_version": __version__,
                 "options": options.to_dict(), "sources": job.sources, "hashes": job.hashes,
             }
-            text = json.dumps(doc, indent=1, allow_nan=False)
+            text = dumps_indent1(doc)  # json.dumps(doc, indent=1, allow_nan=False), faster
             _write_tables(tmp, doc)
             write_text(tmp / RESULT_FILE, text)
             tr = doc.get("trial", {})

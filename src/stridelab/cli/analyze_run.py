@@ -7,7 +7,6 @@ imports neither typer's adapters nor pydantic. Heavy modules are imported inside
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -95,7 +94,9 @@ def run_analyze(
         result = run_analysis(tr, aopts)
     doc = result.to_json()
     if json_out is not None:
-        text = json.dumps(doc, indent=1, allow_nan=False)
+        from stridelab.jsontext import dumps_indent1
+
+        text = dumps_indent1(doc)  # json.dumps(doc, indent=1, allow_nan=False), byte for byte, faster
         if str(json_out) == "-":
             sys.stdout.write(text + "\n")
             sys.stdout.flush()

@@ -11,68 +11,32 @@ from __future__ import annotations
 import os
 import sys
 import warnings
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from stridelab.cli.failures import DATA_ERRORS, describe  # noqa: F401 - DATA_ERRORS: public here too
-from stridelab.errors import StridelabError
 
-app = typer.Typer(
-    name="stridelab",
-    help="Objective running-biomechanics metrics from motion capture, force plates, wearables and video.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+if TYPE_CHECKING:  # pragma: no cover - for the type checker: these names come from __getattr__
+    import typer  # noqa: F401
 
-F = TypeVar("F", bound=Callable[..., Any])
+    from stridelab.cli.app import app, fail, handle_errors, path_arg  # noqa: F401
+
+#: Names of :mod:`stridelab.cli.app` (and ``typer``) given here on first use (PEP 562): the
+#: commands register with ``from stridelab.cli.main import app``, and the hot path of ``analyze``
+#: never imports typer.
+_FROM_APP = ("app", "fail", "handle_errors", "path_arg")
 
 
-def fail(message: str, code: int) -> None:
-    message = " ".join(str(message).split())  # one line, whatever a library put in the message
-    typer.echo(f"stridelab: error: {message}", err=True)
-    raise typer.Exit(code)
+def __getattr__(name: str) -> Any:
+    if name in _FROM_APP:
+        from stridelab.cli import app as _app
 
+        return getattr(_app, name)
+    if name == "typer":
+        import typer
 
-def handle_errors(fn: F) -> F:
-    """Turn stridelab errors into one line and an exit code; hide tracebacks of bugs."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except typer.Exit:
-            raise
-        except (StridelabError, KeyboardInterrupt, MemoryError) as e:
-            fail(*describe(e))
-        except Exception as e:  # noqa: BLE001 - damaged data (DATA_ERRORS, exit 4) or a bug (exit 1); one line unless debugging
-            if os.environ.get("STRIDELAB_DEBUG"):
-                raise
-            fail(*describe(e))
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _print_version(value: bool) -> None:
-    if value:
-        from stridelab._version import __version__
-
-        typer.echo(__version__)
-        raise typer.Exit(0)
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool, typer.Option("--version", help="Print the version and exit.", callback=_print_version, is_eager=True)
-    ] = False,
-) -> None:
-    pass
+        return typer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _register() -> None:
@@ -95,7 +59,30 @@ def main(argv: list[str] | None = None) -> int:
             warnings.simplefilter("ignore")
             for k, v in _QUIET_NATIVE.items():
                 os.environ.setdefault(k, v)
-        return _main(args)
+        rc = _main(args)
+    if argv is None and args[:1] == ["analyze"]:
+        _exit_now(rc)
+    return rc
+
+
+def _exit_now(rc: int) -> None:
+    """End an ``analyze`` process without the interpreter's teardown (freeing every module and
+    object: ~0.02 s of CPU, a tenth of a watch file's whole run; issue 12): the output streams are
+    flushed and the exit handlers run as at a normal exit, and the outputs were already written
+    (atomically, stridelab.atomic). Only for the script itself (``argv`` None; a caller of
+    ``main([...])`` gets the exit code back) and only when no other thread is alive."""
+    import atexit
+    import threading
+
+    if threading.active_count() > 1 or os.environ.get("STRIDELAB_DEBUG"):
+        return
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            return  # a closed or broken stream: the normal exit reports it as before
+    atexit._run_exitfuncs()
+    os._exit(rc)
 
 
 #: Native libraries' own logging (FFmpeg through OpenCV, OpenCV, TensorFlow Lite / glog in the
@@ -103,13 +90,25 @@ def main(argv: list[str] | None = None) -> int:
 _QUIET_NATIVE = {"OPENCV_FFMPEG_LOGLEVEL": "-8", "OPENCV_LOG_LEVEL": "OFF", "TF_CPP_MIN_LOG_LEVEL": "3", "GLOG_minloglevel": "3"}
 
 
+#: Environment of an ``analyze`` process (unless the user set it): one analysis has no matrix work
+#: large enough for parallel BLAS, and OpenBLAS starts its thread pool when numpy loads, which cost
+#: ~0.04 s of CPU per process (and per C3D reader child) on the 2-core development machine (issue 12).
+ANALYZE_ENV = {"OPENBLAS_NUM_THREADS": "1"}
+
+
 def _main(args: list[str]) -> int:
     if args[:1] == ["analyze"]:  # the hot path: a light parser, no typer adapters or pydantic
+        for k, v in ANALYZE_ENV.items():
+            os.environ.setdefault(k, v)
         from stridelab.cli.fast import run_fast_analyze
 
         rc = run_fast_analyze(args[1:])
         if rc is not None:
             return rc
+    import typer
+
+    from stridelab.cli.app import app
+
     _register()
     try:
         rv = app(args=args, prog_name="stridelab", standalone_mode=False)
@@ -132,10 +131,6 @@ def _main(args: list[str]) -> int:
         typer.echo(f"stridelab: error: internal error ({type(e).__name__}: {e}); this is a bug, please report it", err=True)
         return 1
     return rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
-
-
-def path_arg(help_: str) -> Any:
-    return typer.Argument(..., help=help_, show_default=False)
 
 
 def existing(p: Path | None, what: str) -> Path | None:

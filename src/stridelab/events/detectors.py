@@ -55,7 +55,7 @@ class ForceThreshold(Algorithm):
         from stridelab.events.forceplate import detect_force_contacts
 
         ev = detect_force_contacts(trial, **self.get_params())
-        self.events_ = ContactEvents(ev.contacts, "forces", ev.info, ev.warnings, ev.rejected, {"vertical_force": (ev.time_s, ev.fz_n)})
+        self.events_ = ContactEvents(ev.table, "forces", ev.info, ev.warnings, ev.rejected, {"vertical_force": (ev.time_s, ev.fz_n)})
         return self
 
 

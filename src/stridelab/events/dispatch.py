@@ -21,7 +21,7 @@ def _forces(trial: Trial) -> ContactEvents:
     from stridelab.events.forceplate import detect_force_contacts
 
     ev = detect_force_contacts(trial)
-    return ContactEvents(ev.contacts, "forces", ev.info, ev.warnings, ev.rejected, {"vertical_force": (ev.time_s, ev.fz_n)})
+    return ContactEvents(ev.table, "forces", ev.info, ev.warnings, ev.rejected, {"vertical_force": (ev.time_s, ev.fz_n)})
 
 
 def _markers(trial: Trial) -> ContactEvents:

@@ -21,15 +21,18 @@ can fall back to marker events.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from stridelab.dsp import lowpass
 from stridelab.model.axes import FORWARD, LEFT, UP
-from stridelab.model.tables import contact_table
+from stridelab.model.columns import Columns, as_columns
+from stridelab.model.tables import contact_columns
 from stridelab.model.trial import ForcePlate, MarkerData, Trial
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 FOOT_LANDMARKS = ("heel", "heel_bottom", "heel_top", "heel_lat", "heel_med", "mt1", "mt2", "mt5", "toe", "toe2", "toe5", "midfoot", "forefoot", "foot_c1", "foot_c2", "foot_c3", "foot_c4")
 
@@ -85,14 +88,19 @@ def unloaded_offset(fz: np.ndarray, rate_hz: float) -> tuple[float, bool]:
 
 @dataclass
 class ForceEvents:
-    """Result of force-plate event detection."""
+    """Result of force-plate event detection: ``table`` the contacts as
+    :class:`~stridelab.model.columns.Columns`, ``contacts`` the same as a DataFrame (imports pandas)."""
 
-    contacts: pd.DataFrame
+    table: Columns
     time_s: np.ndarray
     fz_n: np.ndarray
     info: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def contacts(self) -> pd.DataFrame:
+        return self.table.to_pandas()
 
 
 def _common_time(plates: list[ForcePlate]) -> np.ndarray:
@@ -236,11 +244,11 @@ def detect_force_contacts(
             }
             rows.append(row)
         info["t_range_s"] = [t0, t1]
-    contacts = contact_table(rows)
+    contacts = contact_columns(rows)
     if len(contacts):
         contacts = _assign_sides(contacts, trial, warnings)
-    sens_ic = (contacts["ic_s_50n"] - contacts["ic_s"]).to_numpy() * 1000 if len(contacts) else np.array([])
-    sens_to = (contacts["to_s_50n"] - contacts["to_s"]).to_numpy() * 1000 if len(contacts) else np.array([])
+    sens_ic = (contacts["ic_s_50n"] - contacts["ic_s"]) * 1000 if len(contacts) else np.array([])
+    sens_to = (contacts["to_s_50n"] - contacts["to_s"]) * 1000 if len(contacts) else np.array([])
     if sens_ic.size and np.isfinite(sens_ic).any():
         info["sensitivity_50n"] = {
             "threshold_n": sensitivity_threshold_n,
@@ -307,9 +315,14 @@ def _mean_over_markers(mk: MarkerData, names: list[str]) -> np.ndarray:
         return np.nanmean(x, axis=1)
 
 
-def _assign_sides(contacts: pd.DataFrame, trial: Trial, warnings: list[str]) -> pd.DataFrame:
-    contacts = contacts.copy()
-    todo = contacts["side"].isna()
+def _no_side(sides: np.ndarray) -> np.ndarray:
+    return np.array([not isinstance(v, str) for v in sides.tolist()], dtype=bool)
+
+
+def _assign_sides(contacts: Columns | pd.DataFrame, trial: Trial, warnings: list[str]) -> Columns:
+    contacts = as_columns(contacts)
+    contacts = contacts.select(contacts.columns)  # new columns go into a new table
+    todo = _no_side(contacts["side"])
     if not todo.any():
         return contacts
     mk = trial.markers
@@ -317,10 +330,10 @@ def _assign_sides(contacts: pd.DataFrame, trial: Trial, warnings: list[str]) -> 
     if mk is not None and feet.get("left") and feet.get("right"):
         left, right = _mean_over_markers(mk, feet["left"]), _mean_over_markers(mk, feet["right"])
         t = mk.time_s  # sorted: index ranges by binary search instead of masks over the whole trial
-        idx = np.flatnonzero(todo.to_numpy())
-        ics = contacts["ic_s"].to_numpy(dtype=float)[idx]
-        tos = contacts["to_s"].to_numpy(dtype=float)[idx]
-        sides = contacts["side"].to_numpy(dtype=object).copy()
+        idx = np.flatnonzero(todo)
+        ics = np.asarray(contacts["ic_s"], dtype=float)[idx]
+        tos = np.asarray(contacts["to_s"], dtype=float)[idx]
+        sides = np.asarray(contacts["side"], dtype=object).copy()
         dist = np.full(len(contacts), np.nan)
         # the middle half of each contact: height of each foot, and where the force acts
         a, b = ics + 0.25 * (tos - ics), ics + 0.75 * (tos - ics)
@@ -356,17 +369,19 @@ def _assign_sides(contacts: pd.DataFrame, trial: Trial, warnings: list[str]) -> 
         side_from[idx[by_cop]] = "foot nearest the centre of pressure"
         side_from[idx[by_height]] = "lower foot at mid-contact"
         contacts["side_from"] = side_from
-    if contacts["side"].isna().any():
+    if _no_side(contacts["side"]).any():
         lat = []
-        for i in np.flatnonzero(contacts["side"].isna().to_numpy()):
-            cop = _cop_at(trial, contacts.at[i, "ic_s"], contacts.at[i, "to_s"])
+        for i in np.flatnonzero(_no_side(contacts["side"])):
+            cop = _cop_at(trial, float(contacts["ic_s"][i]), float(contacts["to_s"][i]))
             lat.append((i, np.nan if cop is None else cop[LEFT]))
         vals = np.array([v for _, v in lat], dtype=float)
         if np.isfinite(vals).sum() >= 2:
             mid = float(np.nanmedian(vals))
+            sides = np.asarray(contacts["side"], dtype=object).copy()
             for i, v in lat:
                 if np.isfinite(v):
-                    contacts.at[i, "side"] = "left" if v > mid else "right"
-            contacts.loc[:, "side_from"] = "lateral centre of pressure"
+                    sides[i] = "left" if v > mid else "right"
+            contacts["side"] = sides
+            contacts["side_from"] = np.full(len(contacts), "lateral centre of pressure", dtype=object)
             warnings.append("sides assigned from the lateral position of the centre of pressure (no foot markers); check them")
-    return contacts.dropna(subset=["side"]).reset_index(drop=True)
+    return contacts.take(~_no_side(contacts["side"]))

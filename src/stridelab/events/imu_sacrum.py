@@ -182,7 +182,7 @@ def step_contacts(
     With ``springmass`` (``freefall_springmass``) the toe-off is moved so that the contact time is the
     weighted mean of the thresholds' contact time (weight ``1 - springmass_weight``) and the
     spring-mass one (:func:`springmass_contact_s`, weight ``springmass_weight``)."""
-    from scipy.signal import find_peaks
+    from stridelab.events.prominence import find_peaks_prominence
 
     v = np.asarray(up_g, dtype=float)
     n = v.size
@@ -190,7 +190,7 @@ def step_contacts(
         return np.zeros(0), np.zeros(0)
     s = lowpass(v, rate_hz, min(5.0, 0.4 * rate_hz))
     s8 = lowpass(v, rate_hz, min(SPRINGMASS_LOWPASS_HZ, 0.4 * rate_hz)) if springmass else s
-    peaks, _ = find_peaks(s, distance=max(int(0.22 * rate_hz), 1), prominence=0.3)
+    peaks = find_peaks_prominence(s, distance=max(int(0.22 * rate_hz), 1), prominence=0.3)
     dt = 1.0 / rate_hz
     ics: list[float] = []
     tos: list[float] = []

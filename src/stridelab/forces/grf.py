@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from stridelab.dsp import lowpass
 from stridelab.events.forceplate import unloaded_offset
@@ -27,7 +26,10 @@ from stridelab.model.axes import FORWARD, LEFT, UP
 from stridelab.model.trial import ForcePlate, Trial
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from stridelab.analysis import Analysis
+    from stridelab.model.columns import Columns
 
 COP_MIN_N = 50.0
 G = 9.81
@@ -124,16 +126,16 @@ def cached_total_grf(analysis: Analysis, cutoff_hz: float | None) -> Grf | None:
     return g
 
 
-def split_by_contacts(grf: Grf, contacts: pd.DataFrame) -> dict[str, Grf]:
+def split_by_contacts(grf: Grf, contacts: Columns | pd.DataFrame) -> dict[str, Grf]:
     """Each sample to the foot of the nearest contact (boundaries at mid-flight)."""
-    c = contacts.sort_values("ic_s")
-    ic, to, side = c["ic_s"].to_numpy(float), c["to_s"].to_numpy(float), c["side"].to_numpy()
+    order = np.argsort(np.asarray(contacts["ic_s"], dtype=float))  # pandas' sort_values: quicksort
+    ic, to, side = np.asarray(contacts["ic_s"], dtype=float)[order], np.asarray(contacts["to_s"], dtype=float)[order], np.asarray(contacts["side"])[order]
     out: dict[str, Grf] = {}
-    if len(c) == 0:
+    if len(ic) == 0:
         return out
     bounds = np.concatenate([[-np.inf], 0.5 * (to[:-1] + ic[1:]), [np.inf]])
     owner = np.searchsorted(bounds, grf.time_s, side="right") - 1
-    owner = np.clip(owner, 0, len(c) - 1)
+    owner = np.clip(owner, 0, len(ic) - 1)
     for s in ("left", "right"):
         mine = side[owner] == s
         out[s] = Grf(
@@ -146,7 +148,7 @@ def split_by_contacts(grf: Grf, contacts: pd.DataFrame) -> dict[str, Grf]:
     return out
 
 
-def foot_grf(trial: Trial, contacts: pd.DataFrame, cutoff_hz: float | None) -> dict[str, Grf]:
+def foot_grf(trial: Trial, contacts: Columns | pd.DataFrame, cutoff_hz: float | None) -> dict[str, Grf]:
     """Ground reaction force under each foot (see module docstring)."""
     out: dict[str, Grf] = {}
     sided = {s: [p for p in trial.forceplates if p.side == s] for s in ("left", "right")}

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from stridelab.errors import InvalidInputError, NotRunningError
 from stridelab.io.fit_decode import FIT_EPOCH_S, FitFile, decode_fit
@@ -36,6 +35,7 @@ from stridelab.io.fit_fields import RUNNING_SPORTS, TREADMILL_SUB_SPORTS, WALK_C
 from stridelab.io.fit_messages import message_columns, message_dicts
 from stridelab.io.fit_records import build_records
 from stridelab.io.options import ReadOptions
+from stridelab.model.columns import Columns
 from stridelab.model.trial import Trial
 
 #: Summary fields of laps and sessions, FIT name -> (column, factor).
@@ -58,7 +58,7 @@ SUMMARY_FIELDS: dict[str, tuple[str, float]] = {
 }
 
 
-def _summary_table(msgs: list[dict[str, Any]], t0: float, cadence_factor: float) -> pd.DataFrame:
+def _summary_table(msgs: list[dict[str, Any]], t0: float, cadence_factor: float) -> Columns:
     rows = []
     for i, m in enumerate(msgs):
         start = m.get("start_time")
@@ -79,7 +79,7 @@ def _summary_table(msgs: list[dict[str, Any]], t0: float, cadence_factor: float)
         if cad is not None:
             row["avg_cadence_spm"] = (float(cad) + float(m.get("avg_fractional_cadence", 0.0))) * cadence_factor
         rows.append(row)
-    return pd.DataFrame(rows)
+    return Columns.from_rows(rows)
 
 
 def _sport_of_file(ff: FitFile, sessions: list[dict[str, Any]], laps: list[dict[str, Any]]) -> tuple[list[Any], str]:
@@ -121,12 +121,12 @@ def _refuse(name: str, sports: list[Any], how: str) -> None:
     raise NotRunningError(f"{name} is a {what} activity (the file's {how} says so), not a run; stridelab analyses running")
 
 
-def _looks_like_running(rec: pd.DataFrame) -> bool:
-    cad = rec["cadence_spm"].to_numpy(float) if "cadence_spm" in rec else np.array([])
+def _looks_like_running(rec: Columns) -> bool:
+    cad = np.asarray(rec["cadence_spm"], dtype=float) if "cadence_spm" in rec else np.array([])
     cad = cad[np.isfinite(cad) & (cad > 0)]
     if cad.size >= 10:
         return bool(np.median(cad) >= WALK_CADENCE_SPM)
-    sp = rec["speed_mps"].to_numpy(float) if "speed_mps" in rec else np.array([])
+    sp = np.asarray(rec["speed_mps"], dtype=float) if "speed_mps" in rec else np.array([])
     sp = sp[np.isfinite(sp)]
     return bool(sp.size >= 10 and 2.0 <= np.median(sp) <= 7.0)
 
@@ -181,13 +181,16 @@ def read_fit(path: str | Path, opts: ReadOptions | None = None) -> Trial:
         raise NotRunningError(f"{p.name}: the file names no sport and its cadence and speed do not look like running; stridelab analyses running")
     else:
         warnings.append("the file names no sport; analysed as a run because its cadence and speed look like running")
-    rec = rec.assign(session=sess_idx, lap=_assign_laps(ts, laps))[keep].reset_index(drop=True)
+    rec = rec.select(rec.columns)
+    rec["session"] = sess_idx
+    rec["lap"] = np.broadcast_to(np.asarray(_assign_laps(ts, laps), dtype=np.int64), (n_rec,))
+    rec = rec.take(keep)
     if len(rec) == 0:
         raise InvalidInputError(f"{p.name}: no running records could be decoded" + (f"; the file breaks at {fatal[0].describe()}" if fatal else ""))
-    order = np.argsort(rec["time_s"].to_numpy(), kind="stable")
-    if (np.diff(rec["time_s"].to_numpy()) < 0).any():
+    order = np.argsort(rec["time_s"], kind="stable")
+    if (np.diff(rec["time_s"]) < 0).any():
         warnings.append("record timestamps go backwards in places; records were put in time order")
-        rec = rec.iloc[order].reset_index(drop=True)
+        rec = rec.take(order)
     for b in ff.breaks:
         if b.fatal:
             warnings.append(f"{p.name} is damaged: decoding stopped at {b.describe()}; the {len(rec)} running records before it were kept")
@@ -224,20 +227,20 @@ def read_fit(path: str | Path, opts: ReadOptions | None = None) -> Trial:
     return _window(trial, opts)
 
 
-def _flag_quality(trial: Trial, rec: pd.DataFrame) -> None:
-    flagged = rec["implausible"].to_numpy()
+def _flag_quality(trial: Trial, rec: Columns) -> None:
+    flagged = rec["implausible"]
     nz = flagged != ""
     if not nz.any():
         return
     counts: dict[str, list[float]] = {}
-    for t, f in zip(rec["time_s"].to_numpy()[nz], flagged[nz], strict=True):
+    for t, f in zip(rec["time_s"][nz], flagged[nz], strict=True):
         for m in str(f).split(";"):
             counts.setdefault(m, []).append(float(t))
     from stridelab.io.fit_fields import PLAUSIBLE_RUNNING
 
     for m, times in counts.items():
         lo, hi = PLAUSIBLE_RUNNING[m.removesuffix("_dev")]
-        vals = rec.loc[rec["time_s"].isin(times), m].to_numpy(float)
+        vals = np.asarray(rec[m], dtype=float)[np.isin(rec["time_s"], times)]
         trial.quality.warn(
             f"{len(times)} records with {m} outside the running range {lo:g}-{hi:g} (e.g. {vals[0]:g} at {times[0]:.0f} s) are left out of the summaries",
             kind="fit_implausible",
@@ -263,15 +266,15 @@ def _subject(ff: FitFile, trial: Trial) -> None:
 def _window(trial: Trial, opts: ReadOptions) -> Trial:
     if opts.start_s is None and opts.end_s is None:
         return trial
-    rec = trial.records
+    rec = trial.record_columns
     assert rec is not None
     t = rec["time_s"]
     m = np.ones(len(rec), bool)
     if opts.start_s is not None:
-        m &= (t >= opts.start_s).to_numpy()
+        m &= t >= opts.start_s
     if opts.end_s is not None:
-        m &= (t <= opts.end_s).to_numpy()
+        m &= t <= opts.end_s
     if not m.any():
-        raise InvalidInputError(f"no records between --start-s and --end-s (the run spans {t.iloc[0]:.0f}-{t.iloc[-1]:.0f} s)")
-    trial.records = rec[m].reset_index(drop=True)
+        raise InvalidInputError(f"no records between --start-s and --end-s (the run spans {t[0]:.0f}-{t[-1]:.0f} s)")
+    trial.records = rec.take(m)
     return trial

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from stridelab.io.fit_decode import FIT_EPOCH_S, FitFile
 from stridelab.io.fit_fields import (
@@ -26,13 +25,14 @@ from stridelab.io.fit_fields import (
     unit_factor,
 )
 from stridelab.io.fit_messages import developer_column, developer_fields
+from stridelab.model.columns import Columns
 
 _SEMICIRCLE_DEG = 180.0 / 2**31
 
 
 @dataclass
 class RecordTable:
-    records: pd.DataFrame
+    records: Columns
     sources: dict[str, str] = field(default_factory=dict)
     cadence_rule: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -161,32 +161,32 @@ def build_records(ff: FitFile, rc: dict[str, np.ndarray], t0_fit_s: float) -> Re
             v = cols[c]
             v[v == 0] = np.nan
     out.update(cols)
-    df = pd.DataFrame(out)
+    df = Columns(out)
     df["state"] = _states(df)
     df["implausible"] = _implausible(df)
     return RecordTable(df, src, rule, warnings, dev)
 
 
-def _states(df: pd.DataFrame) -> np.ndarray:
+def _states(df: Columns) -> np.ndarray:
     state = np.full(len(df), "run", dtype=object)
     if "cadence_spm" in df:
-        cad = df["cadence_spm"].to_numpy(float)
+        cad = np.asarray(df["cadence_spm"], dtype=float)
         state[np.isfinite(cad) & (cad < WALK_CADENCE_SPM)] = "walk"
         state[np.isfinite(cad) & (cad == 0)] = "stop"
     if "speed_mps" in df:
-        sp = df["speed_mps"].to_numpy(float)
+        sp = np.asarray(df["speed_mps"], dtype=float)
         state[np.isfinite(sp) & (sp < STOP_SPEED_MPS)] = "stop"
     return state
 
 
-def _implausible(df: pd.DataFrame) -> np.ndarray:
-    run = (df["state"] == "run").to_numpy()
+def _implausible(df: Columns) -> np.ndarray:
+    run = df["state"] == "run"
     flags = [[] for _ in range(len(df))]  # type: list[list[str]]
     for metric, (lo, hi) in PLAUSIBLE_RUNNING.items():
         for col in (metric, f"{metric}_dev"):
             if col not in df:
                 continue
-            v = df[col].to_numpy(float)
+            v = np.asarray(df[col], dtype=float)
             bad = run & np.isfinite(v) & ((v < lo) | (v > hi))
             for i in np.flatnonzero(bad):
                 flags[i].append(col)

@@ -17,10 +17,14 @@ time beside it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from stridelab.model.columns import Columns
 
 N_POINTS = 101
 
@@ -61,11 +65,11 @@ class CycleSet:
         return c.mean(axis=0), sd, int(len(c))
 
 
-def strides_from_contacts(contacts: pd.DataFrame) -> dict[str, list[Stride]]:
+def strides_from_contacts(contacts: Columns | pd.DataFrame) -> dict[str, list[Stride]]:
     """Strides per side from a contact table (each contact to the next one of the same side)."""
     out: dict[str, list[Stride]] = {}
-    sides = contacts["side"].to_numpy(dtype=object)
-    ic_all, to_all = contacts["ic_s"].to_numpy(float), contacts["to_s"].to_numpy(float)
+    sides = np.asarray(contacts["side"], dtype=object)
+    ic_all, to_all = np.asarray(contacts["ic_s"], dtype=float), np.asarray(contacts["to_s"], dtype=float)
     for side in ("left", "right"):
         m = sides == side
         order = np.argsort(ic_all[m], kind="stable")
@@ -143,7 +147,7 @@ def _masked_median(v: np.ndarray, ok: np.ndarray) -> np.ndarray:
     return np.where(even, (lo + hi) / 2, lo)
 
 
-def build_cycles(time_s: np.ndarray, signals: dict[str, dict[str, np.ndarray]], contacts: pd.DataFrame) -> CycleSet:
+def build_cycles(time_s: np.ndarray, signals: dict[str, dict[str, np.ndarray]], contacts: Columns | pd.DataFrame) -> CycleSet:
     """Normalised strides of every signal (``{name: {side: (n,)}}``) with outliers rejected."""
     cs = CycleSet(strides=strides_from_contacts(contacts))
     for side, strides in cs.strides.items():

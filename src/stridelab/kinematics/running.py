@@ -29,16 +29,19 @@ over its stance (IC to toe-off) or over the step (IC to the next contact):
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from stridelab.forces.grf import COP_MIN_N, Grf
 from stridelab.kinematics.model import Kinematics
 from stridelab.metrics import foot_strike
 from stridelab.model import anthropometrics
 from stridelab.model.axes import FORWARD, LEFT, UP
+from stridelab.model.columns import Columns, same_kind
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 FOOT_LENGTH_PER_HEIGHT = anthropometrics.FOOT_PER_HEIGHT
 
@@ -169,8 +172,8 @@ def strike_indices(kin: Kinematics, grf: Grf, side: str, ic: np.ndarray, to: np.
     return out
 
 
-def step_metrics(kin: Kinematics, steps: pd.DataFrame, leg_length_m: float | None, grf: Grf | None = None, height_m: float | None = None) -> pd.DataFrame:
-    """The per-step kinematic metrics (``COLUMNS``), one row per row of ``steps``.
+def step_metrics(kin: Kinematics, steps: Columns | pd.DataFrame, leg_length_m: float | None, grf: Grf | None = None, height_m: float | None = None) -> Any:
+    """The per-step kinematic metrics (``COLUMNS``), one row per row of ``steps`` (a table of the same type).
 
     ``grf`` (the unfiltered total plate force) gives the strike index."""
     t = kin.time_s
@@ -178,10 +181,10 @@ def step_metrics(kin: Kinematics, steps: pd.DataFrame, leg_length_m: float | Non
     n = len(steps)
     out: dict[str, Any] = {c: np.full(n, np.nan) for c in COLUMNS}
     out["foot_strike_pattern"] = np.full(n, None, dtype=object)
-    sides = steps["side"].to_numpy()
-    ic_all = steps["ic_s"].to_numpy(float)
-    to_all = steps["to_s"].to_numpy(float)
-    nxt_all = steps["next_ic_s"].to_numpy(float)
+    sides = np.asarray(steps["side"])
+    ic_all = np.asarray(steps["ic_s"], dtype=float)
+    to_all = np.asarray(steps["to_s"], dtype=float)
+    nxt_all = np.asarray(steps["next_ic_s"], dtype=float)
     stride_end = _next_same_side(steps)
     foot_len = FOOT_LENGTH_PER_HEIGHT * height_m if height_m else None
     for side in ("left", "right"):
@@ -221,15 +224,15 @@ def step_metrics(kin: Kinematics, steps: pd.DataFrame, leg_length_m: float | Non
     fsa = out["foot_strike_angle_deg"]
     si = out["strike_index_pct"]
     out["foot_strike_pattern"] = np.array([foot_strike.classify(a, method="altman2012") or foot_strike.classify(b, method="cavanagh1980") for a, b in zip(fsa, si, strict=True)], dtype=object)
-    return pd.DataFrame(out, columns=list(COLUMNS), index=steps.index)
+    return same_kind(Columns(out).select(COLUMNS), steps)
 
 
-def _next_same_side(steps: pd.DataFrame) -> np.ndarray:
+def _next_same_side(steps: Columns | pd.DataFrame) -> np.ndarray:
     """Initial contact of the next step of the same foot for every row (NaN if none or if a
     contact of the other foot is missing in between)."""
     out = np.full(len(steps), np.nan)
-    ic = steps["ic_s"].to_numpy(float)
-    side = steps["side"].to_numpy()
+    ic = np.asarray(steps["ic_s"], dtype=float)
+    side = np.asarray(steps["side"])
     order = np.argsort(ic)
     for k, i in enumerate(order[:-2]):
         j1, j2 = order[k + 1], order[k + 2]

@@ -68,7 +68,7 @@ def _run(analysis: Analysis, marker_cutoff_hz: float) -> Kinematics | None:
         analysis.cache["static_hint_given"] = True  # inverse dynamics then says nothing more
     if not kin.angles:
         analysis.warn("kinematics: no joint or segment angle could be computed from these markers")
-    cs = build_cycles(kin.time_s, kin.angles, analysis.contacts)
+    cs = build_cycles(kin.time_s, kin.angles, analysis.contact_columns)
     analysis.cache["angle_cycles"] = cs
     names = [n for n in ANGLES if n in kin.angles]
     analysis.sections["angles"] = curves_json(cs, names, "3d")
@@ -86,7 +86,7 @@ def _run(analysis: Analysis, marker_cutoff_hz: float) -> Kinematics | None:
         from stridelab.forces.grf import cached_total_grf
 
         grf = cached_total_grf(analysis, None)
-    df = step_metrics(kin, analysis.steps, trial.subject.leg_length_m, grf, trial.subject.height_m)
+    df = step_metrics(kin, analysis.step_columns, trial.subject.leg_length_m, grf, trial.subject.height_m)
     add_step_columns(analysis, df, BILATERAL)
     segs = {k: v.method for k, v in kin.body.segments.items()}
     analysis.methods["kinematics"] = {

@@ -28,15 +28,18 @@ steady running the body's vertical momentum does not change, so the mean force e
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from stridelab.forces.grf import G, Grf
 from stridelab.kinetics.stiffness import com_drop_from_force, from_forces
 from stridelab.metrics.stiffness import morin2005
 from stridelab.model.axes import FORWARD, UP
+from stridelab.model.columns import Columns, same_kind
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 LOADING_CUTOFF_HZ = 50.0
 IMPACT_WINDOW_FRAC = 0.30
@@ -61,11 +64,11 @@ COLUMNS = (
 )
 
 
-def estimate_mass(grf: Grf, contacts: pd.DataFrame) -> tuple[float, int] | None:
+def estimate_mass(grf: Grf, contacts: Columns | pd.DataFrame) -> tuple[float, int] | None:
     """(mass_kg, n_whole_strides) from the mean vertical force over whole strides, or None."""
     best: tuple[float, int, float] | None = None
     for side in ("left", "right"):
-        ic = np.sort(contacts.loc[contacts["side"] == side, "ic_s"].to_numpy(float))
+        ic = np.sort(np.asarray(contacts["ic_s"], dtype=float)[np.asarray(contacts["side"]) == side])
         if len(ic) < 2:
             continue
         a, b = np.searchsorted(grf.time_s, [ic[0], ic[-1]])
@@ -128,18 +131,18 @@ def loading_rate(t: np.ndarray, fz: np.ndarray, bw: float, i_peak: int | None) -
 
 
 def contact_metrics(
-    grf: Grf, steps: pd.DataFrame, mass_kg: float, speed_mps: float | None, leg_length_m: float | None
-) -> pd.DataFrame:
-    """The per-step force metrics (``COLUMNS``), one row per row of ``steps``."""
+    grf: Grf, steps: Columns | pd.DataFrame, mass_kg: float, speed_mps: float | None, leg_length_m: float | None
+) -> Any:
+    """The per-step force metrics (``COLUMNS``), one row per row of ``steps`` (a table of the same type)."""
     bw = mass_kg * G
     t = grf.time_s
     fz, fx = grf.force_n[:, UP], grf.force_n[:, FORWARD]
     n = len(steps)
     out: dict[str, Any] = {c: np.full(n, np.nan) for c in COLUMNS}
     window: list[str | None] = [None] * n
-    ic_all, to_all = steps["ic_s"].to_numpy(float), steps["to_s"].to_numpy(float)
-    nxt_all = steps["next_ic_s"].to_numpy(float) if "next_ic_s" in steps else np.full(n, np.nan)
-    fl_all = steps["flight_ms"].to_numpy(float) if "flight_ms" in steps else np.full(n, np.nan)
+    ic_all, to_all = np.asarray(steps["ic_s"], dtype=float), np.asarray(steps["to_s"], dtype=float)
+    nxt_all = np.asarray(steps["next_ic_s"], dtype=float) if "next_ic_s" in steps else np.full(n, np.nan)
+    fl_all = np.asarray(steps["flight_ms"], dtype=float) if "flight_ms" in steps else np.full(n, np.nan)
     first, stop = np.searchsorted(t, ic_all), np.searchsorted(t, to_all)
     nxt_i = np.searchsorted(t, nxt_all)
     dt = 1.0 / grf.rate_hz
@@ -178,7 +181,7 @@ def contact_metrics(
     rows: list[dict[str, Any]] = [{c: out[c][k] for c in COLUMNS} for k in range(n)]
     for k in range(n):
         rows[k]["vlr_window"] = window[k]
-    return pd.DataFrame(rows, columns=list(COLUMNS), index=steps.index)
+    return same_kind(Columns.from_rows(rows, COLUMNS), steps)
 
 
 __all__ = ["COLUMNS", "LOADING_CUTOFF_HZ", "contact_metrics", "estimate_mass", "impact_peak", "loading_rate"]

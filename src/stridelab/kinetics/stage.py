@@ -38,7 +38,7 @@ def total_force(analysis: Analysis, cutoff_hz: float | None = LOADING_CUTOFF_HZ)
 
 def _mass(analysis: Analysis, grf: Grf) -> float | None:
     subj = analysis.trial.subject
-    est = estimate_mass(grf, analysis.contacts)
+    est = estimate_mass(grf, analysis.contact_columns)
     if subj.mass_kg is not None:
         if est is not None and abs(est[0] - subj.mass_kg) > 0.1 * subj.mass_kg:
             analysis.warn(f"the given body mass {subj.mass_kg:.1f} kg differs from the {est[0]:.1f} kg the forces give over {est[1]} whole strides; check the mass or the plate calibration")
@@ -53,8 +53,8 @@ def _mass(analysis: Analysis, grf: Grf) -> float | None:
 
 def _stance_curves(grf: Grf, contacts: Any, bw: float) -> dict[str, Any]:
     out: dict[str, Any] = {"x": "percent of stance, 0 = initial contact, 100 = toe-off", "units": "BW"}
-    sides = contacts["side"].to_numpy(dtype=object)
-    ic_all, to_all = contacts["ic_s"].to_numpy(float), contacts["to_s"].to_numpy(float)
+    sides = np.asarray(contacts["side"], dtype=object)
+    ic_all, to_all = np.asarray(contacts["ic_s"], dtype=float), np.asarray(contacts["to_s"], dtype=float)
     for comp, k in (("vertical_bw", UP), ("fore_aft_bw", FORWARD), ("medio_lateral_bw", LEFT)):
         for side in ("left", "right"):
             m = sides == side
@@ -118,11 +118,11 @@ def _run(analysis: Analysis, force_cutoff_hz: float) -> bool:
         return False
     speed = analysis.summary.get("speed_mps")
     leg = trial.subject.leg_length_m
-    df = contact_metrics(grf, analysis.steps, mass, speed, leg)
+    df = contact_metrics(grf, analysis.step_columns, mass, speed, leg)
     if speed is None or leg is None:
         analysis.warn("leg stiffness needs the running speed and the leg length (pass --speed-mps / --leg-length-m)")
     bw = mass * G
-    analysis.sections["grf"] = _stance_curves(grf, analysis.contacts, bw)
+    analysis.sections["grf"] = _stance_curves(grf, analysis.contact_columns, bw)
     methods: dict[str, Any] = {
         "force_filter": f"Butterworth low-pass {force_cutoff_hz:g} Hz, 4th-order zero-lag, offsets zeroed in flight",
         "body_weight_n": round(bw, 1),
@@ -137,7 +137,7 @@ def _run(analysis: Analysis, force_cutoff_hz: float) -> bool:
             df[k] = v
     add_step_columns(analysis, df, BILATERAL)
     analysis.methods["kinetics"] = methods
-    n_ip = int(np.isfinite(df["impact_peak_bw"].to_numpy(float)).sum())
+    n_ip = int(np.isfinite(np.asarray(df["impact_peak_bw"], dtype=float)).sum())
     if len(df) and n_ip < len(df):
         analysis.warn(f"{len(df) - n_ip} of {len(df)} contacts have no impact peak: their loading rate uses the force at 13 % of stance (vlr_window)")
     return True
@@ -146,7 +146,7 @@ def _run(analysis: Analysis, force_cutoff_hz: float) -> bool:
 def _inverse_dynamics(analysis: Analysis, kin: Any, mass: float, methods: dict[str, Any]) -> dict[str, np.ndarray]:
     trial = analysis.trial
     cutoff = kin.cutoff_hz
-    feet = foot_grf(trial, analysis.contacts, cutoff)
+    feet = foot_grf(trial, analysis.contact_columns, cutoff)
     on_markers = {s: g.resample(kin.time_s) for s, g in feet.items()}
     jk = leg_kinetics(kin.body, on_markers, mass, trial.subject.sex)
     for m in jk.messages:
@@ -154,8 +154,8 @@ def _inverse_dynamics(analysis: Analysis, kin: Any, mass: float, methods: dict[s
             analysis.warn(f"inverse dynamics: {m}")
     if not jk.moments:
         return {}
-    mc = build_cycles(kin.time_s, jk.moments, analysis.contacts)
-    pc = build_cycles(kin.time_s, jk.powers, analysis.contacts)
+    mc = build_cycles(kin.time_s, jk.moments, analysis.contact_columns)
+    pc = build_cycles(kin.time_s, jk.powers, analysis.contact_columns)
     analysis.cache.update(moment_cycles=mc, power_cycles=pc, joint_kinetics=jk)
     analysis.sections["moments"] = curves_json(mc, [n for n in MOMENTS if n in jk.moments], "3d")
     analysis.sections["powers"] = curves_json(pc, [n for n in POWERS if n in jk.powers], "3d")
@@ -168,10 +168,10 @@ def _inverse_dynamics(analysis: Analysis, kin: Any, mass: float, methods: dict[s
     }
     t = kin.time_s
     out: dict[str, np.ndarray] = {}
-    steps = analysis.steps
-    sides = steps["side"].to_numpy(dtype=object)
-    first = np.searchsorted(t, steps["ic_s"].to_numpy(float))
-    last = np.minimum(np.searchsorted(t, steps["to_s"].to_numpy(float)) + 1, len(t))  # to-off sample included
+    steps = analysis.step_columns
+    sides = np.asarray(steps["side"], dtype=object)
+    first = np.searchsorted(t, np.asarray(steps["ic_s"], dtype=float))
+    last = np.minimum(np.searchsorted(t, np.asarray(steps["to_s"], dtype=float)) + 1, len(t))  # to-off sample included
     for name in PEAK_MOMENTS:
         col = np.full(len(steps), np.nan)
         for side, x in jk.moments.get(name, {}).items():

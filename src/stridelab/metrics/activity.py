@@ -15,10 +15,28 @@ contacts) for recordings where the duty factor is known per foot, such as one sh
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias
+
 import numpy as np
-import pandas as pd
 
 from stridelab.errors import NotRunningError
+from stridelab.model.columns import Columns
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+#: A step table: the analysis path's :class:`~stridelab.model.columns.Columns` or a DataFrame.
+Table: TypeAlias = "Columns | pd.DataFrame"
+
+
+def _floats(x: object) -> np.ndarray:
+    """A column as floats; text that is not a number is NaN (``pandas.to_numeric(errors="coerce")``)."""
+    try:
+        return np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        import pandas as pd
+
+        return pd.to_numeric(pd.Series(np.asarray(x, dtype=object)), errors="coerce").to_numpy(dtype=float)
 
 #: Duty factor at and above which a gait is walking (by definition: double support).
 WALK_DUTY_FACTOR = 0.5
@@ -26,11 +44,11 @@ WALK_DUTY_FACTOR = 0.5
 MIN_STRIDES = 4
 
 
-def median_duty_factor(steps: pd.DataFrame) -> tuple[float, int]:
+def median_duty_factor(steps: Table) -> tuple[float, int]:
     """(median duty factor, number of strides that have one) of a per-step table."""
     if "duty_factor" not in steps.columns or len(steps) == 0:
         return float("nan"), 0
-    df = pd.to_numeric(steps["duty_factor"], errors="coerce").to_numpy(dtype=float)
+    df = _floats(steps["duty_factor"])
     df = df[np.isfinite(df) & (df > 0)]
     return (float(np.median(df)) if df.size else float("nan")), int(df.size)
 
@@ -43,15 +61,15 @@ MIN_GCT_MS = 60.0
 MIN_CADENCE_SPM = 100.0
 
 
-def _median(steps: pd.DataFrame, col: str) -> tuple[float, int]:
+def _median(steps: Table, col: str) -> tuple[float, int]:
     if col not in steps.columns:
         return float("nan"), 0
-    v = pd.to_numeric(steps[col], errors="coerce").to_numpy(dtype=float)
+    v = _floats(steps[col])
     v = v[np.isfinite(v)]
     return (float(np.median(v)) if v.size else float("nan")), int(v.size)
 
 
-def check_activity(steps: pd.DataFrame, *, check_cadence: bool = True) -> None:
+def check_activity(steps: Table, *, check_cadence: bool = True) -> None:
     """Raise NotRunningError when the median duty factor says walking (see module docstring), and
     NoValidResultError when the contacts cannot be running feet (median contact time below
     :data:`MIN_GCT_MS`, median cadence below :data:`MIN_CADENCE_SPM`). ``check_cadence=False`` leaves
@@ -96,25 +114,27 @@ MAX_SIDE_CONFLICTS = 0.1
 STRIDE_COLUMNS = ("stride_time_ms", "duty_factor", "stride_length_m")
 
 
-def side_conflicts(steps: pd.DataFrame) -> tuple[np.ndarray, int, int]:
-    """(row labels of the contacts in consecutive same-foot pairs whose swing, from the first
-    contact's toe-off to the second's initial contact, is shorter than :data:`MIN_SWING_S`;
-    number of such pairs; number of consecutive pairs)."""
+def side_conflicts(steps: Table) -> tuple[np.ndarray, int, int]:
+    """(row labels (DataFrame) or positions (Columns) of the contacts in consecutive same-foot pairs
+    whose swing, from the first contact's toe-off to the second's initial contact, is shorter than
+    :data:`MIN_SWING_S`; number of such pairs; number of consecutive pairs)."""
     none = np.zeros(0, dtype=int)
     if len(steps) < 2 or not {"side", "ic_s", "to_s"} <= set(steps.columns):
         return none, 0, 0
-    c = steps.sort_values("ic_s")
-    ic = c["ic_s"].to_numpy(dtype=float)
-    to = c["to_s"].to_numpy(dtype=float)
-    side = c["side"].astype(str).to_numpy()
+    order = np.argsort(np.asarray(steps["ic_s"], dtype=float), kind="quicksort")  # as pandas' sort_values
+    ic = np.asarray(steps["ic_s"], dtype=float)[order]
+    to = np.asarray(steps["to_s"], dtype=float)[order]
+    side = np.array([str(v) for v in np.asarray(steps["side"], dtype=object)[order].tolist()])
     swing = ic[1:] - to[:-1]
     ok = np.isfinite(swing)
     same = (side[1:] == side[:-1]) & ok & (swing < MIN_SWING_S)
     rows = set(np.flatnonzero(same).tolist()) | set((np.flatnonzero(same) + 1).tolist())
-    return np.asarray(c.index[sorted(rows)]), int(same.sum()), int(ok.sum())
+    pos = order[sorted(rows)] if rows else none
+    labels = pos if isinstance(steps, Columns) else np.asarray(steps.index[pos])
+    return labels, int(same.sum()), int(ok.sum())
 
 
-def check_sides(steps: pd.DataFrame) -> str | None:
+def check_sides(steps: Table) -> str | None:
     """Left/right must alternate (see :func:`side_conflicts`): refuse (NoValidResultError) sides
     that break it often; for a few conflicts, blank the stride metrics of the contacts involved
     (in ``steps``, in place) and return a warning."""
@@ -129,7 +149,13 @@ def check_sides(steps: pd.DataFrame) -> str | None:
             "(the feet alternate in running); give foot markers or per-foot force plates, or check the marker labels"
         )
     for col in STRIDE_COLUMNS:
-        if col in steps.columns:
+        if col not in steps.columns:
+            continue
+        if isinstance(steps, Columns):
+            v = np.array(steps[col], dtype=float)
+            v[rows] = np.nan
+            steps[col] = v
+        else:
             steps.loc[rows, col] = np.nan
     return (
         f"{rows.size} contacts break the left-right alternation (same foot again with no time to swing): their side may be wrong, "

@@ -6,13 +6,16 @@ Text columns get their most frequent value as the summary."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from stridelab.analysis import Analysis
+    from stridelab.model.columns import Columns
 
 
 def _finite(x: np.ndarray) -> np.ndarray:
@@ -37,18 +40,17 @@ def _mode(values: np.ndarray) -> str | None:
     return c.most_common(1)[0][0] if c else None
 
 
-def add_step_columns(analysis: Analysis, df: pd.DataFrame, bilateral: tuple[str, ...] = ()) -> None:
-    """Join ``df`` (same index as ``analysis.steps``) and summarise its columns."""
-    sides = analysis.steps["side"].to_numpy()
-    values = {c: df[c].to_numpy() for c in df.columns}
-    new = [c for c in df.columns if c not in analysis.steps.columns]
-    for c in df.columns:
-        if c not in new:
-            analysis.steps[c] = values[c]
-    if new:  # one concatenation instead of a column insert each (pandas re-indexes on every insert)
-        added = pd.DataFrame({c: values[c] for c in new}, index=analysis.steps.index)
-        analysis.steps = pd.concat([analysis.steps, added], axis=1)
-    for c in df.columns:
+def add_step_columns(analysis: Analysis, df: Columns | pd.DataFrame | Mapping[str, np.ndarray], bilateral: tuple[str, ...] = ()) -> None:
+    """Join the columns of ``df`` (one value per row of the step table, in its order) to
+    ``analysis.step_columns`` and summarise them."""
+    steps = analysis.step_columns.select(analysis.step_columns.columns)  # a new table: the old one stays as it was
+    sides = np.asarray(steps["side"])
+    names = [str(c) for c in (df.columns if hasattr(df, "columns") else df)]
+    values = {c: _array(df[c]) for c in names}
+    for c in names:
+        steps[c] = values[c]
+    analysis.step_columns = steps
+    for c in names:
         col = values[c]
         if col.dtype == object:
             analysis.summary[c] = _mode(col)
@@ -68,6 +70,12 @@ def add_step_columns(analysis: Analysis, df: pd.DataFrame, bilateral: tuple[str,
             lv, rv = means["left"], means["right"]
             ok = lv is not None and rv is not None and (lv + rv) != 0
             analysis.symmetry_pct[c] = 100.0 * (lv - rv) / (0.5 * (lv + rv)) if ok else None  # type: ignore[operator]
+
+
+def _array(x: object) -> np.ndarray:
+    """A column as a NumPy array (text and missing values of a pandas column as objects)."""
+    to_numpy = getattr(x, "to_numpy", None)
+    return np.asarray(to_numpy() if to_numpy is not None else x)
 
 
 __all__ = ["add_step_columns"]

@@ -25,14 +25,17 @@ contact or step table; the contract's ``summary`` is filled from the records ins
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from stridelab.errors import NoValidResultError
+from stridelab.model.columns import Columns, as_columns, same_kind
 from stridelab.model.tables import to_json_value
 from stridelab.model.trial import Trial
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 #: Summarised record metrics (contract keys first, then the watch / pod extras).
 RECORD_METRICS = (
@@ -65,7 +68,7 @@ class RecordSummary:
     summary_iqr: dict[str, Any]
     by_side: dict[str, Any]
     symmetry_pct: dict[str, Any]
-    table: pd.DataFrame
+    table: Columns
     sources: dict[str, str]
     info: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -116,18 +119,26 @@ def record_weights(time_s: np.ndarray) -> np.ndarray:
     return np.clip(np.r_[dt, med], 0.0, MAX_WEIGHT_S)
 
 
-def derive(records: pd.DataFrame, sources: dict[str, str]) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Masked and derived per-record metrics (see module docstring); returns (table, sources)."""
+def derive(records: Columns | pd.DataFrame, sources: dict[str, str]) -> tuple[Any, dict[str, str]]:
+    """Masked and derived per-record metrics (see module docstring); returns (table, sources), the
+    table of the same type as ``records`` (:class:`Columns` or DataFrame)."""
+    df, src = _derive(as_columns(records), sources)
+    return same_kind(df, records), src
+
+
+def _derive(records: Columns, sources: dict[str, str]) -> tuple[Columns, dict[str, str]]:
     src = dict(sources)
-    df = records.copy()
-    flags = df["implausible"].astype(str).to_numpy() if "implausible" in df else np.full(len(df), "")
-    flagged_cols = {c for f in set(flags) if f for c in f.split(";")}
-    for name in flagged_cols & set(df.columns):
-        bad = np.array([name in f.split(";") for f in flags])
-        df.loc[bad, name] = np.nan
+    df = records.select(records.columns)  # new columns go into a new table
+    flags = np.array([str(f) for f in df["implausible"].tolist()], dtype=object) if "implausible" in df else np.full(len(df), "")
+    flagged_cols = {c for f in set(flags.tolist()) if f for c in f.split(";")}
+    for name in [c for c in df.columns if c in flagged_cols]:
+        bad = np.array([name in f.split(";") for f in flags.tolist()], dtype=bool)
+        v = np.array(df[name], dtype=float)
+        v[bad] = np.nan
+        df[name] = v
 
     def col(name: str) -> np.ndarray:
-        return df[name].to_numpy(float) if name in df else np.full(len(df), np.nan)
+        return np.asarray(df[name], dtype=float) if name in df else np.full(len(df), np.nan)
 
     cad, gct = col("cadence_spm"), col("gct_ms")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -155,11 +166,11 @@ def derive(records: pd.DataFrame, sources: dict[str, str]) -> tuple[pd.DataFrame
     return df, src
 
 
-def summarise_records(records: pd.DataFrame, sources: dict[str, str], speed_mps: float | None = None) -> RecordSummary:
+def summarise_records(records: Columns | pd.DataFrame, sources: dict[str, str], speed_mps: float | None = None) -> RecordSummary:
     """The contract's summary, IQR, per-side and symmetry values from records (module docstring)."""
-    df, src = derive(records, sources)
-    run = (df["state"] == "run").to_numpy() if "state" in df else np.ones(len(df), bool)
-    w = record_weights(df["time_s"].to_numpy(float)) * run
+    df, src = _derive(as_columns(records), sources)
+    run = (df["state"] == "run") if "state" in df else np.ones(len(df), bool)
+    w = record_weights(np.asarray(df["time_s"], dtype=float)) * run
     summary: dict[str, Any] = {}
     iqr: dict[str, Any] = {}
     n_used: dict[str, int] = {}
@@ -167,7 +178,7 @@ def summarise_records(records: pd.DataFrame, sources: dict[str, str], speed_mps:
         if m not in df:
             summary[m] = None
             continue
-        v = df[m].to_numpy(float)
+        v = np.asarray(df[m], dtype=float)
         q1, med, q3 = weighted_quantiles(v, w, (0.25, 0.5, 0.75))
         n_used[m] = int((np.isfinite(v) & (w > 0)).sum())
         summary[m] = med if np.isfinite(med) else None
@@ -179,7 +190,7 @@ def summarise_records(records: pd.DataFrame, sources: dict[str, str], speed_mps:
     by_side: dict[str, Any] = {"left": {"n_steps": None}, "right": {"n_steps": None}}
     symmetry: dict[str, Any] = {}
     if "gct_balance_left_pct" in df and "gct_ms" in df:
-        b, g = df["gct_balance_left_pct"].to_numpy(float), df["gct_ms"].to_numpy(float)
+        b, g = np.asarray(df["gct_balance_left_pct"], dtype=float), np.asarray(df["gct_ms"], dtype=float)
         left, right = 2.0 * g * b / 100.0, 2.0 * g * (100.0 - b) / 100.0
         ok = np.isfinite(left) & (w > 0)
         if ok.any():
@@ -187,32 +198,33 @@ def summarise_records(records: pd.DataFrame, sources: dict[str, str], speed_mps:
             by_side["right"]["gct_ms"] = weighted_quantiles(right, w, (0.5,))[0]
             lm, rm = float(np.average(left[ok], weights=w[ok])), float(np.average(right[ok], weights=w[ok]))
             symmetry["gct_ms"] = 100.0 * (lm - rm) / (0.5 * (lm + rm))
-    t = df["time_s"].to_numpy(float)
+    t = np.asarray(df["time_s"], dtype=float)
+    dist = np.asarray(df["distance_m"], dtype=float) if "distance_m" in df else None
     info = {
         "n_records": int(len(df)),
         "n_run": int(run.sum()),
-        "n_walk": int((df["state"] == "walk").sum()) if "state" in df else 0,
-        "n_stop": int((df["state"] == "stop").sum()) if "state" in df else 0,
+        "n_walk": int(np.sum(df["state"] == "walk")) if "state" in df else 0,
+        "n_stop": int(np.sum(df["state"] == "stop")) if "state" in df else 0,
         "running_time_s": float(w.sum()),
         "duration_s": float(t[-1] - t[0]) if len(t) else 0.0,
-        "distance_m": float(np.nanmax(df["distance_m"]) - np.nanmin(df["distance_m"])) if "distance_m" in df and df["distance_m"].notna().any() else None,
+        "distance_m": float(np.nanmax(dist) - np.nanmin(dist)) if dist is not None and np.isfinite(dist).any() else None,
         "n_records_used": n_used,
     }
     return RecordSummary(summary, iqr, by_side, symmetry, df, src, info, warnings)
 
 
-def timeseries_json(table: pd.DataFrame, decimals: int = 4) -> dict[str, Any]:
+def timeseries_json(table: Columns | pd.DataFrame, decimals: int = 4) -> dict[str, Any]:
     """The ``timeseries`` JSON section: one list per column (None where missing), plus ``state``."""
     out: dict[str, Any] = {"source": "records", "n": int(len(table))}
     for c in TIMESERIES_COLUMNS:
         if c not in table:
             continue
-        v = table[c].to_numpy(float)
+        v = np.asarray(table[c], dtype=float)
         r = np.round(v, decimals).astype(object)
         r[~np.isfinite(v)] = None
         out[c] = r.tolist()
     if "state" in table:
-        out["state"] = table["state"].astype(str).tolist()
+        out["state"] = [str(s) for s in np.asarray(table["state"], dtype=object).tolist()]
     return out
 
 
@@ -221,7 +233,7 @@ def analyse_records(trial: Trial, speed_mps: float | None = None) -> dict[str, A
 
     Raises NoValidResultError when no record shows running (all stops or walking).
     """
-    rec = trial.records
+    rec = trial.record_columns
     if rec is None or len(rec) == 0:
         raise NoValidResultError("the recording holds no per-record data")
     fit = trial.provenance.extra.get("fit", {})
@@ -250,8 +262,9 @@ def analyse_records(trial: Trial, speed_mps: float | None = None) -> dict[str, A
         "speed": "given" if speed_mps is not None else rs.sources.get("speed_mps"),
     }
     sections: dict[str, Any] = {"timeseries": timeseries_json(rs.table), "records": {**rs.info, "device": {k: fit.get(k) for k in ("manufacturer", "product", "start_utc", "sport")}}}
-    if trial.laps is not None and len(trial.laps):
-        sections["laps"] = [{k: to_json_value(v) for k, v in r.items()} for r in trial.laps.to_dict("records")]
+    laps = trial.lap_columns
+    if laps is not None and len(laps):
+        sections["laps"] = [{k: to_json_value(v) for k, v in r.items()} for r in laps.rows()]
     return {
         "summary": rs.summary,
         "summary_iqr": rs.summary_iqr,

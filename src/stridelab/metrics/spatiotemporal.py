@@ -21,21 +21,25 @@ listed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from stridelab.model.axes import FORWARD, UP
+from stridelab.model.columns import Columns, as_columns
 from stridelab.model.tables import STEP_COLUMNS
 from stridelab.model.trial import MarkerData
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 PELVIS_LANDMARKS = ("l_asis", "r_asis", "l_psis", "r_psis", "sacrum", "l_iliac_crest", "r_iliac_crest", "pelvis_c1", "pelvis_c2", "pelvis_c3", "pelvis_c4")
 
 
 @dataclass
 class StepResult:
-    steps: pd.DataFrame
+    #: The step table: :class:`Columns`, or a DataFrame when :func:`build_steps` was given one.
+    steps: Any
     rejected: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -68,22 +72,36 @@ def _mean_over(x: np.ndarray, t: np.ndarray, a: float, b: float) -> np.ndarray:
 
 
 def build_steps(
-    contacts: pd.DataFrame,
+    contacts: Columns | pd.DataFrame,
     markers: MarkerData | None,
     environment: str,
     speed_mps: float | None,
     foot_points: dict[str, np.ndarray] | None = None,
 ) -> StepResult:
     """The per-step table (see module docstring). ``foot_points`` maps side -> (n_frames, 3)
-    reference point of each foot (e.g. the mean of its markers), used for overground step length."""
-    c = contacts.sort_values("ic_s").reset_index(drop=True)
+    reference point of each foot (e.g. the mean of its markers), used for overground step length.
+    The table is :class:`Columns`, or a DataFrame when ``contacts`` is one."""
+    res = _build_steps(as_columns(contacts), markers, environment, speed_mps, foot_points)
+    if not isinstance(contacts, Columns):
+        res.steps = res.steps.to_pandas()
+    return res
+
+
+def _build_steps(
+    contacts: Columns,
+    markers: MarkerData | None,
+    environment: str,
+    speed_mps: float | None,
+    foot_points: dict[str, np.ndarray] | None,
+) -> StepResult:
+    c = contacts.sort_by("ic_s")
     rejected: list[dict[str, Any]] = []
     warnings: list[str] = []
     if len(c) == 0:
-        return StepResult(pd.DataFrame({k: pd.Series(dtype=v) for k, v in STEP_COLUMNS.items()}), rejected, warnings)
-    ic = c["ic_s"].to_numpy()
-    to = c["to_s"].to_numpy()
-    side = c["side"].to_numpy()
+        return StepResult(Columns.empty(STEP_COLUMNS), rejected, warnings)
+    ic = c["ic_s"]
+    to = c["to_s"]
+    side = c["side"]
     dt = np.diff(ic)
     alt = side[1:] != side[:-1]
     med = float(np.median(dt[alt])) if alt.any() else (float(np.median(dt)) if dt.size else np.inf)
@@ -131,24 +149,25 @@ def build_steps(
             if np.isfinite(z).sum() >= 3:
                 row["vertical_oscillation_cm"] = float(np.nanmax(z) - np.nanmin(z)) * 100
         rows.append(row)
-    steps = pd.DataFrame(rows)
-    if steps.empty:
-        steps = pd.DataFrame({k: pd.Series(dtype=v) for k, v in STEP_COLUMNS.items()})
+    steps = Columns.from_rows(rows)
+    if len(steps) == 0:
+        steps = Columns.empty(STEP_COLUMNS)
     else:
-        steps["vertical_ratio_pct"] = steps["vertical_oscillation_cm"] / 100 / steps["step_length_m"] * 100
+        with np.errstate(divide="ignore", invalid="ignore"):
+            steps["vertical_ratio_pct"] = steps["vertical_oscillation_cm"] / 100 / steps["step_length_m"] * 100
     if (steps["flight_ms"] < 0).any() if len(steps) else False:
         warnings.append(f"{int((steps['flight_ms'] < 0).sum())} step(s) with double support (negative flight time)")
     return StepResult(steps, rejected, warnings)
 
 
-def treadmill_speed_from_feet(contacts: pd.DataFrame, markers: MarkerData, foot_points: dict[str, np.ndarray]) -> float | None:
+def treadmill_speed_from_feet(contacts: Columns | pd.DataFrame, markers: MarkerData, foot_points: dict[str, np.ndarray]) -> float | None:
     """Belt speed (m/s): the stance foot rides the belt backwards, so its mid-stance velocity is
     minus the belt speed. Median over the middle 40% of every contact."""
     v_all = []
     rate = markers.rate_hz
     t = markers.time_s
-    sides = contacts["side"].to_numpy(dtype=object)
-    ics, tos = contacts["ic_s"].to_numpy(float), contacts["to_s"].to_numpy(float)
+    sides = np.asarray(contacts["side"], dtype=object)
+    ics, tos = np.asarray(contacts["ic_s"], dtype=float), np.asarray(contacts["to_s"], dtype=float)
     for side, ic, to in zip(sides, ics.tolist(), tos.tolist(), strict=True):
         fp = foot_points.get(str(side))
         if fp is None:

@@ -10,10 +10,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from stridelab.model.columns import Columns
 
 #: The summary keys of the JSON contract, in order.
 SUMMARY_KEYS = (
@@ -38,7 +42,7 @@ STEP_SUMMARY_KEYS = ("cadence_spm", "gct_ms", "flight_ms", "duty_factor", "step_
 
 
 def _values(x: pd.Series | np.ndarray) -> np.ndarray:
-    v = x.to_numpy(dtype=float) if isinstance(x, pd.Series) else np.asarray(x, dtype=float)
+    v = np.asarray(x, dtype=float)
     return v[np.isfinite(v)]
 
 
@@ -70,18 +74,18 @@ def pace_from_speed(speed_mps: float | None) -> dict[str, float | None]:
     return {"pace_min_per_km": 1000.0 / speed_mps / 60.0, "pace_min_per_mile": METRES_PER_MILE / speed_mps / 60.0}
 
 
-def summarise(steps: pd.DataFrame, speed_mps: float | None, extra_columns: tuple[str, ...] = ()) -> dict[str, Any]:
+def summarise(steps: Columns | pd.DataFrame, speed_mps: float | None, extra_columns: tuple[str, ...] = ()) -> dict[str, Any]:
     """``summary``, ``summary_iqr``, ``by_side`` and ``symmetry_pct`` of the JSON contract."""
     summary: dict[str, Any] = {k: None for k in SUMMARY_KEYS}
     iqr: dict[str, Any] = {}
     cols = [c for c in (*STEP_SUMMARY_KEYS, *extra_columns) if c in steps.columns]
-    values = {c: steps[c].to_numpy(dtype=float) for c in {*cols, *BILATERAL_KEYS, *extra_columns, "gct_ms"} if c in steps.columns}
+    values = {c: np.asarray(steps[c], dtype=float) for c in {*cols, *BILATERAL_KEYS, *extra_columns, "gct_ms"} if c in steps.columns}
     for c in cols:
         summary[c] = _median(values[c])
         iqr[c] = _iqr(values[c])
     summary["speed_mps"] = speed_mps
     by_side: dict[str, dict[str, Any]] = {}
-    sides = steps["side"].to_numpy(dtype=object)
+    sides = np.asarray(steps["side"], dtype=object)
     is_side = {side: sides == side for side in ("left", "right")}
     for side in ("left", "right"):
         m = is_side[side]

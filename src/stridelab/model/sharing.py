@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from stridelab.model.columns import Columns
+
 T = TypeVar("T")
 
 
@@ -29,8 +31,11 @@ def _collect(obj: Any, memo: dict[int, Any], seen: set[int]) -> None:
             view.flags.writeable = False
             memo[id(obj)] = view
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        for f in dataclasses.fields(obj):
-            _collect(getattr(obj, f.name, None), memo, seen)
+        for v in vars(obj).values():  # the stored values (a Trial's tables as Columns, not as DataFrames)
+            _collect(v, memo, seen)
+    elif isinstance(obj, Columns):
+        for _, v in obj.items():
+            _collect(v, memo, seen)
     elif isinstance(obj, dict):
         for v in obj.values():
             _collect(v, memo, seen)

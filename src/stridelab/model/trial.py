@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from stridelab.model.columns import Columns, as_columns
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -193,6 +195,34 @@ class QualityLog:
         return [i for i in self.items if i.get("kind") == kind]
 
 
+class _Table:
+    """A table field of :class:`Trial` kept as :class:`~stridelab.model.columns.Columns` (in the
+    instance's ``_<name>``): reading the field gives a :class:`pandas.DataFrame` (made once per
+    table), setting it takes a DataFrame, a :class:`Columns` or None. The analysis path reads the
+    Columns (``Trial.record_columns`` ...) and so never imports pandas; a change made to the
+    DataFrame in place does not reach them: set the field to change the table."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+        self.cache = "_" + name + "_frame"
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        if obj is None:
+            return None  # the dataclass default
+        table = obj.__dict__.get(self.slot)
+        if table is None:
+            return None
+        cached = obj.__dict__.get(self.cache)
+        if cached is None or cached[0] is not table:
+            cached = (table, table.to_pandas())
+            obj.__dict__[self.cache] = cached
+        return cached[1]
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.slot] = None if value is None else as_columns(value)
+        obj.__dict__.pop(self.cache, None)
+
+
 @dataclass
 class Trial:
     """One recording of a runner, every modality on the same clock.
@@ -213,9 +243,27 @@ class Trial:
     declared_speed_mps: float | None = None
     #: Per-record time series of a watch or pod (FIT): ``time_s`` and metrics with units in the
     #: column names (see :mod:`stridelab.io.fit_records`); ``laps``/``sessions``: the device's summaries.
-    records: pd.DataFrame | None = None
-    laps: pd.DataFrame | None = None
-    sessions: pd.DataFrame | None = None
+    #: (Each is kept as :class:`Columns`, read as a DataFrame; ``record_columns`` etc. give the Columns.)
+    records: pd.DataFrame | None = _Table()
+    laps: pd.DataFrame | None = _Table()
+    sessions: pd.DataFrame | None = _Table()
+
+    @property
+    def record_columns(self) -> Columns | None:
+        """:attr:`records` as :class:`Columns` (no pandas)."""
+        return self.__dict__.get("_records")
+
+    @property
+    def lap_columns(self) -> Columns | None:
+        return self.__dict__.get("_laps")
+
+    @property
+    def session_columns(self) -> Columns | None:
+        return self.__dict__.get("_sessions")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled and copied without the DataFrames made for readers (the Columns are the data)."""
+        return {k: v for k, v in self.__dict__.items() if not k.endswith("_frame")}
 
     @property
     def has_forces(self) -> bool:
@@ -241,9 +289,10 @@ class Trial:
         if self.keypoints is not None and len(self.keypoints.time_s):
             starts.append(float(self.keypoints.time_s[0]))
             ends.append(float(self.keypoints.time_s[-1]))
-        if self.records is not None and len(self.records):
-            starts.append(float(self.records["time_s"].iloc[0]))
-            ends.append(float(self.records["time_s"].iloc[-1]))
+        rec = self.record_columns
+        if rec is not None and len(rec):
+            starts.append(float(rec["time_s"][0]))
+            ends.append(float(rec["time_s"][-1]))
         if not starts:
             return (0.0, 0.0)
         return (min(starts), max(ends))

@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from stridelab.metrics.fatigue.changepoint import pelt
 from stridelab.metrics.fatigue.dfa import MIN_STRIDES, dfa_alpha
 from stridelab.metrics.fatigue.series import DriftInput
 from stridelab.metrics.fatigue.trend import fit_trend
 from stridelab.metrics.fatigue.windows import window_table, wmedian
+from stridelab.model.columns import Columns
 from stridelab.model.tables import to_json_value
 
 
@@ -45,16 +45,16 @@ class DriftResult:
     source: str = ""
     warmup_s: float = 0.0
     baseline: dict[str, Any] = field(default_factory=dict)
-    windows: dict[str, pd.DataFrame] = field(default_factory=dict)
+    windows: dict[str, Columns] = field(default_factory=dict)
     trends: dict[str, dict[str, Any]] = field(default_factory=dict)
     change_points: dict[str, list[dict[str, float]]] = field(default_factory=dict)
-    minutes: pd.DataFrame | None = None
+    minutes: Columns | None = None
     variability: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        def tab(df: pd.DataFrame) -> list[dict[str, Any]]:
-            return [{k: to_json_value(v) for k, v in r.items()} for r in df.to_dict("records")]
+        def tab(df: Columns) -> list[dict[str, Any]]:
+            return [{k: to_json_value(v) for k, v in r.items()} for r in df.rows()]
 
         return {
             "available": self.available,
@@ -71,10 +71,10 @@ class DriftResult:
         }
 
 
-def _minutes(inp: DriftInput, t0: float) -> pd.DataFrame:
+def _minutes(inp: DriftInput, t0: float) -> Columns:
     f = inp.frame
-    t = f["time_s"].to_numpy(float)
-    w = f["weight_s"].to_numpy(float) * f["running"].to_numpy(bool)
+    t = np.asarray(f["time_s"], dtype=float)
+    w = np.asarray(f["weight_s"], dtype=float) * np.asarray(f["running"], dtype=bool)
     mid = np.floor((t - t0) / 60.0)
     rows = []
     for m_id in np.unique(mid[np.isfinite(mid)]):
@@ -85,13 +85,13 @@ def _minutes(inp: DriftInput, t0: float) -> pd.DataFrame:
         row = {"minute": int(m_id), "time_s": t0 + 60.0 * m_id + 30.0, "running_s": float(ws.sum())}
         for c in ("speed_mps", *inp.metrics):
             if c in f:
-                row[c] = wmedian(f[c].to_numpy(float), ws)
+                row[c] = wmedian(np.asarray(f[c], dtype=float), ws)
         if "grade_pct" in f:
-            g = f["grade_pct"].to_numpy(float)
+            g = np.asarray(f["grade_pct"], dtype=float)
             ok = np.isfinite(g) & (ws > 0)
             row["grade_pct"] = float(np.average(g[ok], weights=ws[ok])) if ok.any() else np.nan
         rows.append(row)
-    return pd.DataFrame(rows)
+    return Columns.from_rows(rows)
 
 
 def _stride_variability(inp: DriftInput) -> dict[str, Any]:
@@ -101,7 +101,7 @@ def _stride_variability(inp: DriftInput) -> dict[str, Any]:
         out["note"] = "the step table has no side column: stride intervals cannot be formed"
         return out
     for side in ("left", "right"):
-        t = np.sort(f.loc[f["side"] == side, "time_s"].to_numpy(float))
+        t = np.sort(np.asarray(f["time_s"], dtype=float)[np.asarray(f["side"]) == side])
         iv = np.diff(t)
         if iv.size < 10:
             continue
@@ -137,23 +137,23 @@ def drift_analysis(
     run = inp.running
     if len(run) < 2:
         return DriftResult(False, "no running samples", inp.source)
-    t0, t1 = float(run["time_s"].min()), float(run["time_s"].max())
+    t0, t1 = float(np.nanmin(run["time_s"])), float(np.nanmax(run["time_s"]))
     dur = t1 - t0
     if dur < min_duration_s:
         return DriftResult(False, f"the run lasts {dur / 60:.1f} min; drift over a run needs at least {min_duration_s / 60:.0f} min", inp.source)
     warm = min(600.0, 0.15 * dur) if warmup_s is None else float(warmup_s)
     base_len = max(180.0, min(600.0, 0.2 * dur)) if baseline_s is None else float(baseline_s)
     f = inp.frame
-    t = f["time_s"].to_numpy(float)
-    in_base = f["running"].to_numpy(bool) & (t >= t0 + warm) & (t < t0 + warm + base_len)
-    w = f["weight_s"].to_numpy(float) * in_base
+    t = np.asarray(f["time_s"], dtype=float)
+    in_base = np.asarray(f["running"], dtype=bool) & (t >= t0 + warm) & (t < t0 + warm + base_len)
+    w = np.asarray(f["weight_s"], dtype=float) * in_base
     res = DriftResult(True, None, inp.source, warm)
-    v0 = wmedian(f["speed_mps"].to_numpy(float), w) if "speed_mps" in f else float("nan")
+    v0 = wmedian(np.asarray(f["speed_mps"], dtype=float), w) if "speed_mps" in f else float("nan")
     band = (v0 - max(band_frac * v0, 0.1), v0 + max(band_frac * v0, 0.1)) if np.isfinite(v0) else None
     base: dict[str, Any] = {"start_s": t0 + warm, "end_s": t0 + warm + base_len, "speed_mps": v0, "speed_band_mps": list(band) if band else None, "values": {}, "matched": {}}
-    wm = w * ((f["speed_mps"] >= band[0]) & (f["speed_mps"] <= band[1])).to_numpy() if band else None
+    wm = w * ((f["speed_mps"] >= band[0]) & (f["speed_mps"] <= band[1])) if band else None
     for m in inp.metrics:
-        x = f[m].to_numpy(float)
+        x = np.asarray(f[m], dtype=float)
         base["values"][m] = to_json_value(wmedian(x, w))
         base["matched"][m] = to_json_value(wmedian(x, wm)) if wm is not None and wm.sum() >= 60 else None
     res.baseline = base
@@ -172,14 +172,14 @@ def drift_analysis(
         res.windows[kind] = tab
     mins = _minutes(inp, t0)
     res.minutes = mins
-    after = mins[mins["time_s"] >= t0 + warm] if len(mins) else mins
-    hours = (after["time_s"].to_numpy(float) - t0) / 3600.0 if len(after) else np.array([])
-    sp = after["speed_mps"].to_numpy(float) if "speed_mps" in after else None
-    gr = after["grade_pct"].to_numpy(float) if "grade_pct" in after else None
+    after = mins.take(mins["time_s"] >= t0 + warm) if len(mins) else mins
+    hours = (np.asarray(after["time_s"], dtype=float) - t0) / 3600.0 if len(after) else np.array([])
+    sp = np.asarray(after["speed_mps"], dtype=float) if "speed_mps" in after else None
+    gr = np.asarray(after["grade_pct"], dtype=float) if "grade_pct" in after else None
     for m in inp.metrics:
         if m not in after or len(after) == 0:
             continue
-        y = after[m].to_numpy(float)
+        y = np.asarray(after[m], dtype=float)
         adj = fit_trend(hours, y, sp, gr, v0 if np.isfinite(v0) else None, adjust=True)
         raw = fit_trend(hours, y, None, None, None, adjust=False)
         b = base["values"][m]
@@ -196,7 +196,7 @@ def drift_analysis(
                     yy = yy - adj.coefficients_[f"per_{term}"] * np.asarray(reg, float)
             ok = np.isfinite(yy)
             cps = pelt(yy[ok])
-            tt = after["time_s"].to_numpy(float)[ok]
+            tt = np.asarray(after["time_s"], dtype=float)[ok]
             seg = np.split(yy[ok], cps)
             res.change_points[m] = [
                 {"time_s": float(tt[c]), "before": float(np.mean(seg[i])), "after": float(np.mean(seg[i + 1]))} for i, c in enumerate(cps)

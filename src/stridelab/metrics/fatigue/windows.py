@@ -5,29 +5,31 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pandas as pd
 
 from stridelab.metrics.fatigue.series import DriftInput
+from stridelab.model.columns import Columns
 
 #: A window with less running than this gives no metric values (too little data).
 MIN_WINDOW_RUNNING_S = 60.0
 
 
-def window_ids(frame: pd.DataFrame, kind: str) -> np.ndarray | None:
+def window_ids(frame: Columns, kind: str) -> np.ndarray | None:
     """Window number of each sample for ``kind`` = "lap", "km" or "<N>min"; None when impossible."""
     if kind == "lap":
-        if "lap" not in frame or frame["lap"].nunique() < 2:
+        if "lap" not in frame:
             return None
-        lap = frame["lap"].to_numpy(float)
+        lap = np.asarray(frame["lap"], dtype=float)
+        if np.unique(lap[~np.isnan(lap)]).size < 2:  # pandas' nunique: distinct values, NaN not counted
+            return None
         return np.where(lap >= 0, lap, np.nan)  # -1: outside every lap
     if kind == "km":
-        if "distance_m" not in frame or frame["distance_m"].notna().sum() < 2:
+        if "distance_m" not in frame or int((~np.isnan(np.asarray(frame["distance_m"], dtype=float))).sum()) < 2:
             return None
-        d = frame["distance_m"].to_numpy(float)
+        d = np.asarray(frame["distance_m"], dtype=float)
         return np.floor((d - np.nanmin(d)) / 1000.0)
     m = re.fullmatch(r"(\d+)min", kind)
     if m:
-        t = frame["time_s"].to_numpy(float)
+        t = np.asarray(frame["time_s"], dtype=float)
         return np.floor((t - np.nanmin(t)) / (60.0 * int(m.group(1))))
     raise ValueError(f"unknown window kind {kind!r}; use lap, km or <N>min")
 
@@ -42,7 +44,7 @@ def wmedian(x: np.ndarray, w: np.ndarray) -> float:
     return float(np.interp(0.5, c, xs))
 
 
-def window_table(inp: DriftInput, kind: str, band: tuple[float, float] | None) -> pd.DataFrame | None:
+def window_table(inp: DriftInput, kind: str, band: tuple[float, float] | None) -> Columns | None:
     """One row per window: span, running time, speed, grade, and per metric the median over the
     window's running samples and (``<metric>_matched``) over those within the speed ``band``."""
     f = inp.frame
@@ -50,32 +52,32 @@ def window_table(inp: DriftInput, kind: str, band: tuple[float, float] | None) -
     if ids is None:
         return None
     rows = []
-    run = f["running"].to_numpy(bool)
-    w_all = f["weight_s"].to_numpy(float) * run
-    speed = f["speed_mps"].to_numpy(float) if "speed_mps" in f else None
+    run = np.asarray(f["running"], dtype=bool)
+    w_all = np.asarray(f["weight_s"], dtype=float) * run
+    speed = np.asarray(f["speed_mps"], dtype=float) if "speed_mps" in f else None
     in_band = (speed >= band[0]) & (speed <= band[1]) if (band is not None and speed is not None) else None
     for wid in np.unique(ids[np.isfinite(ids)]):
         sel = ids == wid
         w = w_all * sel
         row: dict[str, float | int] = {"window": int(wid), "start_s": float(f["time_s"][sel].min()), "end_s": float(f["time_s"][sel].max()), "running_s": float(w.sum())}
         if "distance_m" in f:
-            d = f["distance_m"].to_numpy(float)[sel]
+            d = np.asarray(f["distance_m"], dtype=float)[sel]
             row["start_km"] = float(np.nanmin(d)) / 1000.0 if np.isfinite(d).any() else np.nan
             row["end_km"] = float(np.nanmax(d)) / 1000.0 if np.isfinite(d).any() else np.nan
         enough = w.sum() >= MIN_WINDOW_RUNNING_S
         if speed is not None:
             row["speed_mps"] = wmedian(speed, w) if enough else np.nan
         if "grade_pct" in f:
-            g = f["grade_pct"].to_numpy(float)
+            g = np.asarray(f["grade_pct"], dtype=float)
             ok = np.isfinite(g) & (w > 0)
             row["grade_pct"] = float(np.average(g[ok], weights=w[ok])) if enough and ok.any() else np.nan
         wm = w * in_band if in_band is not None else None
         if wm is not None:
             row["matched_s"] = float(wm.sum())
         for m in inp.metrics:
-            x = f[m].to_numpy(float)
+            x = np.asarray(f[m], dtype=float)
             row[m] = wmedian(x, w) if enough else np.nan
             if wm is not None:
                 row[f"{m}_matched"] = wmedian(x, wm) if wm.sum() >= MIN_WINDOW_RUNNING_S else np.nan
         rows.append(row)
-    return pd.DataFrame(rows)
+    return Columns.from_rows(rows)
