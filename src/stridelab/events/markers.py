@@ -220,9 +220,11 @@ def _last_leave(t: np.ndarray, c: np.ndarray, thr: float, start: int, stop: int)
 
 def _refine(
     foot: _Foot, t: np.ndarray, a: int, b: int, lo: int, hi: int, clear_m: float, to_thr: np.ndarray, forefoot: np.ndarray,
-    ic_thr: np.ndarray,
+    ic_thr: np.ndarray, to_points: np.ndarray | None = None,
 ) -> tuple[dict[str, Any] | None, str | None]:
-    """Initial contact and toe-off of the coarse stance [a, b], searching within [lo, hi]."""
+    """Initial contact and toe-off of the coarse stance [a, b], searching within [lo, hi].
+
+    ``to_points``: the points that may decide toe-off (None: all); see :func:`toe_off_points`."""
     z = foot.z
     labels = foot.model.labels
     with np.errstate(all="ignore"):
@@ -260,6 +262,8 @@ def _refine(
         ]
     )
     seen = np.flatnonzero(np.isfinite(leave))
+    if to_points is not None and to_points[seen].any():
+        seen = seen[to_points[seen]]
     if not seen.size:
         return None, "marker gap at toe-off"
     # the last point to leave, or the second-last when 3+ points cover the forefoot: one marker
@@ -269,6 +273,25 @@ def _refine(
     k_to = fore[-2] if len(fore) >= 3 else int(order[-1])
     to = float(leave[k_to])
     return {"ic_s": ic, "to_s": to, "ic_landmark": labels[k_ic], "to_landmark": labels[k_to]}, None
+
+
+def toe_off_points(labels: list[str], forefoot: np.ndarray, virtual: set[str] | dict[str, Any]) -> np.ndarray | None:
+    """Which foot points may decide toe-off: the measured ones, when two or more measured forefoot points exist.
+
+    A landmark reconstructed from the standing trial (:mod:`stridelab.kinematics.virtual`, listed in
+    ``trial.provenance.extra["virtual_markers"]``) is carried by a rigid fit of the foot's markers,
+    but the foot bends at the midfoot and the toes during push-off, so the reconstructed point
+    drifts: Fukuchi's virtual second metatarsal head goes 15-20 mm *below* the floor as the heel
+    rises, and, as one of three forefoot points, it made toe-off 6-18 ms early on six rearfoot feet
+    (docs/validation.md "Rearfoot toe-off from metatarsal markers"). None when every point may decide:
+    no virtual point, or fewer than two measured forefoot points (a clusters-only foot keeps its
+    landmarks; a foot whose first metatarsal marker is reconstructed keeps it, since the lateral
+    fifth metatarsal alone leaves the ground before the medial forefoot).
+    """
+    measured = np.array([lab not in virtual for lab in labels], dtype=bool)
+    if measured.all() or (measured & forefoot).sum() < 2:
+        return None
+    return measured
 
 
 def detect_marker_contacts(
@@ -283,6 +306,7 @@ def detect_marker_contacts(
     toe_segment: bool = True,
     toe_segment_height_mm: float = DEFAULT_JOINT_HEIGHT_M * 1000.0,
     toe_segment_angle_deg: float = DEFAULT_ANGLE_DEG,
+    measured_toe_off: bool = True,
 ) -> ContactEvents:
     """Foot contacts from the foot markers (see the module docstring for the method).
 
@@ -292,6 +316,8 @@ def detect_marker_contacts(
     ``toe_segment``: a foot with a toe-box marker takes its toe-off from the toe segment's turn by
     ``toe_segment_angle_deg`` about an MTP joint ``toe_segment_height_mm`` above the sole
     (:mod:`stridelab.events.toe_segment`) where it is found, the clearance rule's elsewhere.
+    ``measured_toe_off``: landmarks reconstructed from the standing trial do not decide the clearance
+    rule's toe-off when the foot has a measured forefoot marker (:func:`toe_off_points`).
 
     Raises NoValidResultError (naming the missing markers) when neither foot has usable markers,
     or when no complete contact is found.
@@ -322,6 +348,7 @@ def detect_marker_contacts(
         for f in feet.values():
             f.set_floor(slope)
     t = mk.time_s
+    virtual = set(trial.provenance.extra.get("virtual_markers", {}))
     clear_m = contact_clearance_mm / 1000.0
     heel_m = (contact_clearance_mm if heel_clearance_mm is None else heel_clearance_mm) / 1000.0
     ground_level = min(f.level for f in feet.values() if np.isfinite(f.level)) if any(np.isfinite(f.level) for f in feet.values()) else np.nan
@@ -334,6 +361,7 @@ def detect_marker_contacts(
         m = foot.model
         to_thr = toe_off_clearance_mm / 1000.0 + m.behind_pivot_m() * np.sin(np.radians(toe_off_angle_deg))
         forefoot = m.forward_m > 0.5 * m.foot_length_m if m.foot_length_m else np.ones(len(m.labels), dtype=bool)
+        to_points = toe_off_points(m.labels, forefoot, virtual) if measured_toe_off else None
         info_feet[side] = {
             "points": m.labels,
             "foot_length_m": None if m.foot_length_m is None else round(m.foot_length_m, 3),
@@ -359,7 +387,7 @@ def detect_marker_contacts(
             if n + 1 == len(coarse) and t[-1] - t[b] < SEARCH_S:
                 hi = len(t) - 1
             ic_thr = np.where(forefoot, clear_m, heel_m)
-            ev, why = _refine(foot, t, a, b, lo, hi, clear_m, to_thr, forefoot, ic_thr)
+            ev, why = _refine(foot, t, a, b, lo, hi, clear_m, to_thr, forefoot, ic_thr, to_points)
             if ev is None:
                 rejected.append({"side": side, "ic_s": round(float(t[a]), 4), "reason": str(why), "source": "markers"})
                 continue
@@ -397,6 +425,7 @@ def detect_marker_contacts(
         "toe_segment": toe_segment,
         "toe_segment_height_mm": toe_segment_height_mm,
         "toe_segment_angle_deg": toe_segment_angle_deg,
+        "measured_toe_off": measured_toe_off,
         "ground_velocity_mps": round(v_ground, 3),
         "floor_slope_pct": None if slope is None else [round(float(v) * 100, 2) for v in slope],
         "feet": info_feet,
