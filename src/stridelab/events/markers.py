@@ -40,7 +40,9 @@ pattern (rearfoot, midfoot, forefoot), and toe-off from the hallux. What is chan
    ~1.6 ms per degree. With a toe-tip marker (``d = 0``) this is the same 5 mm rule as initial
    contact; with metatarsal markers only (~6 cm behind the pivot) it is ~16 mm. When three or more
    points cover the forefoot, the second-last to leave decides, so that one marker pushed down by
-   the bending toe box or shoe upper cannot hold the contact open.
+   the bending toe box or shoe upper cannot hold the contact open. Landmarks reconstructed from the
+   standing trial do not decide when two or more measured forefoot markers exist
+   (:func:`toe_off_points`: a rigid fit over the bending foot drifts in push-off).
 5. **Two refinements, each falling back to the rules above where it finds nothing** (issue 9,
    second follow-up; docs/validation.md "Heel impact and toe segment"): initial contact of a heel
    landing from the posterior heel marker's impact peak (:mod:`stridelab.events.heel_impact`; a heel
