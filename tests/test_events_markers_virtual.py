@@ -71,6 +71,10 @@ def test_which_points_decide_toe_off() -> None:
     assert toe_off_points(labels, fore, {"r_mt1": "static", "r_mt2": "static"}) is None
     # a clusters-only foot: every landmark is reconstructed
     assert toe_off_points(labels, fore, {n: "static" for n in labels}) is None
+    # a measured marker high on the shoe: its sole point comes from the rear foot's pose
+    high_mt2 = np.array([True, True, False, True])
+    assert list(toe_off_points(labels, fore, {}, high_mt2)) == [True, True, False, True]  # type: ignore[arg-type]
+    assert toe_off_points(labels, fore, {}, np.array([True, False, False, True])) is None  # one left on the sole
 
 
 def test_a_sinking_virtual_point_does_not_decide_toe_off() -> None:

@@ -40,9 +40,10 @@ pattern (rearfoot, midfoot, forefoot), and toe-off from the hallux. What is chan
    ~1.6 ms per degree. With a toe-tip marker (``d = 0``) this is the same 5 mm rule as initial
    contact; with metatarsal markers only (~6 cm behind the pivot) it is ~16 mm. When three or more
    points cover the forefoot, the second-last to leave decides, so that one marker pushed down by
-   the bending toe box or shoe upper cannot hold the contact open. Landmarks reconstructed from the
-   standing trial do not decide when two or more measured forefoot markers exist
-   (:func:`toe_off_points`: a rigid fit over the bending foot drifts in push-off).
+   the bending toe box or shoe upper cannot hold the contact open. Points carried by a rigid fit
+   (landmarks reconstructed from the standing trial, the sole under a high marker) do not decide
+   when two or more measured forefoot markers on the sole exist (:func:`toe_off_points`: a rigid
+   fit over the bending foot drifts in push-off).
 5. **Two refinements, each falling back to the rules above where it finds nothing** (issue 9,
    second follow-up; docs/validation.md "Heel impact and toe segment"): initial contact of a heel
    landing from the posterior heel marker's impact peak (:mod:`stridelab.events.heel_impact`; a heel
@@ -277,23 +278,32 @@ def _refine(
     return {"ic_s": ic, "to_s": to, "ic_landmark": labels[k_ic], "to_landmark": labels[k_to]}, None
 
 
-def toe_off_points(labels: list[str], forefoot: np.ndarray, virtual: set[str] | dict[str, Any]) -> np.ndarray | None:
-    """Which foot points may decide toe-off: the measured ones, when two or more measured forefoot points exist.
+def toe_off_points(
+    labels: list[str], forefoot: np.ndarray, virtual: set[str] | dict[str, Any], on_sole: np.ndarray | None = None
+) -> np.ndarray | None:
+    """Which foot points may decide toe-off: the measured markers that stand for the sole under them,
+    when two or more such forefoot points exist.
 
-    A landmark reconstructed from the standing trial (:mod:`stridelab.kinematics.virtual`, listed in
-    ``trial.provenance.extra["virtual_markers"]``) is carried by a rigid fit of the foot's markers,
-    but the foot bends at the midfoot and the toes during push-off, so the reconstructed point
-    drifts: Fukuchi's virtual second metatarsal head goes 15-20 mm *below* the floor as the heel
-    rises, and, as one of three forefoot points, it made toe-off 6-18 ms early on six rearfoot feet
-    (docs/validation.md "Rearfoot toe-off from metatarsal markers"). None when every point may decide:
-    no virtual point, or fewer than two measured forefoot points (a clusters-only foot keeps its
-    landmarks; a foot whose first metatarsal marker is reconstructed keeps it, since the lateral
-    fifth metatarsal alone leaves the ground before the medial forefoot).
+    Two kinds of point are carried by a rigid fit of the foot's markers instead of being measured
+    where they are, and the foot bends at the midfoot and the toes during push-off, so both drift
+    then: a landmark reconstructed from the standing trial (:mod:`stridelab.kinematics.virtual`,
+    listed in ``trial.provenance.extra["virtual_markers"]``), and the sole point under a marker
+    more than 3 cm above the sole, placed with the rear foot's pose (``on_sole`` False; see
+    :mod:`stridelab.events.foot_model`; None: every point is a marker on the sole). Fukuchi's
+    second metatarsal head is both (no MT2 marker while running; reconstructed high on the shoe):
+    its sole point sank to the floor's level or below in push-off, and, as one of three forefoot
+    points, it made toe-off 6-19 ms early on seven rearfoot feet (docs/validation.md "Rearfoot
+    toe-off from metatarsal markers"). None when every point may decide: no such point, or fewer
+    than two forefoot points left (a clusters-only foot keeps its landmarks; a foot whose first
+    metatarsal marker is reconstructed keeps it, since the lateral fifth metatarsal alone leaves the
+    ground before the medial forefoot).
     """
-    measured = np.array([lab not in virtual for lab in labels], dtype=bool)
-    if measured.all() or (measured & forefoot).sum() < 2:
+    ok = np.array([lab not in virtual for lab in labels], dtype=bool)
+    if on_sole is not None:
+        ok &= on_sole
+    if ok.all() or (ok & forefoot).sum() < 2:
         return None
-    return measured
+    return ok
 
 
 def detect_marker_contacts(
@@ -318,8 +328,9 @@ def detect_marker_contacts(
     ``toe_segment``: a foot with a toe-box marker takes its toe-off from the toe segment's turn by
     ``toe_segment_angle_deg`` about an MTP joint ``toe_segment_height_mm`` above the sole
     (:mod:`stridelab.events.toe_segment`) where it is found, the clearance rule's elsewhere.
-    ``measured_toe_off``: landmarks reconstructed from the standing trial do not decide the clearance
-    rule's toe-off when the foot has a measured forefoot marker (:func:`toe_off_points`).
+    ``measured_toe_off``: points carried by a rigid fit (landmarks reconstructed from the standing
+    trial, the sole under a high marker) do not decide the clearance rule's toe-off when the foot
+    has two or more measured forefoot markers on the sole (:func:`toe_off_points`).
 
     Raises NoValidResultError (naming the missing markers) when neither foot has usable markers,
     or when no complete contact is found.
@@ -363,7 +374,8 @@ def detect_marker_contacts(
         m = foot.model
         to_thr = toe_off_clearance_mm / 1000.0 + m.behind_pivot_m() * np.sin(np.radians(toe_off_angle_deg))
         forefoot = m.forward_m > 0.5 * m.foot_length_m if m.foot_length_m else np.ones(len(m.labels), dtype=bool)
-        to_points = toe_off_points(m.labels, forefoot, virtual) if measured_toe_off else None
+        on_sole = np.array([k is not None for k in m.sole_marker] + [True] * len(m.toe_names), dtype=bool)
+        to_points = toe_off_points(m.labels, forefoot, virtual, on_sole) if measured_toe_off else None
         info_feet[side] = {
             "points": m.labels,
             "foot_length_m": None if m.foot_length_m is None else round(m.foot_length_m, 3),
