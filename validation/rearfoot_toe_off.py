@@ -15,7 +15,9 @@ kept. Printed, as markdown:
    foot; by speed; by side; by the landmark that decided.
 3. **The virtual second metatarsal head**: Fukuchi's running trials have no MT2 marker; it is
    reconstructed from the standing trial by a rigid fit of the foot's markers
-   (``stridelab.kinematics.virtual``). Per foot: its lowest height in stance (2nd percentile) above
+   (``stridelab.kinematics.virtual``). Per foot: the lowest height in stance (2nd percentile) of the
+   foot model's point for each MT marker (``stridelab.events.foot_model``: the sole under a marker
+   more than 3 cm above the sole is placed with the rear foot's pose) above
    the floor (the lowest of the heel marker's 2nd-percentile heights), against the measured MT1/MT5.
 4. **The toe-off angle held out** (the shipped detector: heel impact and toe segment on): angle grid
    x virtual points allowed to decide or not; per held-out runner the setting with the lowest mean
