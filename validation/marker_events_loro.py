@@ -58,7 +58,8 @@ def main() -> int:
         for cl, heel, ang in grid:
             try:
                 est = detect_marker_contacts(
-                    tr, contact_clearance_mm=cl, toe_off_angle_deg=ang, heel_clearance_mm=heel, heel_impact=False, toe_segment=False
+                    tr, contact_clearance_mm=cl, toe_off_angle_deg=ang, heel_clearance_mm=heel, heel_impact=False, toe_segment=False,
+                    measured_toe_off=False,  # as documented, before validation/rearfoot_toe_off.py
                 ).contacts  # the clearance rule alone (the refinements of the second follow-up off), as documented
             except NoValidResultError:
                 est = ref.iloc[:0]

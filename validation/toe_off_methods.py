@@ -71,7 +71,7 @@ def collect() -> pd.DataFrame:
         prepare_markers(tr)
         ref = detect_force_contacts(tr).contacts
         try:
-            est = detect_marker_contacts(tr, heel_impact=False, toe_segment=False).contacts  # the clearance rule alone, as documented
+            est = detect_marker_contacts(tr, heel_impact=False, toe_segment=False, measured_toe_off=False).contacts  # the clearance rule alone, as documented (before validation/rearfoot_toe_off.py)
         except NoValidResultError:
             continue
         mk = tr.markers

@@ -40,7 +40,10 @@ pattern (rearfoot, midfoot, forefoot), and toe-off from the hallux. What is chan
    ~1.6 ms per degree. With a toe-tip marker (``d = 0``) this is the same 5 mm rule as initial
    contact; with metatarsal markers only (~6 cm behind the pivot) it is ~16 mm. When three or more
    points cover the forefoot, the second-last to leave decides, so that one marker pushed down by
-   the bending toe box or shoe upper cannot hold the contact open.
+   the bending toe box or shoe upper cannot hold the contact open. Points carried by a rigid fit
+   (landmarks reconstructed from the standing trial, the sole under a high marker) do not decide
+   when two or more measured forefoot markers on the sole exist (:func:`toe_off_points`: a rigid
+   fit over the bending foot drifts in push-off).
 5. **Two refinements, each falling back to the rules above where it finds nothing** (issue 9,
    second follow-up; docs/validation.md "Heel impact and toe segment"): initial contact of a heel
    landing from the posterior heel marker's impact peak (:mod:`stridelab.events.heel_impact`; a heel
@@ -220,9 +223,11 @@ def _last_leave(t: np.ndarray, c: np.ndarray, thr: float, start: int, stop: int)
 
 def _refine(
     foot: _Foot, t: np.ndarray, a: int, b: int, lo: int, hi: int, clear_m: float, to_thr: np.ndarray, forefoot: np.ndarray,
-    ic_thr: np.ndarray,
+    ic_thr: np.ndarray, to_points: np.ndarray | None = None,
 ) -> tuple[dict[str, Any] | None, str | None]:
-    """Initial contact and toe-off of the coarse stance [a, b], searching within [lo, hi]."""
+    """Initial contact and toe-off of the coarse stance [a, b], searching within [lo, hi].
+
+    ``to_points``: the points that may decide toe-off (None: all); see :func:`toe_off_points`."""
     z = foot.z
     labels = foot.model.labels
     with np.errstate(all="ignore"):
@@ -260,6 +265,8 @@ def _refine(
         ]
     )
     seen = np.flatnonzero(np.isfinite(leave))
+    if to_points is not None and to_points[seen].any():
+        seen = seen[to_points[seen]]
     if not seen.size:
         return None, "marker gap at toe-off"
     # the last point to leave, or the second-last when 3+ points cover the forefoot: one marker
@@ -269,6 +276,34 @@ def _refine(
     k_to = fore[-2] if len(fore) >= 3 else int(order[-1])
     to = float(leave[k_to])
     return {"ic_s": ic, "to_s": to, "ic_landmark": labels[k_ic], "to_landmark": labels[k_to]}, None
+
+
+def toe_off_points(
+    labels: list[str], forefoot: np.ndarray, virtual: set[str] | dict[str, Any], on_sole: np.ndarray | None = None
+) -> np.ndarray | None:
+    """Which foot points may decide toe-off: the measured markers that stand for the sole under them,
+    when two or more such forefoot points exist.
+
+    Two kinds of point are carried by a rigid fit of the foot's markers instead of being measured
+    where they are, and the foot bends at the midfoot and the toes during push-off, so both drift
+    then: a landmark reconstructed from the standing trial (:mod:`stridelab.kinematics.virtual`,
+    listed in ``trial.provenance.extra["virtual_markers"]``), and the sole point under a marker
+    more than 3 cm above the sole, placed with the rear foot's pose (``on_sole`` False; see
+    :mod:`stridelab.events.foot_model`; None: every point is a marker on the sole). Fukuchi's
+    second metatarsal head is both (no MT2 marker while running; reconstructed high on the shoe):
+    its sole point sank to the floor's level or below in push-off, and, as one of three forefoot
+    points, it made toe-off 6-19 ms early on seven rearfoot feet (docs/validation.md "Rearfoot
+    toe-off from metatarsal markers"). None when every point may decide: no such point, or fewer
+    than two forefoot points left (a clusters-only foot keeps its landmarks; a foot whose first
+    metatarsal marker is reconstructed keeps it, since the lateral fifth metatarsal alone leaves the
+    ground before the medial forefoot).
+    """
+    ok = np.array([lab not in virtual for lab in labels], dtype=bool)
+    if on_sole is not None:
+        ok &= on_sole
+    if ok.all() or (ok & forefoot).sum() < 2:
+        return None
+    return ok
 
 
 def detect_marker_contacts(
@@ -283,6 +318,7 @@ def detect_marker_contacts(
     toe_segment: bool = True,
     toe_segment_height_mm: float = DEFAULT_JOINT_HEIGHT_M * 1000.0,
     toe_segment_angle_deg: float = DEFAULT_ANGLE_DEG,
+    measured_toe_off: bool = True,
 ) -> ContactEvents:
     """Foot contacts from the foot markers (see the module docstring for the method).
 
@@ -292,6 +328,9 @@ def detect_marker_contacts(
     ``toe_segment``: a foot with a toe-box marker takes its toe-off from the toe segment's turn by
     ``toe_segment_angle_deg`` about an MTP joint ``toe_segment_height_mm`` above the sole
     (:mod:`stridelab.events.toe_segment`) where it is found, the clearance rule's elsewhere.
+    ``measured_toe_off``: points carried by a rigid fit (landmarks reconstructed from the standing
+    trial, the sole under a high marker) do not decide the clearance rule's toe-off when the foot
+    has two or more measured forefoot markers on the sole (:func:`toe_off_points`).
 
     Raises NoValidResultError (naming the missing markers) when neither foot has usable markers,
     or when no complete contact is found.
@@ -322,6 +361,7 @@ def detect_marker_contacts(
         for f in feet.values():
             f.set_floor(slope)
     t = mk.time_s
+    virtual = set(trial.provenance.extra.get("virtual_markers", {}))
     clear_m = contact_clearance_mm / 1000.0
     heel_m = (contact_clearance_mm if heel_clearance_mm is None else heel_clearance_mm) / 1000.0
     ground_level = min(f.level for f in feet.values() if np.isfinite(f.level)) if any(np.isfinite(f.level) for f in feet.values()) else np.nan
@@ -334,6 +374,8 @@ def detect_marker_contacts(
         m = foot.model
         to_thr = toe_off_clearance_mm / 1000.0 + m.behind_pivot_m() * np.sin(np.radians(toe_off_angle_deg))
         forefoot = m.forward_m > 0.5 * m.foot_length_m if m.foot_length_m else np.ones(len(m.labels), dtype=bool)
+        on_sole = np.array([k is not None for k in m.sole_marker] + [True] * len(m.toe_names), dtype=bool)
+        to_points = toe_off_points(m.labels, forefoot, virtual, on_sole) if measured_toe_off else None
         info_feet[side] = {
             "points": m.labels,
             "foot_length_m": None if m.foot_length_m is None else round(m.foot_length_m, 3),
@@ -359,7 +401,7 @@ def detect_marker_contacts(
             if n + 1 == len(coarse) and t[-1] - t[b] < SEARCH_S:
                 hi = len(t) - 1
             ic_thr = np.where(forefoot, clear_m, heel_m)
-            ev, why = _refine(foot, t, a, b, lo, hi, clear_m, to_thr, forefoot, ic_thr)
+            ev, why = _refine(foot, t, a, b, lo, hi, clear_m, to_thr, forefoot, ic_thr, to_points)
             if ev is None:
                 rejected.append({"side": side, "ic_s": round(float(t[a]), 4), "reason": str(why), "source": "markers"})
                 continue
@@ -397,6 +439,7 @@ def detect_marker_contacts(
         "toe_segment": toe_segment,
         "toe_segment_height_mm": toe_segment_height_mm,
         "toe_segment_angle_deg": toe_segment_angle_deg,
+        "measured_toe_off": measured_toe_off,
         "ground_velocity_mps": round(v_ground, 3),
         "floor_slope_pct": None if slope is None else [round(float(v) * 100, 2) for v in slope],
         "feet": info_feet,
