@@ -10,10 +10,12 @@ by pairing each strike with the next off of the same foot.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 _STRIKE = ("foot strike", "foot_strike", "footstrike", "heel strike", "ic", "initial contact", "rhs", "lhs")
 _OFF = ("foot off", "foot_off", "footoff", "toe off", "toe_off", "to", "rto", "lto")
@@ -50,6 +52,8 @@ def lab_events(params: dict[str, Any]) -> list[dict[str, Any]]:
 def lab_contacts(events: list[dict[str, Any]]) -> pd.DataFrame:
     """Contacts (``side``, ``ic_s``, ``to_s``) from foot-strike / foot-off events: each strike with the
     next off of the same foot before that foot's next strike."""
+    import pandas as pd  # here: the C3D parsing child imports this module, and needs no pandas
+
     rows = []
     for side in ("left", "right"):
         mine = [e for e in events if e["context"].lower().startswith(side[0]) and e["context"].lower() in (side, side[0])]

@@ -64,6 +64,25 @@ def filter_markers(mk: MarkerData, cutoff_hz: float | None) -> tuple[MarkerData,
     return _Markers(out, mk.names, mk.original_names, mk.rate_hz, mk.time_s), cutoff_hz
 
 
+def _detach(body: Body, positions: np.ndarray) -> None:
+    """Give the body's points and segment arrays that are views of the filtered markers
+    ``positions`` their own copies, so that the whole filtered array (every marker of the
+    recording) is freed once the segments are built; the same view keeps one copy."""
+    copies: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # id -> (the view, kept alive so that no id is reused; its copy)
+
+    def own(x: np.ndarray) -> np.ndarray:
+        if not np.may_share_memory(x, positions):
+            return x
+        if id(x) not in copies:
+            copies[id(x)] = (x, x.copy())
+        return copies[id(x)][1]
+
+    for name, x in body.points.items():
+        body.points[name] = own(x)
+    for seg in body.segments.values():
+        seg.rotation, seg.origin, seg.proximal, seg.distal = own(seg.rotation), own(seg.origin), own(seg.proximal), own(seg.distal)
+
+
 def compute_kinematics(trial: Trial, cutoff_hz: float | None = MARKER_CUTOFF_HZ) -> Kinematics | None:
     """Segments and angles of a trial with markers (None without markers)."""
     if trial.markers is None or trial.markers.n_frames < 2:
@@ -71,6 +90,8 @@ def compute_kinematics(trial: Trial, cutoff_hz: float | None = MARKER_CUTOFF_HZ)
     mk, used = filter_markers(trial.markers, cutoff_hz)
     body = build_body(mk, trial.static)
     kin = Kinematics(body, all_angles(body), cutoff_hz=used)
+    _detach(body, mk.positions_m)
+    del mk
     for side in ("left", "right"):
         a = upper_arm_angle(body, side)
         if a is not None:

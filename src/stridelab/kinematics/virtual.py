@@ -68,18 +68,27 @@ def _static_ref(static: MarkerData, idx: int) -> np.ndarray:
 def add_static_landmarks(trial: Trial, skip: tuple[str, ...] = ()) -> VirtualResult:
     """Reconstruct the static trial's anatomical landmarks that the running trial lacks (except
     those named in ``skip``)."""
+    res, new_pos, new_names = _static_landmarks(trial, skip)
+    if new_names:
+        _append(trial, new_pos, new_names, [f"(static) {n}" for n in new_names])
+        trial.provenance.extra.setdefault("virtual_markers", {}).update({n: "static landmark via segment cluster" for n in new_names})
+    return res
+
+
+def _static_landmarks(trial: Trial, skip: tuple[str, ...]) -> tuple[VirtualResult, list[np.ndarray], list[str]]:
+    """The reconstructed landmarks of :func:`add_static_landmarks` (result, positions, names), not yet appended."""
     res = VirtualResult()
+    new_pos: list[np.ndarray] = []
+    new_names: list[str] = []
     mk, st = trial.markers, trial.static
     if mk is None or st is None:
-        return res
+        return res, new_pos, new_names
     run_by_orig = {o: i for i, o in enumerate(mk.original_names)}
     groups: dict[tuple[str, str | None], list[int]] = {}
     for j, name in enumerate(st.names):
         seg = _segment_of(name)
         if seg is not None and name not in skip:
             groups.setdefault(seg, []).append(j)
-    new_pos: list[np.ndarray] = []
-    new_names: list[str] = []
     for (seg_name, side), members in groups.items():
         tech = [(j, run_by_orig[st.original_names[j]]) for j in members if st.original_names[j] in run_by_orig and mk.has(mk.names[run_by_orig[st.original_names[j]]])]
         missing = [j for j in members if st.names[j] not in mk.names or not mk.has(st.names[j])]
@@ -95,6 +104,7 @@ def add_static_landmarks(trial: Trial, skip: tuple[str, ...] = ()) -> VirtualRes
         ref = np.stack([_static_ref(st, j) for j, _ in tech])
         cur = mk.positions_m[:, [i for _, i in tech], :]
         r, t, rms = fit_rigid(ref, cur)
+        del cur
         res.cluster_rms_mm[label] = float(np.nanmedian(rms) * 1000)
         if res.cluster_rms_mm[label] > 10.0:
             res.messages.append(
@@ -109,10 +119,33 @@ def add_static_landmarks(trial: Trial, skip: tuple[str, ...] = ()) -> VirtualRes
             new_pos.append(recon[:, k, :])
             new_names.append(st.names[j])
             res.added.append(st.names[j])
-    if new_names:
-        _append(trial, new_pos, new_names, [f"(static) {n}" for n in new_names])
-        trial.provenance.extra.setdefault("virtual_markers", {}).update({n: "static landmark via segment cluster" for n in new_names})
-    return res
+    return res, new_pos, new_names
+
+
+class _Joined:
+    """Read access (``has``, ``missing``, ``[name]``) to markers together with markers not yet
+    appended to them (``extra``: name -> (n_frames, 3), replacing a marker of the same name), so
+    that joint centres can be computed from static landmarks before the one copy that holds both."""
+
+    def __init__(self, markers: MarkerData, extra: dict[str, np.ndarray]) -> None:
+        self.markers = markers
+        self.extra = extra
+
+    def has(self, *names: str) -> bool:
+        for n in names:
+            x = self.extra.get(n)
+            if x is None and not self.markers.has(n):
+                return False
+            if x is not None and not np.isfinite(x[:, 0]).any():
+                return False
+        return True
+
+    def missing(self, *names: str) -> list[str]:
+        return [n for n in names if not self.has(n)]
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        x = self.extra.get(name)
+        return self.markers[name] if x is None else x
 
 
 def _append(trial: Trial, positions: list[np.ndarray], names: list[str], originals: list[str]) -> None:
@@ -165,6 +198,14 @@ def add_joint_centres(markers: MarkerData, static: bool = False) -> tuple[Marker
     ``static``: the markers are a standing trial, where the trochanter method may stand in for
     the Harrington regression (in a running trial the trochanters move with the thighs).
     Returns (markers, added names, messages naming what is missing)."""
+    names, pos, msgs = _joint_centres(markers, static)
+    if not names:
+        return markers, [], msgs
+    return _with_markers(markers, pos, names, [f"(derived) {n}" for n in names]), names, msgs
+
+
+def _joint_centres(markers: MarkerData | _Joined, static: bool = False) -> tuple[list[str], list[np.ndarray], list[str]]:
+    """(names, positions, messages) of the joint centres of :func:`add_joint_centres`, not yet appended."""
     names: list[str] = []
     pos: list[np.ndarray] = []
     msgs: list[str] = []
@@ -193,13 +234,15 @@ def add_joint_centres(markers: MarkerData, static: bool = False) -> tuple[Marker
                 pos.append(0.5 * (markers[side + a] + markers[side + b]))
             else:
                 msgs.append(f"{side}{jc} needs {', '.join(markers.missing(side + a, side + b))}")
-    if not names:
-        return markers, [], msgs
-    return _with_markers(markers, pos, names, [f"(derived) {n}" for n in names]), names, msgs
+    return names, pos, msgs
 
 
 def prepare_markers(trial: Trial) -> VirtualResult:
-    """Static landmarks into the running trial, then joint centres in both. Idempotent."""
+    """Static landmarks into the running trial, then joint centres in both. Idempotent.
+
+    The running trial's markers are copied once, with the landmarks and the joint centres (which
+    are computed from the landmarks before that copy): one array of the recording's length is
+    allocated, not two (an hour of markers is about 0.7 GB)."""
     if trial.provenance.extra.get("virtual_prepared"):
         return VirtualResult()
     if trial.static is not None:
@@ -207,13 +250,22 @@ def prepare_markers(trial: Trial) -> VirtualResult:
     own_hjc = trial.markers is not None and (
         trial.markers.has("l_asis", "r_asis", "l_psis", "r_psis") or trial.markers.has("l_asis", "r_asis", "sacrum")
     )
-    res = add_static_landmarks(trial, skip=("l_hjc", "r_hjc") if own_hjc else ())
+    res, land_pos, land_names = _static_landmarks(trial, skip=("l_hjc", "r_hjc") if own_hjc else ())
     if trial.markers is not None:
-        trial.markers, added, msgs = add_joint_centres(trial.markers)
-        res.added += added
+        if land_names:
+            trial.provenance.extra.setdefault("virtual_markers", {}).update({n: "static landmark via segment cluster" for n in land_names})
+        joined = _Joined(trial.markers, dict(zip(land_names, land_pos, strict=True)))
+        jc_names, jc_pos, msgs = _joint_centres(joined)
+        keep = [k for k, n in enumerate(land_names) if n not in jc_names]
+        names = [land_names[k] for k in keep] + jc_names
+        if names:
+            originals = [f"(static) {land_names[k]}" for k in keep] + [f"(derived) {n}" for n in jc_names]
+            trial.markers = _with_markers(trial.markers, [land_pos[k] for k in keep] + jc_pos, names, originals)
+        del joined, land_pos, jc_pos
+        res.added += jc_names
         res.messages += msgs
-        if added:
-            trial.provenance.extra.setdefault("virtual_markers", {}).update({n: "joint centre" for n in added})
+        if jc_names:
+            trial.provenance.extra.setdefault("virtual_markers", {}).update({n: "joint centre" for n in jc_names})
     trial.provenance.extra["virtual_prepared"] = True
     for m in res.messages:
         trial.quality.note("landmark_missing", message=m)
