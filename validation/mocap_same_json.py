@@ -12,7 +12,10 @@ text. Numbers are compared with a tolerance: ``|a - b| <= --atol + --rtol * |a|`
 difference is printed per key (the last name of its JSON path), so that the size of any change is
 on record. Keys that only one side has are listed. Exit code 1 when anything is beyond tolerance.
 
-Run: ``nice -n 10 .venv/bin/python validation/mocap_same_json.py [--base REV] [--atol 1e-9] [--rtol 1e-9]``
+``--block-frames N`` runs this tree with blocks of N frames (the recordings here are shorter than
+the default block, so their kinematics and inverse dynamics are otherwise computed in one piece).
+
+Run: ``nice -n 10 .venv/bin/python validation/mocap_same_json.py [--base REV] [--atol 1e-9] [--rtol 1e-9] [--block-frames N]``
 (about 2 minutes per revision on the shared machine).
 """
 
@@ -56,6 +59,9 @@ warnings.simplefilter("ignore")
 from pathlib import Path
 import stridelab as sl
 cases, data, out = json.loads(sys.argv[1]), Path(sys.argv[2]), {}
+if len(sys.argv) > 3:  # this tree with small blocks: the block-wise paths run on these short recordings too
+    import stridelab.kinematics.blocks, stridelab.kinetics.inverse_dynamics
+    stridelab.kinematics.blocks.BLOCK_FRAMES = stridelab.kinetics.inverse_dynamics.BLOCK_FRAMES = int(sys.argv[3])
 for name, (path, ro, ao) in cases.items():
     ro = {k: (str(data / v) if k in ("static", "forces") else v) for k, v in ro.items()}
     try:
@@ -66,9 +72,10 @@ print(json.dumps(out, default=str))
 """
 
 
-def run(src: Path, todo: dict[str, Any]) -> dict[str, Any]:
+def run(src: Path, todo: dict[str, Any], block_frames: int | None = None) -> dict[str, Any]:
     env = {"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"}
-    r = subprocess.run([sys.executable, "-c", CHILD, json.dumps(todo), str(D)], capture_output=True, text=True, env=env, timeout=3600)
+    extra = [] if block_frames is None else [str(block_frames)]
+    r = subprocess.run([sys.executable, "-c", CHILD, json.dumps(todo), str(D), *extra], capture_output=True, text=True, env=env, timeout=3600)
     if r.returncode:
         raise SystemExit(f"analysis with {src} failed: {r.stderr[-2000:]}")
     doc: dict[str, Any] = json.loads(r.stdout.strip().splitlines()[-1])
@@ -121,6 +128,7 @@ def main() -> int:
     ap.add_argument("--atol", type=float, default=1e-9)
     ap.add_argument("--rtol", type=float, default=1e-9)
     ap.add_argument("--only", default="", help="comma-separated case names (default: all)")
+    ap.add_argument("--block-frames", type=int, default=None, help="this tree with blocks of N frames (kinematics, inverse dynamics), so that the block-wise paths of long recordings run on these")
     args = ap.parse_args()
     if not D.is_dir():
         print(f"{D} is absent", file=sys.stderr)
@@ -134,7 +142,7 @@ def main() -> int:
         with tarfile.open(tar) as tf:
             tf.extractall(tmp, filter="data")
         base = run(Path(tmp) / "src", todo)
-    here = run(ROOT / "src", todo)
+    here = run(ROOT / "src", todo, args.block_frames)
     worst: dict[str, float] = {}
     n_beyond = 0
     for name in todo:

@@ -118,7 +118,7 @@ def _sliced(seg: Segment, lo: int, hi: int) -> Segment:
     return Segment(seg.name, seg.side, seg.rotation[lo:hi], seg.origin[lo:hi], seg.proximal[lo:hi], seg.distal[lo:hi], seg.method)
 
 
-def leg_kinetics(body: Body, grf: dict[str, Grf], mass_kg: float, sex: str | None = None, block_frames: int = BLOCK_FRAMES) -> JointKinetics:
+def leg_kinetics(body: Body, grf: dict[str, Grf], mass_kg: float, sex: str | None = None, block_frames: int | None = None) -> JointKinetics:
     """Hip, knee and ankle moments and powers of both legs (see module docstring).
 
     ``grf`` maps side -> force under that foot on the marker clock. Computed in blocks of
@@ -145,7 +145,7 @@ def leg_kinetics(body: Body, grf: dict[str, Grf], mass_kg: float, sex: str | Non
         if pelvis is None:
             out.messages.append(f"{side} hip: moments need the pelvis frame")
     lengths = {(side, seg.name): seg.length_m for side, leg in legs.items() for seg in leg[:3]}  # whole-trial medians
-    step = max(1, int(block_frames))
+    step = max(1, int(BLOCK_FRAMES if block_frames is None else block_frames))
     for a in range(0, n, step):
         b = min(n, a + step)
         lo, hi = max(0, a - _MARGIN), min(n, b + _MARGIN)
