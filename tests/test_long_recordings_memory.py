@@ -93,3 +93,20 @@ def test_c3d_module_imports_its_child_s_modules_and_no_pandas() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["True", "False"]
+
+
+def test_landmarks_and_joint_centres_in_blocks_equal_one_piece(example_dir: Path) -> None:
+    trial = read_trial(example_dir / "RBDS001runT35.c3d", static=example_dir / "RBDS001static.c3d")
+    whole, blocks = copy.deepcopy(trial), copy.deepcopy(trial)
+    r1 = virtual.prepare_markers(whole, block_frames=10**9)
+    assert blocks.markers is not None
+    done = virtual._prepare_in_blocks(copy.deepcopy(blocks), ("l_hjc", "r_hjc"), 1000)
+    assert done is not None  # the block path ran (no fallback to one piece)
+    r2 = virtual.prepare_markers(blocks, block_frames=1000)
+    assert whole.markers is not None and blocks.markers is not None
+    assert blocks.markers.names == whole.markers.names and blocks.markers.original_names == whole.markers.original_names
+    a, b = whole.markers.positions_m, blocks.markers.positions_m
+    assert np.array_equal(np.isnan(a), np.isnan(b)) and np.nanmax(np.abs(a - b)) <= 1e-12
+    assert r2.added == r1.added and r2.messages == r1.messages
+    assert r2.cluster_rms_mm == pytest.approx(r1.cluster_rms_mm, abs=1e-9)
+    assert blocks.provenance.extra["virtual_markers"] == whole.provenance.extra["virtual_markers"]
