@@ -11,6 +11,7 @@ length, and any growth of CPU per minute is the pipeline's, not the data's):
 Tiled copies are joined end to end (time axis continued; the cumulative FIT distance continued);
 the joins are the only thing not in the original data. Each length runs in its own child process:
 ``cpu_s`` is :func:`stridelab.analysis.analyze` alone (reading and tiling are not counted),
+``sys`` the part of it spent in the kernel (mostly page faults of newly allocated arrays),
 ``peak_mib`` the child's peak resident memory (reading and tiling included), ``base_mib`` its
 resident memory just before the analysis.
 
@@ -100,11 +101,13 @@ def child(kind: str, minutes: float) -> dict[str, Any]:
     tr = read_trial(run, ReadOptions(static=static))
     tr = tile_trial(tr, minutes * 60.0)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    s0 = resource.getrusage(resource.RUSAGE_SELF).ru_stime
     c0, w0 = time.process_time(), time.perf_counter()
     res = analyze(tr, AnalysisOptions(**SUBJECT[kind]))
     cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+    sys_s = resource.getrusage(resource.RUSAGE_SELF).ru_stime - s0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"kind": kind, "minutes": minutes, "cpu_s": cpu, "wall_s": wall, "cpu_s_per_min": cpu / minutes,
+    return {"kind": kind, "minutes": minutes, "cpu_s": cpu, "sys_s": sys_s, "wall_s": wall, "cpu_s_per_min": cpu / minutes,
             "base_mib": base, "peak_mib": peak, "n_steps": int(len(res.steps))}
 
 
@@ -118,7 +121,7 @@ def main() -> None:
         print(json.dumps(child(args.child[0], float(args.child[1]))))
         return
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())}")
-    print(f"{'kind':6} {'minutes':>7} {'steps':>6} {'CPU s':>7} {'CPU s/min':>9} {'base MiB':>8} {'peak MiB':>8}")
+    print(f"{'kind':6} {'minutes':>7} {'steps':>6} {'CPU s':>7} {'of it sys':>9} {'CPU s/min':>9} {'base MiB':>8} {'peak MiB':>8}")
     for kind in args.kinds.split(","):
         for m in (float(x) for x in args.minutes.split(",")):
             p = subprocess.run([sys.executable, __file__, "--child", kind, str(m)], capture_output=True, text=True)
@@ -126,7 +129,7 @@ def main() -> None:
                 print(f"{kind:6} {m:7g} failed: {p.stderr.strip().splitlines()[-1:]}")
                 continue
             r = json.loads(p.stdout.splitlines()[-1])
-            print(f"{kind:6} {m:7g} {r['n_steps']:6d} {r['cpu_s']:7.2f} {r['cpu_s_per_min']:9.3f} {r['base_mib']:8.0f} {r['peak_mib']:8.0f}", flush=True)
+            print(f"{kind:6} {m:7g} {r['n_steps']:6d} {r['cpu_s']:7.2f} {r['sys_s']:9.2f} {r['cpu_s_per_min']:9.3f} {r['base_mib']:8.0f} {r['peak_mib']:8.0f}", flush=True)
     print(f"load average at end: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())}")
 
 
