@@ -19,7 +19,11 @@ resident memory just before the analysis.
 one-time costs (stage modules imported on first use, about 0.035 s) do not count as CPU per minute
 of the 30-s recording.
 
-Run: ``nice -n 10 .venv/bin/python benchmarks/long_recordings.py [--kinds mocap,imu,fit] [--minutes 0.5,2,10,30,60] [--warm-up]``
+The children run as the CLI runs the analysis, with ``NUMPY_MADVISE_HUGEPAGE=0`` (see
+:mod:`stridelab.cli`) unless the environment sets it; ``--numpy-hugepages`` leaves NumPy's
+default (huge-page advice on).
+
+Run: ``nice -n 10 .venv/bin/python benchmarks/long_recordings.py [--kinds mocap,imu,fit] [--minutes 0.5,2,10,30,60] [--warm-up] [--numpy-hugepages]``
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import argparse
 import dataclasses
 import json
 import math
+import os
 import resource
 import subprocess
 import sys
@@ -124,22 +129,26 @@ def main() -> None:
     ap.add_argument("--kinds", default="mocap,imu,fit")
     ap.add_argument("--minutes", default="0.5,2,10,30,60")
     ap.add_argument("--warm-up", action="store_true", help=f"analyse {WARM_UP_S:g} s of the recording first in each child, so that one-time costs (modules the analysis imports on first use) are not counted")
+    ap.add_argument("--numpy-hugepages", action="store_true", help="leave NumPy's transparent-huge-page advice on (the CLI turns it off: NUMPY_MADVISE_HUGEPAGE=0, see stridelab.cli)")
     ap.add_argument("--child", nargs=2, metavar=("KIND", "MINUTES"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         print(json.dumps(child(args.child[0], float(args.child[1]), args.warm_up)))
         return
-    print(f"load average at start: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())}")
+    env = dict(os.environ)
+    if not args.numpy_hugepages:
+        env.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")  # as the CLI runs the analysis (stridelab.cli)
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}; NUMPY_MADVISE_HUGEPAGE={env.get('NUMPY_MADVISE_HUGEPAGE', '(unset: on)')}")
     print(f"{'kind':6} {'minutes':>7} {'steps':>6} {'CPU s':>7} {'of it sys':>9} {'CPU s/min':>9} {'base MiB':>8} {'peak MiB':>8}")
     for kind in args.kinds.split(","):
         for m in (float(x) for x in args.minutes.split(",")):
-            p = subprocess.run([sys.executable, __file__, "--child", kind, str(m)] + (["--warm-up"] if args.warm_up else []), capture_output=True, text=True)
+            p = subprocess.run([sys.executable, __file__, "--child", kind, str(m)] + (["--warm-up"] if args.warm_up else []), capture_output=True, text=True, env=env)
             if p.returncode != 0:
                 print(f"{kind:6} {m:7g} failed: {p.stderr.strip().splitlines()[-1:]}")
                 continue
             r = json.loads(p.stdout.splitlines()[-1])
             print(f"{kind:6} {m:7g} {r['n_steps']:6d} {r['cpu_s']:7.2f} {r['sys_s']:9.2f} {r['cpu_s_per_min']:9.3f} {r['base_mib']:8.0f} {r['peak_mib']:8.0f}", flush=True)
-    print(f"load average at end: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())}")
+    print(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
