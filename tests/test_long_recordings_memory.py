@@ -110,3 +110,22 @@ def test_landmarks_and_joint_centres_in_blocks_equal_one_piece(example_dir: Path
     assert r2.added == r1.added and r2.messages == r1.messages
     assert r2.cluster_rms_mm == pytest.approx(r1.cluster_rms_mm, abs=1e-9)
     assert blocks.provenance.extra["virtual_markers"] == whole.provenance.extra["virtual_markers"]
+
+
+def test_stride_curves_one_signal_at_a_time_equal_all_at_once(analysed: Any) -> None:
+    """build_cycles normalises each signal on its own (temporaries of one signal): the values of
+    normalising all signals stacked, as it did before."""
+    from stridelab.kinematics.cycles import N_POINTS, _sample_positions, build_cycles
+
+    kin = analysed.cache["kinematics"]
+    cs = build_cycles(kin.time_s, kin.angles, analysed.contacts)
+    for side, strides in cs.strides.items():
+        starts = np.array([s.ic_s for s in strides])
+        ends = np.array([s.next_ic_s for s in strides])
+        names = [n for n, by_side in kin.angles.items() if by_side.get(side) is not None]
+        xt = np.ascontiguousarray(np.stack([kin.angles[n][side] for n in names], axis=1).T)
+        i0, w, outside = _sample_positions(kin.time_s, starts, ends, N_POINTS)
+        stacked = xt[:, i0] * (1 - w) + xt[:, i0 + 1] * w
+        stacked[:, outside] = np.nan
+        for j, name in enumerate(names):
+            assert np.array_equal(cs.curves[name][side], stacked[j], equal_nan=True), (name, side)

@@ -59,16 +59,15 @@ def _slots(body: Body, angles: dict[str, dict[str, np.ndarray]], arm: dict[str, 
 def blockwise_kinematics(
     markers: MarkerData,
     static: MarkerData | None,
-    present: set[str],
     filter_block: Callable[[MarkerData], MarkerData],
     margin: int,
     block_frames: int = BLOCK_FRAMES,
 ) -> tuple[Body, dict[str, dict[str, np.ndarray]], dict[str, np.ndarray]]:
     """(body, angles, upper-arm angles) of the whole recording, built block by block.
 
-    ``present``: the markers with data anywhere in the recording (what each block may use);
     ``filter_block``: the marker filter applied to one block (with its margins), returning
-    markers whose ``has`` answers from ``present``."""
+    markers whose ``has`` answers for the whole recording (the markers with data anywhere in it:
+    what each block may use, so that every block builds the same segments)."""
     n = markers.n_frames
     pos, t = markers.positions_m, markers.time_s
     full: dict[tuple[str, ...], np.ndarray] = {}

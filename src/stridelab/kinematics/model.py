@@ -109,7 +109,7 @@ def compute_kinematics(trial: Trial, cutoff_hz: float | None = MARKER_CUTOFF_HZ,
             return out
 
         try:
-            body, angles, arm = blocks.blockwise_kinematics(mk0, trial.static, present, filter_block, blocks.margin_frames(mk0.rate_hz, used), block)
+            body, angles, arm = blocks.blockwise_kinematics(mk0, trial.static, filter_block, blocks.margin_frames(mk0.rate_hz, used), block)
             kin = Kinematics(body, angles, arm, cutoff_hz=used)
             return _messages(kin, trial)
         except blocks.BlocksDiffer:
