@@ -12,8 +12,9 @@ text. Numbers are compared with a tolerance: ``|a - b| <= --atol + --rtol * |a|`
 difference is printed per key (the last name of its JSON path), so that the size of any change is
 on record. Keys that only one side has are listed. Exit code 1 when anything is beyond tolerance.
 
-``--block-frames N`` runs this tree with blocks of N frames (the recordings here are shorter than
-the default block, so their kinematics and inverse dynamics are otherwise computed in one piece).
+``--block-frames N`` runs this tree with blocks of N frames and filter blocks of N samples (the
+recordings here are shorter than the default blocks, so their kinematics, inverse dynamics and
+filters otherwise run in one piece).
 
 Run: ``nice -n 10 .venv/bin/python validation/mocap_same_json.py [--base REV] [--atol 1e-9] [--rtol 1e-9] [--block-frames N]``
 (about 2 minutes per revision on the shared machine).
@@ -60,8 +61,9 @@ from pathlib import Path
 import stridelab as sl
 cases, data, out = json.loads(sys.argv[1]), Path(sys.argv[2]), {}
 if len(sys.argv) > 3:  # this tree with small blocks: the block-wise paths run on these short recordings too
-    import stridelab.kinematics.blocks, stridelab.kinetics.inverse_dynamics
+    import stridelab.dsp.filters, stridelab.kinematics.blocks, stridelab.kinetics.inverse_dynamics
     stridelab.kinematics.blocks.BLOCK_FRAMES = stridelab.kinetics.inverse_dynamics.BLOCK_FRAMES = int(sys.argv[3])
+    stridelab.dsp.filters.BLOCK_SAMPLES = int(sys.argv[3])
 for name, (path, ro, ao) in cases.items():
     ro = {k: (str(data / v) if k in ("static", "forces") else v) for k, v in ro.items()}
     try:
@@ -128,7 +130,7 @@ def main() -> int:
     ap.add_argument("--atol", type=float, default=1e-9)
     ap.add_argument("--rtol", type=float, default=1e-9)
     ap.add_argument("--only", default="", help="comma-separated case names (default: all)")
-    ap.add_argument("--block-frames", type=int, default=None, help="this tree with blocks of N frames (kinematics, inverse dynamics), so that the block-wise paths of long recordings run on these")
+    ap.add_argument("--block-frames", type=int, default=None, help="this tree with blocks of N frames (kinematics, inverse dynamics) and N samples (low-pass filter), so that the block-wise paths of long recordings run on these")
     args = ap.parse_args()
     if not D.is_dir():
         print(f"{D} is absent", file=sys.stderr)

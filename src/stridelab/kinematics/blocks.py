@@ -18,12 +18,12 @@ impulse response falls by e^-40 within 9 / cut-off seconds), and a margin of 24 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
+from stridelab.dsp.filters import block_margin
 from stridelab.kinematics.angles import all_angles, upper_arm_angle
 from stridelab.kinematics.frames import Body, Segment, build_body
 from stridelab.model.trial import MarkerData
@@ -38,8 +38,9 @@ class BlocksDiffer(Exception):
 
 
 def margin_frames(rate_hz: float, cutoff_hz: float | None) -> int:
-    """Frames filtered beyond each side of a block: 24 / cut-off seconds (none without a filter)."""
-    return 0 if cutoff_hz is None else math.ceil(24.0 * rate_hz / cutoff_hz)
+    """Frames filtered beyond each side of a block: 24 / cut-off seconds (none without a filter;
+    :func:`stridelab.dsp.filters.block_margin`)."""
+    return 0 if cutoff_hz is None else block_margin(rate_hz, cutoff_hz)
 
 
 def _slots(body: Body, angles: dict[str, dict[str, np.ndarray]], arm: dict[str, np.ndarray]) -> Iterator[tuple[tuple[str, ...], np.ndarray]]:
