@@ -10,7 +10,8 @@ padding of each end, which gives the same result as ``filtfilt`` away from the e
 equivalent end treatment, vectorised over channels and with numpy only (``scipy.signal`` costs
 0.7 s to import). "4th-order zero-lag" in biomechanics (Winter 2009, *Biomechanics and Motor
 Control of Human Movement*, 4th ed., ch. 2) is this filter with ``order_per_pass=2``.
-Tests compare it against ``scipy.signal.sosfiltfilt``.
+Tests compare it against ``scipy.signal.sosfiltfilt``. A channel longer than :data:`BLOCK_SAMPLES`
+is filtered in overlapping blocks (:func:`block_margin`), the same values to rounding.
 """
 
 from __future__ import annotations
@@ -94,6 +95,37 @@ def _lowpass_bounded(rows: np.ndarray, fs_hz: float, cutoff_hz: float, order_per
     return out
 
 
+#: Samples above which a channel is filtered in overlapping blocks of this many samples (issue 12):
+#: the FFTs then cover one block and its margins at a time (time linear in the recording's length,
+#: work buffers of one block). Shorter channels are filtered whole, as before.
+BLOCK_SAMPLES = 1 << 18
+
+
+def block_margin(fs_hz: float, cutoff_hz: float, order_per_pass: int = 2) -> int:
+    """Samples read beyond each side of a block: 24 / cut-off seconds for order 2 (longer for higher
+    orders, with the time constant of the filter's slowest mode), over which that mode decays by
+    e^-107: the values kept from each block are those of the whole channel to rounding."""
+    slowest = np.sin(np.pi / 4) / np.sin(np.pi / (2 * order_per_pass))  # 1 for order 2
+    return int(np.ceil(24.0 * fs_hz / cutoff_hz * slowest))
+
+
+def _lowpass_blocks(rows: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass: int) -> np.ndarray:
+    """:func:`_lowpass_bounded` of rows (k, n) without NaN; in overlapping blocks of
+    :data:`BLOCK_SAMPLES` when n is longer (each block filtered with :func:`block_margin` samples of
+    margin on both sides, its middle kept)."""
+    k, n = rows.shape
+    step = int(BLOCK_SAMPLES)
+    if n <= step:
+        return _lowpass_bounded(rows, fs_hz, cutoff_hz, order_per_pass)
+    margin = block_margin(fs_hz, cutoff_hz, order_per_pass)
+    out = np.empty((k, n))
+    for a in range(0, n, step):
+        b = min(n, a + step)
+        lo, hi = max(0, a - margin), min(n, b + margin)
+        out[:, a:b] = _lowpass_bounded(rows[:, lo:hi], fs_hz, cutoff_hz, order_per_pass)[:, a - lo : b - lo]
+    return out
+
+
 def _lowpass_dense(x: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass: int) -> np.ndarray:
     """x: (n, k) without NaN."""
     return _lowpass_rows(np.ascontiguousarray(x.T), fs_hz, cutoff_hz, order_per_pass).T
@@ -127,7 +159,7 @@ def lowpass(x: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass: int =
     rows = b.reshape(b.shape[0], -1).T
     finite = np.isfinite(rows)
     if finite.all():
-        out = _lowpass_bounded(rows, fs_hz, cutoff_hz, order_per_pass)  # read once, into the padded buffers
+        out = _lowpass_blocks(rows, fs_hz, cutoff_hz, order_per_pass)  # read once, into the padded buffers
     else:
         out = np.full(rows.shape, np.nan)
         # channels with the same missing samples (a marker's x, y, z) are filtered together
@@ -139,5 +171,8 @@ def lowpass(x: np.ndarray, fs_hz: float, cutoff_hz: float, order_per_pass: int =
             edges = np.diff(np.concatenate(([0], ok.astype(np.int8), [0])))
             for s, e in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
                 seg = rows[members, s:e]
-                out[members, s:e] = _lowpass_rows(seg, fs_hz, cutoff_hz, order_per_pass) if e - s >= 4 else seg
+                if e - s > BLOCK_SAMPLES:
+                    out[members, s:e] = _lowpass_blocks(seg, fs_hz, cutoff_hz, order_per_pass)
+                else:
+                    out[members, s:e] = _lowpass_rows(seg, fs_hz, cutoff_hz, order_per_pass) if e - s >= 4 else seg
     return np.moveaxis(out.T.reshape(b.shape), 0, axis)

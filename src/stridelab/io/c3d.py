@@ -29,6 +29,8 @@ import numpy as np
 
 from stridelab.errors import InvalidInputError
 from stridelab.io.c3d_budget import check_c3d_budget, child_allowance_bytes
+from stridelab.io.c3d_events import lab_events
+from stridelab.io.c3d_plates import PlateError, force_platforms
 from stridelab.io.sandbox import limit_memory, quiet_child  # the child-process limits every reader child uses
 
 #: Seconds the child may take before it is considered hung: a base plus a per-megabyte allowance
@@ -72,9 +74,6 @@ def _read(ezc3d: Any, path: str) -> tuple[Any, Any, Any, Any, int]:
 def _parse(path: str) -> tuple[dict[str, Any], Any]:
     """The arrays, and the parser's object (the child exits without spending ~15 ms freeing it)."""
     import ezc3d
-
-    from stridelab.io.c3d_events import lab_events
-    from stridelab.io.c3d_plates import PlateError, force_platforms
 
     c, p, pts, analogs, first_frame0 = _read(ezc3d, path)
     point = p.get("POINT", {})
@@ -397,6 +396,8 @@ def parse_c3d(path: str | Path, timeout_s: float | None = None, also: str | Path
         except (InvalidInputError, OSError):
             extra = None
     timeout_s = _timeout(size) if timeout_s is None else timeout_s
+    import ezc3d  # noqa: F401 - once per process, here: every forked child inherits it instead of importing it again
+
     parent, child = mp.Pipe(duplex=False)
     try:
         import fcntl

@@ -126,15 +126,6 @@ def missing_fraction(time_s: np.ndarray, x: np.ndarray, starts: np.ndarray, ends
     return (cum[b] - cum[a]) / n
 
 
-def _normalise_many(time_s: np.ndarray, x: np.ndarray, starts: np.ndarray, ends: np.ndarray, n_points: int = N_POINTS) -> np.ndarray:
-    """:func:`normalise` of every column of ``x`` (n, m): (m, n_strides, n_points)."""
-    i0, w, outside = _sample_positions(time_s, starts, ends, n_points)
-    xt = np.ascontiguousarray(x.T)  # (m, n)
-    out = xt[:, i0] * (1 - w) + xt[:, i0 + 1] * w
-    out[:, outside] = np.nan
-    return out
-
-
 def _masked_median(v: np.ndarray, ok: np.ndarray) -> np.ndarray:
     """``np.median(v[j][ok[j]], axis=0)`` for every j: v (m, k, ...), ok (m, k) with at least one
     True per row (the same middle values, averaged the same way)."""
@@ -164,15 +155,20 @@ def build_cycles(time_s: np.ndarray, signals: dict[str, dict[str, np.ndarray]], 
         if not names:
             _reject_curve_outliers(cs, side)
             continue
-        x = np.stack([signals[n][side] for n in names], axis=1)
-        curves = _normalise_many(time_s, x, starts, ends)
-        bad = ~np.isfinite(x)
-        cum = np.concatenate([np.zeros((1, len(names)), dtype=np.int64), np.cumsum(bad, axis=0)])
+        # one signal at a time (the same arithmetic as for all at once): the temporaries of a long
+        # recording are a few arrays of its length, not a few per signal
+        i0, w, outside = _sample_positions(time_s, starts, ends, N_POINTS)
         a = np.searchsorted(time_s, starts)
         b = np.searchsorted(time_s, ends, side="right")
-        miss = (cum[b] - cum[a]) / np.maximum(b - a, 1)[:, None]  # (n_strides, names)
+        span = np.maximum(b - a, 1)
+        miss = np.empty((len(strides), len(names)))  # (n_strides, names)
         for j, name in enumerate(names):
-            cs.curves.setdefault(name, {})[side] = curves[j]
+            xj = np.asarray(signals[name][side], dtype=float)
+            curve = xj[i0] * (1 - w) + xj[i0 + 1] * w
+            curve[outside] = np.nan
+            cs.curves.setdefault(name, {})[side] = curve
+            cum = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(~np.isfinite(xj))])
+            miss[:, j] = (cum[b] - cum[a]) / span
         over = miss > 0.10
         for k in np.flatnonzero(over.any(axis=1)).tolist():
             s = strides[k]

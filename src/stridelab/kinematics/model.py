@@ -50,10 +50,14 @@ class _Markers(MarkerData):
         return all(n in self._present for n in names)
 
 
+def _filterable(mk: MarkerData, cutoff_hz: float | None) -> bool:
+    return cutoff_hz is not None and mk.rate_hz >= 2.5 * cutoff_hz and mk.n_frames >= 8
+
+
 def filter_markers(mk: MarkerData, cutoff_hz: float | None) -> tuple[MarkerData, float | None]:
     """Low-pass filtered copy of the markers (None cut-off or too slow a rate: unfiltered)."""
     pos = mk.positions_m
-    if cutoff_hz is None or mk.rate_hz < 2.5 * cutoff_hz or mk.n_frames < 8:
+    if cutoff_hz is None or not _filterable(mk, cutoff_hz):
         return _Markers(pos, mk.names, mk.original_names, mk.rate_hz, mk.time_s), None
     use = np.isfinite(pos[:, :, 0]).any(axis=0)
     out = np.empty_like(pos) if use.all() else pos.copy()
@@ -64,17 +68,68 @@ def filter_markers(mk: MarkerData, cutoff_hz: float | None) -> tuple[MarkerData,
     return _Markers(out, mk.names, mk.original_names, mk.rate_hz, mk.time_s), cutoff_hz
 
 
-def compute_kinematics(trial: Trial, cutoff_hz: float | None = MARKER_CUTOFF_HZ) -> Kinematics | None:
-    """Segments and angles of a trial with markers (None without markers)."""
+def _detach(body: Body, positions: np.ndarray) -> None:
+    """Give the body's points and segment arrays that are views of the filtered markers
+    ``positions`` their own copies, so that the whole filtered array (every marker of the
+    recording) is freed once the segments are built; the same view keeps one copy."""
+    copies: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # id -> (the view, kept alive so that no id is reused; its copy)
+
+    def own(x: np.ndarray) -> np.ndarray:
+        if not np.may_share_memory(x, positions):
+            return x
+        if id(x) not in copies:
+            copies[id(x)] = (x, x.copy())
+        return copies[id(x)][1]
+
+    for name, x in body.points.items():
+        body.points[name] = own(x)
+    for seg in body.segments.values():
+        seg.rotation, seg.origin, seg.proximal, seg.distal = own(seg.rotation), own(seg.origin), own(seg.proximal), own(seg.distal)
+
+
+def compute_kinematics(trial: Trial, cutoff_hz: float | None = MARKER_CUTOFF_HZ, block_frames: int | None = None) -> Kinematics | None:
+    """Segments and angles of a trial with markers (None without markers).
+
+    A recording longer than ``block_frames`` (default :data:`stridelab.kinematics.blocks.BLOCK_FRAMES`)
+    is computed in blocks of that many frames (:mod:`stridelab.kinematics.blocks`: the same values
+    to rounding, with the memory of one block for the temporaries)."""
     if trial.markers is None or trial.markers.n_frames < 2:
         return None
-    mk, used = filter_markers(trial.markers, cutoff_hz)
+    from stridelab.kinematics import blocks
+
+    mk0 = trial.markers
+    block = blocks.BLOCK_FRAMES if block_frames is None else block_frames
+    if mk0.n_frames > block:
+        present = _Markers(mk0.positions_m, mk0.names, mk0.original_names, mk0.rate_hz, mk0.time_s)._present
+        used = cutoff_hz if _filterable(mk0, cutoff_hz) else None
+
+        def filter_block(part: MarkerData) -> MarkerData:
+            out, _ = filter_markers(part, used)
+            out._present = present  # type: ignore[attr-defined]  # what the whole recording has
+            return out
+
+        try:
+            body, angles, arm = blocks.blockwise_kinematics(mk0, trial.static, filter_block, blocks.margin_frames(mk0.rate_hz, used), block)
+            kin = Kinematics(body, angles, arm, cutoff_hz=used)
+            return _messages(kin, trial)
+        except blocks.BlocksDiffer:
+            pass  # computed in one piece below
+    mk, used = filter_markers(mk0, cutoff_hz)
     body = build_body(mk, trial.static)
     kin = Kinematics(body, all_angles(body), cutoff_hz=used)
+    _detach(body, mk.positions_m)
+    del mk
     for side in ("left", "right"):
         a = upper_arm_angle(body, side)
         if a is not None:
             kin.arm_angle[side] = a
+    return _messages(kin, trial)
+
+
+def _messages(kin: Kinematics, trial: Trial) -> Kinematics:
+    """What the markers cannot support beyond the segments (trunk, elbows), added to ``kin.body.messages``."""
+    body = kin.body
+    assert trial.markers is not None
     if "thorax" not in body.segments:
         body.messages.append(
             f"trunk: needs c7, clav, strn and t10 (thorax, Wu 2005) or both acromions and hip centres; missing {', '.join(trial.markers.missing('c7', 'clav', 'strn', 't10'))}"

@@ -105,16 +105,33 @@ def segment_dynamics(seg: Segment, com: np.ndarray, mass: float, radii: tuple[fl
     return _Load(f_prox, m_prox, seg.proximal), w
 
 
-def leg_kinetics(body: Body, grf: dict[str, Grf], mass_kg: float, sex: str | None = None) -> JointKinetics:
+#: Frames per block of :func:`leg_kinetics`: the Newton-Euler temporaries (velocities,
+#: accelerations, inertial terms of three segments) exist for one block at a time, so an hour of
+#: 150-Hz markers needs a few MiB of them instead of about 1 GiB.
+BLOCK_FRAMES = 8192
+#: Frames each block reads beyond its own on both sides: the acceleration is a central difference
+#: of a central difference, so 2 neighbours make every kept value the whole-trial value.
+_MARGIN = 2
+
+
+def _sliced(seg: Segment, lo: int, hi: int) -> Segment:
+    return Segment(seg.name, seg.side, seg.rotation[lo:hi], seg.origin[lo:hi], seg.proximal[lo:hi], seg.distal[lo:hi], seg.method)
+
+
+def leg_kinetics(body: Body, grf: dict[str, Grf], mass_kg: float, sex: str | None = None, block_frames: int | None = None) -> JointKinetics:
     """Hip, knee and ankle moments and powers of both legs (see module docstring).
 
-    ``grf`` maps side -> force under that foot on the marker clock."""
+    ``grf`` maps side -> force under that foot on the marker clock. Computed in blocks of
+    ``block_frames`` (:data:`BLOCK_FRAMES`) frames, each with its 2 neighbouring frames on both
+    sides: the same values as in one pass (every term is per frame or a central difference), with
+    temporaries of one block."""
     out = JointKinetics()
     pelvis = body.get("pelvis")
-    w_pelvis = angular_velocity(pelvis.rotation, body.rate_hz) if pelvis is not None else None
+    n = len(body.time_s)
+    legs: dict[str, tuple[Segment, Segment, Segment, Grf]] = {}
     for side in ("left", "right"):
-        segs = {n: body.get(n, side) for n in ("foot", "shank", "thigh")}
-        missing = [n for n, s in segs.items() if s is None]
+        segs = {name: body.get(name, side) for name in ("foot", "shank", "thigh")}
+        missing = [name for name, s in segs.items() if s is None]
         if missing:
             out.messages.append(f"{side} leg: inverse dynamics needs the {', '.join(missing)} frame(s)")
             continue
@@ -124,20 +141,46 @@ def leg_kinetics(body: Body, grf: dict[str, Grf], mass_kg: float, sex: str | Non
             continue
         foot, shank, thigh = segs["foot"], segs["shank"], segs["thigh"]
         assert foot is not None and shank is not None and thigh is not None
-        cop = np.where(np.isfinite(g.cop_m), g.cop_m, foot.origin)
-        load = _Load(g.force_n, np.stack([np.zeros_like(g.free_moment_nm)] * 2 + [g.free_moment_nm], axis=1), cop)
+        legs[side] = (foot, shank, thigh, g)
+        if pelvis is None:
+            out.messages.append(f"{side} hip: moments need the pelvis frame")
+    lengths = {(side, seg.name): seg.length_m for side, leg in legs.items() for seg in leg[:3]}  # whole-trial medians
+    step = max(1, int(BLOCK_FRAMES if block_frames is None else block_frames))
+    for a in range(0, n, step):
+        b = min(n, a + step)
+        lo, hi = max(0, a - _MARGIN), min(n, b + _MARGIN)
+        part = _leg_block(legs, pelvis, lengths, body.rate_hz, mass_kg, sex, lo, hi)
+        for kind, target in (("moments", out.moments), ("powers", out.powers)):
+            for name, by_side in getattr(part, kind).items():
+                for side, x in by_side.items():
+                    full = target.setdefault(name, {}).get(side)
+                    if full is None:
+                        full = target[name][side] = np.empty(n, dtype=x.dtype)
+                    full[a:b] = x[a - lo : b - lo]
+    return out
+
+
+def _leg_block(legs: dict[str, tuple[Segment, Segment, Segment, Grf]], pelvis: Segment | None, lengths: dict[tuple[str, str], float], rate_hz: float, mass_kg: float, sex: str | None, lo: int, hi: int) -> JointKinetics:
+    """:func:`leg_kinetics` of frames ``lo`` to ``hi`` (the hip is left out without a pelvis)."""
+    out = JointKinetics()
+    w_pelvis = angular_velocity(pelvis.rotation[lo:hi], rate_hz) if pelvis is not None else None
+    pel = _sliced(pelvis, lo, hi) if pelvis is not None else None
+    for side, (foot0, shank0, thigh0, g) in legs.items():
+        foot, shank, thigh = _sliced(foot0, lo, hi), _sliced(shank0, lo, hi), _sliced(thigh0, lo, hi)
+        cop_g = g.cop_m[lo:hi]
+        cop = np.where(np.isfinite(cop_g), cop_g, foot.origin)
+        tz = g.free_moment_nm[lo:hi]
+        load = _Load(g.force_n[lo:hi], np.stack([np.zeros_like(tz)] * 2 + [tz], axis=1), cop)
         loads: dict[str, _Load] = {}
         omegas: dict[str, np.ndarray] = {}
         for name, seg in (("foot", foot), ("shank", shank), ("thigh", thigh)):
             p = segment_parameters(name, sex)
             com = seg.proximal + p.com_frac * (seg.distal - seg.proximal)
-            length = seg.length_m
-            prox, w = segment_dynamics(seg, com, p.mass_frac * mass_kg, (p.r_transverse, p.r_sagittal, p.r_longitudinal), length, body.rate_hz, load)
+            prox, w = segment_dynamics(seg, com, p.mass_frac * mass_kg, (p.r_transverse, p.r_sagittal, p.r_longitudinal), lengths[(side, name)], rate_hz, load)
             loads[name], omegas[name] = prox, w
             load = _Load(-prox.force, -prox.moment, prox.point)
-        for joint, dist, prox_seg in (("ankle", "foot", shank), ("knee", "shank", thigh), ("hip", "thigh", pelvis)):
+        for joint, dist, prox_seg in (("ankle", "foot", shank), ("knee", "shank", thigh), ("hip", "thigh", pel)):
             if prox_seg is None:
-                out.messages.append(f"{side} hip: moments need the pelvis frame")
                 continue
             m = loads[dist].moment
             local = _rot_t(prox_seg.rotation, m)
@@ -152,4 +195,4 @@ def leg_kinetics(body: Body, grf: dict[str, Grf], mass_kg: float, sex: str | Non
     return out
 
 
-__all__ = ["JointKinetics", "angular_velocity", "leg_kinetics", "segment_dynamics"]
+__all__ = ["BLOCK_FRAMES", "JointKinetics", "angular_velocity", "leg_kinetics", "segment_dynamics"]

@@ -148,7 +148,9 @@ def _inverse_dynamics(analysis: Analysis, kin: Any, mass: float, methods: dict[s
     cutoff = kin.cutoff_hz
     feet = foot_grf(trial, analysis.contact_columns, cutoff)
     on_markers = {s: g.resample(kin.time_s) for s, g in feet.items()}
+    del feet  # the forces at the plate's rate: not needed beyond this (an hour at 300 Hz is ~120 MB)
     jk = leg_kinetics(kin.body, on_markers, mass, trial.subject.sex)
+    del on_markers
     for m in jk.messages:
         if not (analysis.cache.get("static_hint_given") and "frame(s)" in m):  # already said: add --static
             analysis.warn(f"inverse dynamics: {m}")
