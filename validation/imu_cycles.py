@@ -36,7 +36,11 @@ PAIRS = {"sacrum": "pelvis", "right_shank": "tibia_r", "left_shank": "tibia_l", 
 
 def real_cycles(path: Path) -> dict[tuple[str, str], np.ndarray]:
     """(type, segment) -> (100, 3) mean cycle in the OpenSim segment axes."""
-    import matio
+    import warnings
+
+    with warnings.catch_warnings():  # matio sets a pandas option that pandas 3 deprecates, on import
+        warnings.simplefilter("ignore")
+        import matio
 
     var = matio.load_from_mat(str(path))["dataStruct"][0, 0]["variables"]
     out: dict[tuple[str, str], list[np.ndarray]] = {}

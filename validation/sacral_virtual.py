@@ -66,7 +66,11 @@ def rmse(x: np.ndarray) -> float:
 
 def p01_mean_cycle() -> None:
     """The REAL pelvis IMU mean cycle of P01 against its right-foot force (module docstring)."""
-    import matio
+    import warnings
+
+    with warnings.catch_warnings():  # matio sets a pandas option that pandas 3 deprecates, on import
+        warnings.simplefilter("ignore")
+        import matio
     from scipy.interpolate import CubicSpline
 
     path = SHARED.parent / "wearable" / "imu_mean_cycles" / "P01_normrunning.mat"
