@@ -6,9 +6,11 @@
   Technometrics 12:55) on standardised step features (:mod:`stridelab.loading.features`), one
   linear map to the peak force, the loading rate and the 51-sample force curve over stance.
   Small enough to ship as JSON (``stridelab/loading/data/grf_models.json``) and to apply with
-  numpy alone. ``stridelab analyze`` uses it on the **timing features** only (contact, flight and
-  step time, duty factor, Morin peak): the variants that read the signal were better on virtual
-  sensors but did not carry over to a real sacral sensor (``docs/validation.md``).
+  numpy alone. ``stridelab analyze`` uses it for the shank on the **timing features** only
+  (contact, flight and step time, duty factor, Morin peak): the variants that read the signal were
+  better on virtual sensors but did not carry over to a real sensor (``docs/validation.md``). The
+  sacrum's shipped model reads the contact's acceleration waveform through a few principal
+  components (:class:`stridelab.loading.waveform.PcaRidgeGrf`, which wraps this class).
 * :class:`GbmGrf` (``method="hist_gradient_boosting"``): gradient-boosted trees (scikit-learn's
   histogram boosting; Ke G et al. 2017, NeurIPS, LightGBM), one per target; the number of trees
   is chosen by early stopping on the loss of held-out *validation runners*.

@@ -54,11 +54,9 @@ def run(analysis: Any, options: Any) -> None:
         return
     if "peak_vgrf_bw" in analysis.steps.columns and analysis.steps["peak_vgrf_bw"].notna().any():
         return  # measured force is there: nothing to predict
-    from stridelab.events.imu import aligned
     from stridelab.events.imu_align import kind_of
     from stridelab.learn.dataset import StepDataset
-    from stridelab.loading.features import step_features, timing
-    from stridelab.loading.model import LinearGrf, load_shipped
+    from stridelab.loading.model import load_shipped
 
     shipped = load_shipped()
     models = shipped["models"]
@@ -77,13 +75,13 @@ def run(analysis: Any, options: Any) -> None:
             continue
         kind = "shank" if kind_of(loc) == "shank" else "trunk"
         entry = models[kind]
-        model = LinearGrf.from_dict(entry["model"])
+        model = _model(entry)
         st = steps.iloc[rows]
         ok = np.isfinite(st["flight_ms"].to_numpy(float)) & np.isfinite(st["step_time_ms"].to_numpy(float))
         if not ok.any():
             continue
         rows, st = rows[ok], st[ok]
-        feats = timing(st) if _timing_only(entry) else step_features(aligned(trial.imu[loc]), st)
+        feats = _inputs(entry, trial.imu[loc], st)
         good = np.isfinite(feats.to_numpy(float)).all(axis=1)
         if not good.any():
             continue
@@ -112,6 +110,25 @@ def run(analysis: Any, options: Any) -> None:
     _warnings(analysis, options, shipped, used, rates, outside)
     analysis.sections["predicted_loading"] = _section(shipped, used, steps, curves)
     analysis.methods["predicted_loading"] = {side: f"{models[_kind(loc)]['name']} ({loc})" for side, loc in used.items()}
+
+
+def _model(entry: dict[str, Any]) -> Any:
+    """The shipped model of one entry: principal-component ridge on the waveform, or ridge."""
+    from stridelab.loading.model import LinearGrf
+    from stridelab.loading.waveform import PcaRidgeGrf
+
+    return PcaRidgeGrf.from_dict(entry["model"]) if entry["method"] == "pca_ridge" else LinearGrf.from_dict(entry["model"])
+
+
+def _inputs(entry: dict[str, Any], imu: Any, st: pd.DataFrame) -> pd.DataFrame:
+    """The input features of one entry's model for the steps ``st`` from one sensor."""
+    from stridelab.events.imu import aligned
+    from stridelab.loading.features import step_features, step_windows, timing
+    from stridelab.loading.waveform import trunk_inputs
+
+    if entry["method"] == "pca_ridge":
+        return trunk_inputs(timing(st), step_windows(aligned(imu), st))
+    return timing(st) if _timing_only(entry) else step_features(aligned(imu), st)
 
 
 def _kind(loc: str) -> str:
