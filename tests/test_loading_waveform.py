@@ -159,3 +159,22 @@ def test_shipped_trunk_model_reproduces_its_virtual_figures(shared_data: Path) -
     assert lo.rmse("peak_vgrf_bw") == pytest.approx(entry["card"]["errors"]["peak_vgrf_bw"]["rmse"], rel=1e-6)
     refit = PcaRidgeGrf(other=m.other, **val._mode(lo.params_)).fit(d)
     np.testing.assert_allclose(refit.predict(d), m.predict(d), rtol=1e-6)
+
+
+def test_stage_warns_when_the_sacral_sensor_has_an_offset(example_dir: Path) -> None:
+    """Virtual sensors (SYNTHETIC) of the bundled real trial: the sacrum as made (0.98 g), and with a +0.15 g offset."""
+    import stridelab as sl
+    from stridelab.model.trial import ImuData
+    from stridelab.synth.imu import synthesize_imu, to_trial
+
+    tr = sl.read(example_dir / "RBDS001runT35.c3d", static=example_dir / "RBDS001static.c3d")
+    v = synthesize_imu(tr, ("sacrum",), noise=1.0, mount_deg=30.0, seed=5, rate_hz=200.0)
+    clean = sl.analyze(to_trial(v), sl.AnalysisOptions(speed_mps=3.5))
+    assert clean.steps["loading_source"].dropna().str.contains("pca-ridge").all()
+    assert not any("mean specific force" in w for w in clean.warnings)
+    s = v.sensors["sacrum"]
+    up = np.nanmean(s.acc_mps2, axis=0)
+    shifted = to_trial(v)
+    shifted.imu["sacrum"] = ImuData("sacrum", s.rate_hz, s.time_s, s.acc_mps2 + 0.15 * 9.80665 * up / np.linalg.norm(up), s.gyr_radps)
+    off = sl.analyze(shifted, sl.AnalysisOptions(speed_mps=3.5))
+    assert any("sacrum: its mean specific force over the recording is 1.13 g" in w for w in off.warnings)

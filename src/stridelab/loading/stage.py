@@ -12,7 +12,8 @@ of the best sensor for it (the shank or ankle of that side, else the sacrum/hip)
 
 A warning says when the input is outside the training range: speed (when known), sensor place
 (hip for sacrum, ankle for mid-shank), sampling rate, and steps whose features fall outside what
-the model saw in training.
+the model saw in training; and when a trunk model that reads the acceleration (the shipped sacrum
+model, :mod:`stridelab.loading.waveform`) gets a sensor whose mean specific force is not about 1 g.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pandas as pd
 
 from stridelab.forces.grf import G
 
+OFFSET_TOL_G = 0.05
 PLACE_OK = {"trunk": ("sacrum",), "shank": ("left_shank", "right_shank")}
 
 
@@ -108,6 +110,7 @@ def run(analysis: Any, options: Any) -> None:
         steps["peak_vgrf_n"] = peak * mass * G
     analysis.steps = steps
     _warnings(analysis, options, shipped, used, rates, outside)
+    _offset_warning(analysis, trial, models, used)
     analysis.sections["predicted_loading"] = _section(shipped, used, steps, curves)
     analysis.methods["predicted_loading"] = {side: f"{models[_kind(loc)]['name']} ({loc})" for side, loc in used.items()}
 
@@ -129,6 +132,22 @@ def _inputs(entry: dict[str, Any], imu: Any, st: pd.DataFrame) -> pd.DataFrame:
     if entry["method"] == "pca_ridge":
         return trunk_inputs(timing(st), step_windows(aligned(imu), st))
     return timing(st) if _timing_only(entry) else step_features(aligned(imu), st)
+
+
+def _offset_warning(analysis: Any, trial: Any, models: dict[str, Any], used: dict[str, str]) -> None:
+    """Warn when a trunk model that reads the acceleration gets a sensor whose mean specific force is
+    not about 1 g: over steady running the body's mean acceleration is zero, so a mean off by more
+    than ``OFFSET_TOL_G`` is an offset or gain error that biases the prediction (``docs/validation.md``)."""
+    for loc in sorted(set(used.values())):
+        entry = models[_kind(loc)]
+        if _kind(loc) != "trunk" or _timing_only(entry):
+            continue
+        acc = np.asarray(trial.imu[loc].acc_mps2, dtype=float)
+        with np.errstate(all="ignore"):
+            mean_g = float(np.linalg.norm(np.nanmean(acc, axis=0)) / G) if acc.size else float("nan")
+        if np.isfinite(mean_g) and abs(mean_g - 1.0) > OFFSET_TOL_G:
+            analysis.warn(f"{loc}: its mean specific force over the recording is {mean_g:.2f} g, not 1 g as over steady running "
+                          "(an offset or calibration error); the predicted loading, read from its acceleration, is biased: calibrate the sensor")
 
 
 def _kind(loc: str) -> str:
