@@ -102,13 +102,35 @@ def test_pca_ridge_cross_validation_never_sees_a_test_runner_and_reports_the_tes
     assert np.mean(res.train_rmse_) < test_err  # the runner offsets are learnable only on training runners
 
 
+def test_target_split_takes_the_loading_rate_from_the_second_model() -> None:
+    from stridelab.loading.model import LinearGrf, TargetSplitGrf
+    from stridelab.loading.stage import _model
+
+    ds = _toy()
+    a = PcaRidgeGrf(n_pc=4, alpha=1.0).fit(ds)
+    b = LinearGrf(10.0, list(TIMING)).fit(ds)
+    m = TargetSplitGrf(a, b)
+    p = m.predict(ds)
+    np.testing.assert_allclose(p[:, 0], a.predict(ds)[:, 0])
+    np.testing.assert_allclose(p[:, 1], b.predict(ds)[:, 1])
+    np.testing.assert_allclose(m.predict_curve(ds), a.predict_curve(ds))
+    assert m.features_ == a.features_
+    back = _model({"method": "pca_ridge", "model": a.to_dict(), "vlr_model": {"model": b.to_dict()}})
+    np.testing.assert_allclose(back.predict(ds), p, rtol=1e-10)
+
+
 def test_shipped_trunk_model_is_the_waveform_model_with_its_card() -> None:
+    from stridelab.loading.model import LinearGrf, TargetSplitGrf
     from stridelab.loading.stage import _model
 
     entry = load_shipped()["models"]["trunk"]
     assert entry["method"] == "pca_ridge"
     m = _model(entry)
-    assert isinstance(m, PcaRidgeGrf) and len(entry["feature_min"]) == len(m.features_)
+    assert len(entry["feature_min"]) == len(m.features_)
+    peak = m.peak_model if isinstance(m, TargetSplitGrf) else m
+    assert isinstance(peak, PcaRidgeGrf)
+    if isinstance(m, TargetSplitGrf):  # loading rate from a simpler ridge, not worse for it (validation/loading_sacrum.py)
+        assert isinstance(m.vlr_model, LinearGrf) and set(m.vlr_model.features_) <= set(TIMING)
     card = entry["card"]
     assert "SYNTHETIC" in card["data"]["source"] and "leave one runner out" in card["split"]
     assert card["errors"]["peak_vgrf_bw"]["n_runners"] == 20
@@ -152,6 +174,7 @@ def test_shipped_trunk_model_reproduces_its_virtual_figures(shared_data: Path) -
     val = _validation()
     entry = load_shipped()["models"]["trunk"]
     m = _model(entry)
+    m = getattr(m, "peak_model", m)  # the peak force model
     ds, _ = val.virtual_sacrum()
     d = StepDataset(ds.X[m.features_], ds.y, ds.groups, ds.meta, None, ds.curves)
     assert rmse(d.y["peak_vgrf_bw"].to_numpy(), m.predict(d)[:, 0]) == pytest.approx(entry["train_peak_rmse"], rel=1e-6)
@@ -159,6 +182,16 @@ def test_shipped_trunk_model_reproduces_its_virtual_figures(shared_data: Path) -
     assert lo.rmse("peak_vgrf_bw") == pytest.approx(entry["card"]["errors"]["peak_vgrf_bw"]["rmse"], rel=1e-6)
     refit = PcaRidgeGrf(other=m.other, **val._mode(lo.params_)).fit(d)
     np.testing.assert_allclose(refit.predict(d), m.predict(d), rtol=1e-6)
+    vlr = entry["card"]["errors"]["vlr_avg_bw_s"]["rmse"]
+    if entry.get("vlr_model"):  # the loading rate's model: its own leave-one-runner-out error is the card's, and not above the peak model's
+        from stridelab.loading.model import LinearGrf
+
+        dt = StepDataset(ds.X[list(TIMING)], ds.y, ds.groups, ds.meta, None, ds.curves)
+        lv = cross_validate(dt, lambda p: LinearGrf(p["alpha"], list(TIMING)), [{"alpha": a} for a in val.ALPHAS], n_splits=None, seed=1)
+        assert lv.rmse("vlr_avg_bw_s") == pytest.approx(vlr, rel=1e-6)
+        assert vlr <= lo.rmse("vlr_avg_bw_s")
+    else:
+        assert lo.rmse("vlr_avg_bw_s") == pytest.approx(vlr, rel=1e-6)
 
 
 def test_stage_warns_when_the_sacral_sensor_has_an_offset(example_dir: Path) -> None:

@@ -116,11 +116,15 @@ def run(analysis: Any, options: Any) -> None:
 
 
 def _model(entry: dict[str, Any]) -> Any:
-    """The shipped model of one entry: principal-component ridge on the waveform, or ridge."""
-    from stridelab.loading.model import LinearGrf
+    """The shipped model of one entry: principal-component ridge on the waveform, or ridge; with a
+    ``vlr_model`` (a ridge), the loading rate comes from that one."""
+    from stridelab.loading.model import LinearGrf, TargetSplitGrf
     from stridelab.loading.waveform import PcaRidgeGrf
 
-    return PcaRidgeGrf.from_dict(entry["model"]) if entry["method"] == "pca_ridge" else LinearGrf.from_dict(entry["model"])
+    main = PcaRidgeGrf.from_dict(entry["model"]) if entry["method"] == "pca_ridge" else LinearGrf.from_dict(entry["model"])
+    if entry.get("vlr_model"):
+        return TargetSplitGrf(main, LinearGrf.from_dict(entry["vlr_model"]["model"]))
+    return main
 
 
 def _inputs(entry: dict[str, Any], imu: Any, st: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,7 @@ running-step waveforms Deluzio KJ & Astephen JL 2007, Gait Posture 25:86), the f
 them beside the timing features, then ridge regression (Hoerl & Kennard 1970) of peak force,
 loading rate and the 51-sample force curve (:class:`stridelab.loading.model.LinearGrf`). The
 components reduce 32 strongly correlated samples to a few shapes, which is what lets 20 runners
-fit it. Whole model is a few arrays: JSON, applied with numpy alone. On virtual sacrum sensors
+fit it. The whole model is a few arrays: JSON, applied with numpy alone. On virtual sacrum sensors
 (SYNTHETIC) and the real sacral accelerometer its figures are in ``docs/validation.md``,
 "Loading from wearables".
 """
