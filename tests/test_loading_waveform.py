@@ -150,7 +150,6 @@ def _validation() -> ModuleType:
     return mod
 
 
-@pytest.mark.slow
 def test_shipped_trunk_model_reproduces_its_real_sensor_figures(shared_data: Path) -> None:
     """REAL sacral set: the shipped model's predictions give the card's errors, force-timed and end to end."""
     from stridelab.loading.stage import _model
