@@ -4,7 +4,8 @@ The hour is SYNTHETIC: virtual IMUs of the real Fukuchi RBDS001 3.5 m/s trial (:
 whole strides repeated to 60 minutes with fresh white noise (as ``benchmarks/imu_analyze.py``), and
 the force plate's contacts repeated with them (so the timing measures the loading step alone, not
 contact detection). Timed: what the loading stage does for every step - the shipped model's features (timing only; with a
-model that reads the signals, alignment and signal features too) and its peak force, loading rate and
+model that reads the signals, alignment and signal features too; the sacrum's waveform model: alignment, step windows
+and their waveform) and its peak force, loading rate and
 force curve (:mod:`stridelab.loading.model`) - for the sacrum model (all steps) and the shank model
 (each side's steps from its shank); then, separately, alignment and signal features of the three
 sensors (what the all-feature models of the comparison read). Target: < 2 s. Wall and CPU time are printed.
@@ -62,13 +63,15 @@ def main() -> int:
         return 1
     from stridelab.events.imu_align import align
     from stridelab.learn.dataset import StepDataset
-    from stridelab.loading.features import step_features, timing
-    from stridelab.loading.model import LinearGrf, load_shipped
+    from stridelab.loading.features import step_features, step_windows, timing
+    from stridelab.loading.model import load_shipped
+    from stridelab.loading.stage import _model
+    from stridelab.loading.waveform import trunk_inputs
 
     sensors, steps = synthetic_hour()
     print(f"one hour: {len(steps)} steps, sensors {', '.join(sensors)} at {RATE:g} Hz (SYNTHETIC signals)")
     shipped = load_shipped()["models"]
-    models = {k: LinearGrf.from_dict(v["model"]) for k, v in shipped.items()}
+    models = {k: _model(v) for k, v in shipped.items()}
     f_timing = list(timing(steps.iloc[:1]).columns)
     best = np.inf
     for _ in range(3):
@@ -76,10 +79,13 @@ def main() -> int:
         n = 0
         for loc, kind in (("sacrum", "trunk"), ("left_shank", "shank"), ("right_shank", "shank")):
             st = steps if kind == "trunk" else steps[steps["side"] == loc.split("_")[0]]
-            if set(models[kind].features_) <= set(f_timing):
+            if shipped[kind]["method"] == "pca_ridge":  # alignment not cached: timed on every repetition
+                f = trunk_inputs(timing(st), step_windows(align(sensors[loc]), st))  # type: ignore[arg-type]
+            elif set(models[kind].features_) <= set(f_timing):
                 f = timing(st)
             else:
                 f = step_features(align(sensors[loc]), st)  # type: ignore[arg-type]
+            f = f[np.isfinite(f.to_numpy(float)).all(axis=1)]  # as the stage: a window cut by the recording's ends is left out
             ds = StepDataset(f.reset_index(drop=True), pd.DataFrame(index=range(len(f))), np.zeros(len(f), dtype=str))
             p, cur = models[kind].predict(ds), models[kind].predict_curve(ds)
             n += len(p)

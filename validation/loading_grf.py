@@ -20,7 +20,8 @@ For each sensor kind (sacrum, shank):
    treadmill force; peak force and loading rate from the accelerometer).
 
 ``--write`` stores the refitted ridge models and their cards in
-``src/stridelab/loading/data/grf_models.json`` (what ``stridelab analyze`` loads).
+``src/stridelab/loading/data/grf_models.json`` (what ``stridelab analyze`` loads); the sacrum's
+shipped model (the waveform ridge) comes from ``validation/loading_sacrum.py`` and is kept.
 
 Run: ``.venv/bin/python validation/loading_grf.py [--sequence] [--write] [--rebuild]``
 (the step data set is cached under ``out/cache/loading``; building it takes about a minute).
@@ -142,6 +143,8 @@ def refresh_cards(data: dict[str, StepDataset]) -> None:
     for kind, ds0 in data.items():
         ds, _ = quality_gate(ds0, RANGES)
         entry = shipped["models"][kind]
+        if entry["method"] != "ridge":  # the sacrum's waveform model: validation/loading_sacrum.py writes its card
+            continue
         errs, loro = _shipped_errors(ds)
         alpha = float(pd.Series([p["alpha"] for p in loro.params_]).mode().iloc[0])
         again = LinearGrf(alpha, list(TIMING)).fit(ds).to_dict()
@@ -260,6 +263,10 @@ def main() -> None:
         print()
     if args.write:
         out = ROOT / "src" / "stridelab" / "loading" / "data" / "grf_models.json"
+        old = json.loads(out.read_text(encoding="utf-8"))["models"]
+        if old.get("trunk", {}).get("method") == "pca_ridge":  # the shipped sacrum model comes from validation/loading_sacrum.py
+            shipped["models"]["trunk"] = old["trunk"]
+            print("trunk: kept the shipped waveform model of validation/loading_sacrum.py")
         out.write_text(json.dumps(shipped, indent=None, separators=(",", ":"), default=float) + "\n", encoding="utf-8")
         print(f"wrote {out.relative_to(ROOT)} ({out.stat().st_size // 1024} KiB)")
 

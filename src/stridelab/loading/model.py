@@ -6,9 +6,11 @@
   Technometrics 12:55) on standardised step features (:mod:`stridelab.loading.features`), one
   linear map to the peak force, the loading rate and the 51-sample force curve over stance.
   Small enough to ship as JSON (``stridelab/loading/data/grf_models.json``) and to apply with
-  numpy alone. ``stridelab analyze`` uses it on the **timing features** only (contact, flight and
-  step time, duty factor, Morin peak): the variants that read the signal were better on virtual
-  sensors but did not carry over to a real sacral sensor (``docs/validation.md``).
+  numpy alone. ``stridelab analyze`` uses it for the shank on the **timing features** only
+  (contact, flight and step time, duty factor, Morin peak): the variants that read the signal were
+  better on virtual sensors but did not carry over to a real sensor (``docs/validation.md``). The
+  sacrum's shipped model reads the contact's acceleration waveform through a few principal
+  components (:class:`stridelab.loading.waveform.PcaRidgeGrf`, which wraps this class).
 * :class:`GbmGrf` (``method="hist_gradient_boosting"``): gradient-boosted trees (scikit-learn's
   histogram boosting; Ke G et al. 2017, NeurIPS, LightGBM), one per target; the number of trees
   is chosen by early stopping on the loss of held-out *validation runners*.
@@ -145,10 +147,35 @@ class GbmGrf:
         return np.column_stack([m.predict(x) for m in self.models_])
 
 
+class TargetSplitGrf:
+    """Peak force (and the force curve) from one fitted model, loading rate from another.
+
+    Used when, by the rule of ``validation/loading_sacrum.py``, a simpler model is not worse for the
+    loading rate than the model chosen for peak force: each target comes from the simplest model
+    that is not worse for it. ``features_``: the columns either model reads."""
+
+    method = "split_targets"
+
+    def __init__(self, peak_model: Any, vlr_model: Any) -> None:
+        self.peak_model = peak_model
+        self.vlr_model = vlr_model
+        self.targets_ = list(peak_model.targets_)
+        self.features_ = list(peak_model.features_) + [f for f in vlr_model.features_ if f not in peak_model.features_]
+
+    def predict(self, ds: StepDataset) -> np.ndarray:
+        p = np.array(self.peak_model.predict(ds), dtype=float)
+        j = self.targets_.index("vlr_avg_bw_s")
+        p[:, j] = np.asarray(self.vlr_model.predict(ds), dtype=float)[:, list(self.vlr_model.targets_).index("vlr_avg_bw_s")]
+        return p
+
+    def predict_curve(self, ds: StepDataset) -> np.ndarray:
+        return np.asarray(self.peak_model.predict_curve(ds))
+
+
 def load_shipped() -> dict[str, Any]:
     """The shipped models and their cards (``stridelab/loading/data/grf_models.json``), read offline."""
     text = resources.files("stridelab.loading").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
     return dict(json.loads(text))
 
 
-__all__ = ["GbmGrf", "LinearGrf", "MODEL_FILE", "MorinBaseline", "load_shipped"]
+__all__ = ["GbmGrf", "LinearGrf", "MODEL_FILE", "MorinBaseline", "TargetSplitGrf", "load_shipped"]

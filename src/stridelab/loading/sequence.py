@@ -13,8 +13,8 @@ because 20 runners are few. Adam (lr 1e-3, weight decay 1e-4), mini-batches of 6
 torch is imported only here, so ``stridelab analyze`` never needs it. The product ships a linear
 model (:mod:`stridelab.loading.model`): on the same runner-wise folds of virtual sensors the CNN
 was no better than ridge on the sacrum (0.174 vs 0.165 BW) and only slightly better on the shank
-(0.131 vs 0.140 BW), and models that read the signals did not carry over to the real sacral
-sensor (``docs/validation.md``, "Loading from wearables").
+(0.131 vs 0.140 BW); on the real sacral sensor it was the worst candidate (0.32 BW end to end vs
+0.215 for the shipped waveform ridge; ``docs/validation.md``, "Loading from wearables").
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ of the best sensor for it (the shank or ankle of that side, else the sacrum/hip)
 
 A warning says when the input is outside the training range: speed (when known), sensor place
 (hip for sacrum, ankle for mid-shank), sampling rate, and steps whose features fall outside what
-the model saw in training.
+the model saw in training; and when a trunk model that reads the acceleration (the shipped sacrum
+model, :mod:`stridelab.loading.waveform`) gets a sensor whose mean specific force is not about 1 g.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pandas as pd
 
 from stridelab.forces.grf import G
 
+OFFSET_TOL_G = 0.05
 PLACE_OK = {"trunk": ("sacrum",), "shank": ("left_shank", "right_shank")}
 
 
@@ -54,11 +56,9 @@ def run(analysis: Any, options: Any) -> None:
         return
     if "peak_vgrf_bw" in analysis.steps.columns and analysis.steps["peak_vgrf_bw"].notna().any():
         return  # measured force is there: nothing to predict
-    from stridelab.events.imu import aligned
     from stridelab.events.imu_align import kind_of
     from stridelab.learn.dataset import StepDataset
-    from stridelab.loading.features import step_features, timing
-    from stridelab.loading.model import LinearGrf, load_shipped
+    from stridelab.loading.model import load_shipped
 
     shipped = load_shipped()
     models = shipped["models"]
@@ -77,13 +77,13 @@ def run(analysis: Any, options: Any) -> None:
             continue
         kind = "shank" if kind_of(loc) == "shank" else "trunk"
         entry = models[kind]
-        model = LinearGrf.from_dict(entry["model"])
+        model = _model(entry)
         st = steps.iloc[rows]
         ok = np.isfinite(st["flight_ms"].to_numpy(float)) & np.isfinite(st["step_time_ms"].to_numpy(float))
         if not ok.any():
             continue
         rows, st = rows[ok], st[ok]
-        feats = timing(st) if _timing_only(entry) else step_features(aligned(trial.imu[loc]), st)
+        feats = _inputs(entry, trial.imu[loc], st)
         good = np.isfinite(feats.to_numpy(float)).all(axis=1)
         if not good.any():
             continue
@@ -110,8 +110,48 @@ def run(analysis: Any, options: Any) -> None:
         steps["peak_vgrf_n"] = peak * mass * G
     analysis.steps = steps
     _warnings(analysis, options, shipped, used, rates, outside)
+    _offset_warning(analysis, trial, models, used)
     analysis.sections["predicted_loading"] = _section(shipped, used, steps, curves)
     analysis.methods["predicted_loading"] = {side: f"{models[_kind(loc)]['name']} ({loc})" for side, loc in used.items()}
+
+
+def _model(entry: dict[str, Any]) -> Any:
+    """The shipped model of one entry: principal-component ridge on the waveform, or ridge; with a
+    ``vlr_model`` (a ridge), the loading rate comes from that one."""
+    from stridelab.loading.model import LinearGrf, TargetSplitGrf
+    from stridelab.loading.waveform import PcaRidgeGrf
+
+    main = PcaRidgeGrf.from_dict(entry["model"]) if entry["method"] == "pca_ridge" else LinearGrf.from_dict(entry["model"])
+    if entry.get("vlr_model"):
+        return TargetSplitGrf(main, LinearGrf.from_dict(entry["vlr_model"]["model"]))
+    return main
+
+
+def _inputs(entry: dict[str, Any], imu: Any, st: pd.DataFrame) -> pd.DataFrame:
+    """The input features of one entry's model for the steps ``st`` from one sensor."""
+    from stridelab.events.imu import aligned
+    from stridelab.loading.features import step_features, step_windows, timing
+    from stridelab.loading.waveform import trunk_inputs
+
+    if entry["method"] == "pca_ridge":
+        return trunk_inputs(timing(st), step_windows(aligned(imu), st))
+    return timing(st) if _timing_only(entry) else step_features(aligned(imu), st)
+
+
+def _offset_warning(analysis: Any, trial: Any, models: dict[str, Any], used: dict[str, str]) -> None:
+    """Warn when a trunk model that reads the acceleration gets a sensor whose mean specific force is
+    not about 1 g: over steady running the body's mean acceleration is zero, so a mean off by more
+    than ``OFFSET_TOL_G`` is an offset or gain error that biases the prediction (``docs/validation.md``)."""
+    for loc in sorted(set(used.values())):
+        entry = models[_kind(loc)]
+        if _kind(loc) != "trunk" or _timing_only(entry):
+            continue
+        acc = np.asarray(trial.imu[loc].acc_mps2, dtype=float)
+        with np.errstate(all="ignore"):
+            mean_g = float(np.linalg.norm(np.nanmean(acc, axis=0)) / G) if acc.size else float("nan")
+        if np.isfinite(mean_g) and abs(mean_g - 1.0) > OFFSET_TOL_G:
+            analysis.warn(f"{loc}: its mean specific force over the recording is {mean_g:.2f} g, not 1 g as over steady running "
+                          "(an offset or calibration error); the predicted loading, read from its acceleration, is biased: calibrate the sensor")
 
 
 def _kind(loc: str) -> str:
