@@ -149,6 +149,31 @@ def same_keypoints(trial: Any, alone: np.ndarray, width: int, height: int) -> bo
     return bool(np.array_equal(raw.xy_px, xy, equal_nan=True) and np.array_equal(raw.confidence, conf))
 
 
+def parts(path: Path, alone: np.ndarray, size: tuple[int, int]) -> dict[str, float]:
+    """Seconds of the pipeline's parts other than the pose model, each alone: the probe (its
+    child), decoding with scaling and colour conversion (one thread), the clean-up."""
+    from stridelab.io.options import ReadOptions
+    from stridelab.video.decode import frames
+    from stridelab.video.names import MEDIAPIPE33
+    from stridelab.video.probe import probe_video
+    from stridelab.video.read_keypoints import keypoint_trial
+
+    out = {}
+    t0 = time.perf_counter()
+    p = probe_video(path)
+    out["probe"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for _ in frames(path, rgb=True, threaded=False, reuse=True):
+        pass
+    out["decode"] = time.perf_counter() - t0
+    xy = alone[..., :2] * np.array(size)
+    conf = np.where(np.isfinite(xy[..., 0]), np.nan_to_num(alone[..., 3], nan=0.0), 0.0)
+    t0 = time.perf_counter()
+    keypoint_trial(MEDIAPIPE33, xy, conf, p.rate_hz, np.arange(len(xy)) / p.rate_hz, path, "video", ReadOptions(), image_size=size)
+    out["clean-up"] = time.perf_counter() - t0
+    return out
+
+
 def cpu() -> float:
     t = os.times()
     return t.user + t.system + t.children_user + t.children_system
@@ -176,6 +201,7 @@ def run_input(label: str, path: Path, n: int, size: tuple[int, int], repeat: int
     ratio: list[float] = []
     identical: list[bool] = []
     moved: list[float] = []
+    part_s: list[dict[str, float]] = []
     load0 = os.getloadavg()
     whole_pipeline(path, analyse)  # warm-up: libraries, model files, page cache
     for _ in range(repeat):
@@ -187,6 +213,7 @@ def run_input(label: str, path: Path, n: int, size: tuple[int, int], repeat: int
         identical.append(same_keypoints(tr, alone, *size))
         _, c, (w, _) = measure(lambda: whole_pipeline(path, analyse, threaded=False))
         rows["seq"].append((w, c))
+        part_s.append({**parts(path, alone, size), "analysis": analyse(tr)})
         if scaled:
             w, c, (busy_s, small) = measure(lambda: pose_alone(path, scale_to_height=scaled))
             rows["scaled"].append((busy_s, c))
@@ -203,6 +230,7 @@ def run_input(label: str, path: Path, n: int, size: tuple[int, int], repeat: int
     print(f"  sequential pipeline   {med('seq', 0):6.2f} s  {n / med('seq', 0):6.1f} frames/s  (CPU {med('seq', 1):5.2f} s)")
     print(f"  everything but the pose model: {100 * float(np.median(ratio)):+5.1f} % of its time (median of rounds {', '.join(f'{100 * r:+.1f}' for r in ratio)})   target <= 10 %")
     print(f"  sequential instead: {100 * (med('seq', 0) - med('pose', 0)) / med('pose', 0):+5.1f} %")
+    print("  parts, each alone: " + ", ".join(f"{k} {float(np.median([p[k] for p in part_s])):.3f} s" for k in part_s[0]))
     print(f"  keypoints of the pipeline identical to the pose model's alone: {sum(identical)} of {len(identical)} rounds")
     if scaled:
         print(
@@ -218,6 +246,7 @@ def annotated(path: Path, d: Path) -> None:
 
     tr = read_trial(path)
     for codec in ("vp8", "vp9"):
+        annotate_trial(tr, None, d / f"warm_{codec}.webm", max_frames=5, codec=codec)  # the encoder's libraries loaded
         frames = 60
         t0 = time.perf_counter()
         annotate_trial(tr, None, d / f"a_{codec}.webm", max_frames=frames, codec=codec)

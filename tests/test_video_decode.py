@@ -143,6 +143,34 @@ def test_threaded_pose_equals_sequential_and_counts_progress(video: Path, monkey
     assert _no_decoder_left()
 
 
+def test_a_failing_pose_model_stops_the_decoder(video: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import stridelab.video.pose as pose_mod
+
+    _, real = pose_mod.require_mediapipe()
+
+    class Failing:
+        def __init__(self, **kw: object) -> None:
+            self.inner = real.Pose(**kw)
+            self.n = 0
+
+        def process(self, rgb: np.ndarray) -> object:
+            self.n += 1
+            if self.n == 4:
+                raise RuntimeError("CalculatorGraph::Run() failed")
+            return self.inner.process(rgb)
+
+        def close(self) -> None:
+            self.inner.close()
+
+    class FakeModule:
+        Pose = Failing
+
+    monkeypatch.setattr(pose_mod, "require_mediapipe", lambda: (None, FakeModule))
+    with pytest.raises(RuntimeError, match="CalculatorGraph"):
+        pose_mod.run_pose(video, max_frames=30)
+    assert _no_decoder_left()
+
+
 #: The real CLI in a child, with a marker file written once the decoder thread runs beside the pose model.
 _CHILD = """
 import sys
