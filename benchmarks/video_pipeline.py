@@ -30,7 +30,10 @@ libraries):
 Checked every round: the whole pipeline's raw keypoints equal the pose model's alone (bitwise).
 Printed: the load average before and after, wall times, CPU times (user + system) and frames/s.
 
-Run: ``PYTHONPATH=src .venv/bin/python benchmarks/video_pipeline.py [--repeat 3] [--only 720p|portrait]``
+With ``--baseline-src DIR`` (e.g. ``git archive b746460 src | tar -x -C /tmp/base``), the 720p
+``read_trial`` is also timed with those sources and with these, in fresh processes, alternating.
+
+Run: ``PYTHONPATH=src .venv/bin/python benchmarks/video_pipeline.py [--repeat 3] [--only 720p|portrait] [--baseline-src DIR]``
 """
 
 from __future__ import annotations
@@ -230,6 +233,14 @@ def run_input(label: str, path: Path, n: int, size: tuple[int, int], repeat: int
     print(f"  sequential pipeline   {med('seq', 0):6.2f} s  {n / med('seq', 0):6.1f} frames/s  (CPU {med('seq', 1):5.2f} s)")
     print(f"  everything but the pose model: {100 * float(np.median(ratio)):+5.1f} % of its time (median of rounds {', '.join(f'{100 * r:+.1f}' for r in ratio)})   target <= 10 %")
     print(f"  sequential instead: {100 * (med('seq', 0) - med('pose', 0)) / med('pose', 0):+5.1f} %")
+
+    def best(k: str) -> float:
+        return min(r[0] for r in rows[k])
+
+    print(
+        f"  best of the rounds (the least disturbed): pose alone {best('pose'):.2f} s, whole {best('whole'):.2f} s ({n / best('whole'):.1f} frames/s, "
+        f"{100 * (best('whole') / best('pose') - 1):+.1f} %), sequential {best('seq'):.2f} s ({100 * (best('seq') / best('pose') - 1):+.1f} %)"
+    )
     print("  parts, each alone: " + ", ".join(f"{k} {float(np.median([p[k] for p in part_s])):.3f} s" for k in part_s[0]))
     print(f"  keypoints of the pipeline identical to the pose model's alone: {sum(identical)} of {len(identical)} rounds")
     if scaled:
@@ -254,16 +265,50 @@ def annotated(path: Path, d: Path) -> None:
         print(f"annotated video (optional), 640x360 {codec.upper()}: {frames / dt:5.1f} frames/s ({1000 * dt / frames:.0f} ms/frame)")
 
 
+_CHILD = """
+import sys, time, warnings
+from pathlib import Path
+warnings.simplefilter("ignore")
+from stridelab.io import read_trial
+p = Path(sys.argv[1])
+read_trial(p)  # warm-up
+t0 = time.perf_counter()
+read_trial(p)
+print(time.perf_counter() - t0)
+"""
+
+
+def baseline_pairs(path: Path, baseline_src: Path, repeat: int) -> None:
+    """``read_trial`` (probe, decoding, pose model, clean-up) with the baseline's sources and with
+    these, each in a fresh process after a warm-up, alternating."""
+    import subprocess
+
+    here = ROOT / "src"
+    got: dict[str, list[float]] = {"baseline": [], "this tree": []}
+    load0 = os.getloadavg()
+    for _ in range(repeat):
+        for name, src in (("baseline", baseline_src), ("this tree", here)):
+            out = subprocess.run([sys.executable, "-c", _CHILD, str(path)], env={**os.environ, "PYTHONPATH": str(src)}, capture_output=True, text=True, check=True)
+            got[name].append(float(out.stdout.strip().splitlines()[-1]))
+    load1 = os.getloadavg()
+    print(f"  read_trial, {baseline_src} vs this tree, alternating fresh processes (load {load0[0]:.2f} / {load1[0]:.2f}):")
+    for name, v in got.items():
+        print(f"    {name:10s} median {float(np.median(v)):6.2f} s  ({', '.join(f'{x:.2f}' for x in v)})")
+
+
 def main() -> None:
     import cv2
 
     repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 3
     only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+    base = Path(sys.argv[sys.argv.index("--baseline-src") + 1]) if "--baseline-src" in sys.argv else None
     with tempfile.TemporaryDirectory() as d:
         if only in (None, "720p"):
             src = Path(d) / "demo_720p.mp4"
             n = reencode(DEMO, src, (1280, 720), cv2.INTER_AREA)
             run_input("720p (the REAL demo video resized; analysis on SYNTHETIC keypoints)", src, n, (1280, 720), repeat, True, None)
+            if base is not None:
+                baseline_pairs(src, base, repeat)
             annotated(src, Path(d))
         if only in (None, "portrait"):
             src = Path(d) / "phone_1080x1920.mp4"
