@@ -77,6 +77,42 @@ def probe(path: Path) -> VideoInfo:
     return VideoInfo(str(path), p.rate_hz, p.n_frames, p.width, p.height)
 
 
+def model_while_probing(path: Path, min_detection_confidence: float = 0.5) -> tuple[Any, VideoInfo, float]:
+    """The pose model, loaded while the video is probed in its child, and the probe's
+    :class:`VideoInfo`; the seconds spent loading (the pose model's own time).
+
+    The probe's child is forked first (before the model starts its threads); the model then loads
+    its two networks in its own threads while the child works, and the graph is waited for inside
+    the silenced block (its loading logs to descriptor 2). Nothing decodes the video in this
+    process before the probe has passed. The probe's cost is hidden when a core is free."""
+    import time
+    import warnings
+
+    from stridelab.video.probe import start_probe
+
+    require_cv2()
+    _, mp_pose = require_mediapipe()
+    job = start_probe(path)
+    with quiet_stderr(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # protobuf deprecation notices from inside mediapipe
+        t0 = time.perf_counter()
+        try:
+            pose = mp_pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False, enable_segmentation=False, min_detection_confidence=min_detection_confidence, min_tracking_confidence=0.5)
+            graph = getattr(pose, "_graph", None)  # mediapipe's SolutionBase: wait until its calculators are open
+            if graph is not None and hasattr(graph, "wait_until_idle"):
+                graph.wait_until_idle()
+        except BaseException:
+            job.cancel()
+            raise
+        loading_s = time.perf_counter() - t0
+        try:
+            p = job.result()
+        except BaseException:
+            pose.close()
+            raise
+    return pose, VideoInfo(str(path), p.rate_hz, p.n_frames, p.width, p.height), loading_s
+
+
 def frames(path: Path, prefetch: int = 8, scale_to_height: int | None = None, rgb: bool = False) -> Iterator[tuple[int, float, np.ndarray]]:
     """(index, time_ms, frame) decoded in a background thread, BGR or (``rgb=True``) RGB: colour
     conversion and scaling run in that thread, beside the pose model rather than before it
@@ -142,9 +178,7 @@ def run_pose(
     from stridelab.progress import progress
     from stridelab.video.decode import FrameSource
 
-    require_cv2()
-    _, mp_pose = require_mediapipe()
-    info = probe(path)
+    pose, info, busy = model_while_probing(path, min_detection_confidence)
     total = info.n_frames if info.n_frames and info.n_frames > 0 else None
     if total is not None and end_s is not None:
         total = min(total, int(end_s * info.rate_hz) + 1)
@@ -152,14 +186,10 @@ def run_pose(
         total = min(total, max_frames)
     a = np.full((total or 256, 33, 4), np.nan)  # x, y, z, visibility per landmark; grown when the count was wrong
     ts: list[float] = []
-    busy = 0.0
     n = 0
-    with progress(f"pose model: {path.name}", total) as advance, quiet_stderr(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # protobuf deprecation notices from inside mediapipe
-        t0 = time.perf_counter()  # loading the model is part of the pose model's own time
-        pose = mp_pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False, enable_segmentation=False, min_detection_confidence=min_detection_confidence, min_tracking_confidence=0.5)
-        busy += time.perf_counter() - t0
-        try:
+    try:
+        with progress(f"pose model: {path.name}", total) as advance, quiet_stderr(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # protobuf deprecation notices from inside mediapipe
             with FrameSource(path, rgb=True, scale_to_height=scale_to_height, prefetch=prefetch, threaded=threaded, reuse=True) as src:
                 for i, t_ms, rgb in src:
                     if (max_frames is not None and i >= max_frames) or (end_s is not None and i / info.rate_hz > end_s):
@@ -175,7 +205,8 @@ def run_pose(
                     ts.append(t_ms / 1000.0)
                     n = i + 1
                     advance(1)
-        finally:
+    finally:
+        with quiet_stderr():
             pose.close()
     if not n:
         raise InvalidInputError(f"{path.name}: the video has no readable frames")
