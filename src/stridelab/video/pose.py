@@ -11,7 +11,8 @@ without a person are counted and reported. The model's own landmark smoothing is
 Nothing is downloaded: the model files ship inside the wheel (``mediapipe/modules/pose_landmark``).
 Decoding, scaling and colour conversion run in a second thread, beside the model, through a
 bounded queue of recycled frame buffers (:mod:`stridelab.video.decode`); ``threaded=False`` runs
-the same steps in the calling thread (the reference: the keypoints are identical).
+the same steps in the calling thread (the reference: the keypoints are identical). The model
+loads its networks while the video is probed in its child (:func:`model_while_probing`).
 """
 
 from __future__ import annotations
