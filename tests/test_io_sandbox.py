@@ -74,9 +74,10 @@ def test_started_child_works_while_the_caller_does(monkeypatch: pytest.MonkeyPat
     assert np.array_equal(job.result(), np.arange(4.0))
     assert time.monotonic() - t0 >= 0.8
     job = sandbox.start_limited(_sleep, name="x.bin")
+    assert isinstance(job, sandbox.Pending)
     job.cancel()
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+        os.waitpid(job.pid, os.WNOHANG)  # killed and reaped, not a zombie
     with pytest.raises(NotRunningError, match="a walk"):
         sandbox.start_limited(_refuse, name="x.bin").result()
     monkeypatch.setenv("STRIDELAB_CHILD_PARSE", "0")
