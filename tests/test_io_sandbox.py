@@ -56,3 +56,29 @@ def test_in_process_when_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not sandbox.enabled()
     with pytest.raises(IndexError):
         run_limited(_bug, name="x")
+
+
+def _nap_then(n: int) -> np.ndarray:
+    time.sleep(0.8)
+    return np.arange(n, dtype=float)
+
+
+def test_started_child_works_while_the_caller_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """start_limited returns at once (the video pipeline loads its model meanwhile); result() and
+    cancel() reap the child; errors come back as from run_limited."""
+    import os
+
+    t0 = time.monotonic()
+    job = sandbox.start_limited(_nap_then, 4, name="x.bin")
+    assert time.monotonic() - t0 < 0.5
+    assert np.array_equal(job.result(), np.arange(4.0))
+    assert time.monotonic() - t0 >= 0.8
+    job = sandbox.start_limited(_sleep, name="x.bin")
+    assert isinstance(job, sandbox.Pending)
+    job.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(job.pid, os.WNOHANG)  # killed and reaped, not a zombie
+    with pytest.raises(NotRunningError, match="a walk"):
+        sandbox.start_limited(_refuse, name="x.bin").result()
+    monkeypatch.setenv("STRIDELAB_CHILD_PARSE", "0")
+    assert np.array_equal(sandbox.start_limited(_ok, 3, name="x.bin").result(), np.arange(3.0))

@@ -31,15 +31,47 @@ def test_real_phone_video(shared_data: Path) -> None:
 
 def test_probe_runs_in_the_limited_child(shared_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[dict[str, Any]] = []
-    real = vprobe.run_limited
+    real = vprobe.start_limited
 
     def spy(fn: Any, *args: Any, **kw: Any) -> Any:
         calls.append(kw)
         return real(fn, *args, **kw)
 
-    monkeypatch.setattr(vprobe, "run_limited", spy)
+    monkeypatch.setattr(vprobe, "start_limited", spy)
     probe_video(_video(shared_data))
     assert len(calls) == 1 and calls[0]["what"] == "video probe"
+
+
+def test_a_started_probe_is_reaped_when_cancelled_or_failed(shared_data: Path, tmp_path: Path) -> None:
+    """The pose model loads while the probe's child works (issue 12); the child never outlives the call."""
+    before = _children()
+    job = vprobe.start_probe(_video(shared_data))
+    job.cancel()
+    assert _children() <= before  # no child left, not even a zombie
+    bad = tmp_path / "cut.mp4"
+    bad.write_bytes(_video(shared_data).read_bytes()[:2000])
+    pytest.importorskip("mediapipe")
+    from stridelab.video.pose import run_pose
+
+    with pytest.raises(InvalidInputError) as e:
+        run_pose(bad)
+    assert "\n" not in str(e.value) and str(e.value).startswith("cut.mp4: ")
+    assert _children() <= before
+
+
+def _children() -> set[int]:
+    """Process ids whose parent is this process (zombies included), from /proc."""
+    import os
+
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid():
+            out.add(int(stat.parent.name))
+    return out
 
 
 @pytest.mark.parametrize("keep", [0, 48, 2000, 300_000])

@@ -141,13 +141,80 @@ def _read(fd: int, pid: int, deadline: float) -> bytes | None:
         chunks.append(b)
 
 
-def run_limited(fn: Callable[..., T], *args: Any, name: str, size_bytes: int = 0, what: str = "reader", timeout_s: float | None = None) -> T:
-    """``fn(*args)`` in a forked child with the limits of :func:`limits_for` (``name``: the file's
-    name in messages; ``timeout_s``: another default time limit, STRIDELAB_PARSE_TIMEOUT_S still
-    overrides it). A stridelab error in the child is raised here unchanged; a crash, running
-    out of memory or time, or any other exception becomes one InvalidInputError line."""
+class Pending:
+    """A child started by :func:`start_limited`; :meth:`result` waits for it (once)."""
+
+    def __init__(self, pid: int, fd: int, deadline: float, name: str, what: str, memory: int, size_bytes: int, timeout: float) -> None:
+        self.pid, self.fd, self.deadline = pid, fd, deadline
+        self.name, self.what, self.memory, self.size_bytes, self.timeout = name, what, memory, size_bytes, timeout
+
+    def result(self) -> Any:
+        """What the child's function returned; its stridelab error raised here; a crash, running
+        out of memory or time, or any other exception as one InvalidInputError line."""
+        status = 0
+        try:
+            data = _read(self.fd, self.pid, self.deadline)
+        finally:
+            os.close(self.fd)
+            try:
+                done, status = os.waitpid(self.pid, os.WNOHANG)
+                if done == 0:
+                    os.kill(self.pid, signal.SIGKILL)
+                    _, status = os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
+        name, what, timeout, memory, size_bytes = self.name, self.what, self.timeout, self.memory, self.size_bytes
+        if data is None:
+            raise InvalidInputError(f"{name}: the {what} did not finish in {timeout:.0f} s; the file is probably damaged (or raise STRIDELAB_PARSE_TIMEOUT_S)")
+        if len(data) < 8 or int.from_bytes(data[:8], "little") != len(data) - 8:
+            how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit code {os.WEXITSTATUS(status)}"
+            raise InvalidInputError(f"{name}: the {what} crashed ({how}); the file is damaged or truncated")
+        status_s, payload = pickle.loads(data[8:])
+        if status_s == "ok":
+            return payload
+        if status_s == "stridelab":
+            raise payload
+        if status_s == "memory":
+            raise InvalidInputError(
+                f"{name}: reading it needed more than {memory / 2**30:.1f} GiB for a {size_bytes / 1e6:.1f} MB file; "
+                "the file is damaged (or raise STRIDELAB_PARSE_MEMORY_MB)"
+            )
+        raise InvalidInputError(
+            f"{name}: cannot be read ({payload}); the file is damaged or in a layout stridelab does not know "
+            "(if it opens in the lab software, please report it)"
+        )
+
+    def cancel(self) -> None:
+        """Kill and reap the child without waiting for its result."""
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+
+class _Done:
+    """The result of a function run in-process (the sandbox is off), with :class:`Pending`'s interface."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self.value = fn(*args)
+
+    def result(self) -> Any:
+        return self.value
+
+    def cancel(self) -> None:
+        return None
+
+
+def start_limited(fn: Callable[..., Any], *args: Any, name: str, size_bytes: int = 0, what: str = "reader", timeout_s: float | None = None) -> Pending | _Done:
+    """Start ``fn(*args)`` in a forked child as :func:`run_limited` does and return at once; the
+    caller works meanwhile (e.g. loads a model) and then calls ``result()`` (or ``cancel()``)."""
     if not enabled():
-        return fn(*args)
+        return _Done(fn, args)
     memory, timeout = limits_for(size_bytes)
     if timeout_s is not None:
         timeout = _env("STRIDELAB_PARSE_TIMEOUT_S", timeout_s)
@@ -160,37 +227,16 @@ def run_limited(fn: Callable[..., T], *args: Any, name: str, size_bytes: int = 0
         finally:
             os._exit(0)
     os.close(w)
-    status = 0
-    try:
-        data = _read(r, pid, time.monotonic() + timeout)
-    finally:
-        os.close(r)
-        try:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done == 0:
-                os.kill(pid, signal.SIGKILL)
-                _, status = os.waitpid(pid, 0)
-        except ChildProcessError:
-            pass
-    if data is None:
-        raise InvalidInputError(f"{name}: the {what} did not finish in {timeout:.0f} s; the file is probably damaged (or raise STRIDELAB_PARSE_TIMEOUT_S)")
-    if len(data) < 8 or int.from_bytes(data[:8], "little") != len(data) - 8:
-        how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit code {os.WEXITSTATUS(status)}"
-        raise InvalidInputError(f"{name}: the {what} crashed ({how}); the file is damaged or truncated")
-    status_s, payload = pickle.loads(data[8:])
-    if status_s == "ok":
-        return payload
-    if status_s == "stridelab":
-        raise payload
-    if status_s == "memory":
-        raise InvalidInputError(
-            f"{name}: reading it needed more than {memory / 2**30:.1f} GiB for a {size_bytes / 1e6:.1f} MB file; "
-            "the file is damaged (or raise STRIDELAB_PARSE_MEMORY_MB)"
-        )
-    raise InvalidInputError(
-        f"{name}: cannot be read ({payload}); the file is damaged or in a layout stridelab does not know "
-        "(if it opens in the lab software, please report it)"
-    )
+    return Pending(pid, r, time.monotonic() + timeout, name, what, memory, size_bytes, timeout)
+
+
+def run_limited(fn: Callable[..., T], *args: Any, name: str, size_bytes: int = 0, what: str = "reader", timeout_s: float | None = None) -> T:
+    """``fn(*args)`` in a forked child with the limits of :func:`limits_for` (``name``: the file's
+    name in messages; ``timeout_s``: another default time limit, STRIDELAB_PARSE_TIMEOUT_S still
+    overrides it). A stridelab error in the child is raised here unchanged; a crash, running
+    out of memory or time, or any other exception becomes one InvalidInputError line."""
+    out: T = start_limited(fn, *args, name=name, size_bytes=size_bytes, what=what, timeout_s=timeout_s).result()
+    return out
 
 
 def read_in_child(reader: Callable[..., T], path: Path, *args: Any) -> T:
@@ -202,4 +248,4 @@ def read_in_child(reader: Callable[..., T], path: Path, *args: Any) -> T:
     return run_limited(reader, path, *args, name=path.name, size_bytes=size)
 
 
-__all__ = ["enabled", "limits_for", "read_in_child", "run_limited"]
+__all__ = ["Pending", "enabled", "limits_for", "read_in_child", "run_limited", "start_limited"]

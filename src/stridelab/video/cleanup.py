@@ -64,8 +64,33 @@ def _pairs(names: list[str], parts: tuple[str, ...]) -> list[tuple[int, int]]:
     return [(idx["l_" + p], idx["r_" + p]) for p in parts if "l_" + p in idx and "r_" + p in idx]
 
 
+#: Frames whose transition costs are computed in one block (bounds the temporary arrays: about 1.5 kB a frame).
+SWAP_BLOCK_FRAMES = 4096
+
+
+def _transition_costs(both: np.ndarray, wts: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Cost[t - 2, s0, s1, s2] of states (s_{t-2}, s_{t-1}, s_t) = (s0, s1, s2) for t = 2 .. n-1:
+    the confidence-weighted squared distances of the points at t from their constant-velocity
+    prediction 2 x_{t-1}(s1) - x_{t-2}(s0) (see :func:`fix_swaps`), all frames at once."""
+    n = both.shape[0]
+    out = np.empty((max(n - 2, 0), 2, 2, 2))
+    w01 = np.clip(wts, 0, 1)
+    for a in range(2, n, SWAP_BLOCK_FRAMES):
+        b = min(n, a + SWAP_BLOCK_FRAMES)
+        x2, x1, x0 = both[a:b], both[a - 1:b - 1], both[a - 2:b - 2]  # (m, 2 states, 2p, 2)
+        pred = 2 * x1[:, None, :, None] - x0[:, :, None, None]  # (m, s0, s1, 1, 2p, 2)
+        d = x2[:, None, None, :] - pred  # (m, s0, s1, s2, 2p, 2)
+        ok = valid[a:b][:, None, None, :] & valid[a - 1:b - 1][:, None, :, None] & valid[a - 2:b - 2][:, :, None, None]
+        w = np.sqrt(w01[a:b][:, None, :] * w01[a - 1:b - 1][:, :, None])  # (m, s1, s2, 2p)
+        out[a - 2:b - 2] = np.where(ok, w[:, None] * np.sum(np.nan_to_num(d) ** 2, axis=-1), 0.0).sum(axis=-1)
+    return out
+
+
 def fix_swaps(xy: np.ndarray, conf: np.ndarray, pairs: list[tuple[int, int]], swap_cost_px2: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Relabel left/right per frame (see module docstring, step 2). Returns (xy, conf, swapped mask)."""
+    """Relabel left/right per frame (see module docstring, step 2). Returns (xy, conf, swapped mask).
+
+    The transition costs of every frame are computed at once (:func:`_transition_costs`); only the
+    Viterbi recursion over the 2 x 2 states runs frame by frame, on plain floats."""
     n = xy.shape[0]
     if not pairs or n < 3:
         return xy, conf, np.zeros(n, dtype=bool)
@@ -74,32 +99,30 @@ def fix_swaps(xy: np.ndarray, conf: np.ndarray, pairs: list[tuple[int, int]], sw
     both = np.stack([xy[:, li + ri], xy[:, ri + li]], axis=1)  # (n, 2 states, 2p, 2)
     wts = np.stack([conf[:, li + ri], conf[:, ri + li]], axis=1)
     valid = np.isfinite(both[..., 0])
-    # cost[t, s_{t-2}, s_{t-1}, s_t]
-    inf = np.inf
-    best = np.zeros((2, 2))  # over (s_{t-1}, s_t) at t=1
-    best[:, 1] += swap_cost_px2
-    best[1, :] += swap_cost_px2
-    back = np.zeros((n, 2, 2), dtype=np.int8)
+    cost = _transition_costs(both, wts, valid).tolist()
+    # best[s_{t-1}][s_t] at t=1
+    best = [[0.0, swap_cost_px2], [swap_cost_px2, 2 * swap_cost_px2]]
+    back: list[list[list[int]]] = [[[0, 0], [0, 0]] for _ in range(n)]
     for t in range(2, n):
-        new = np.full((2, 2), inf)
+        c = cost[t - 2]
+        new = [[0.0, 0.0], [0.0, 0.0]]
+        bt = back[t]
         for s1 in (0, 1):
+            b0, b1 = best[0][s1], best[1][s1]
             for s2 in (0, 1):
-                # prediction from states (s0, s1): 2*x_{t-1}(s1) - x_{t-2}(s0); s0 in {0,1}
-                pred = 2 * both[t - 1, s1][None] - both[t - 2, :]  # (2, 2p, 2)
-                d = both[t, s2][None] - pred
-                ok = valid[t, s2][None] & valid[t - 1, s1][None] & valid[t - 2, :]
-                w = np.sqrt(np.clip(wts[t, s2][None], 0, 1) * np.clip(wts[t - 1, s1][None], 0, 1))
-                c = np.where(ok, w * np.sum(np.nan_to_num(d) ** 2, axis=-1), 0.0).sum(axis=-1)
-                tot = best[:, s1] + c + (swap_cost_px2 if s2 else 0.0)
-                j = int(np.argmin(tot))
-                new[s1, s2] = tot[j]
-                back[t, s1, s2] = j
+                extra = swap_cost_px2 if s2 else 0.0
+                t0 = b0 + c[0][s1][s2] + extra
+                t1 = b1 + c[1][s1][s2] + extra
+                j = 0 if t0 != t0 else int(t1 != t1 or t1 < t0)  # as np.argmin: the first NaN, else the first minimum
+                new[s1][s2] = t1 if j else t0
+                bt[s1][s2] = j
         best = new
-    last = np.unravel_index(int(np.argmin(best)), best.shape)
+    flat = [best[0][0], best[0][1], best[1][0], best[1][1]]
+    last = np.unravel_index(int(np.argmin(flat)), (2, 2))
     states = np.zeros(n, dtype=np.int8)
     states[n - 1], states[n - 2] = int(last[1]), int(last[0])
     for t in range(n - 1, 1, -1):
-        states[t - 2] = back[t, states[t - 1], states[t]]
+        states[t - 2] = back[t][states[t - 1]][states[t]]
     sw = states.astype(bool)
     out, oc = xy.copy(), conf.copy()
     a_, b_ = np.array(li + ri), np.array(ri + li)

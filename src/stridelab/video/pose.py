@@ -9,13 +9,14 @@ without a person are counted and reported. The model's own landmark smoothing is
 (``smooth_landmarks=False``): it lags fast foot motion, and our clean-up smooths without lag.
 
 Nothing is downloaded: the model files ship inside the wheel (``mediapipe/modules/pose_landmark``).
-Decoding runs in a second thread so it overlaps the model.
+Decoding, scaling and colour conversion run in a second thread, beside the model, through a
+bounded queue of recycled frame buffers (:mod:`stridelab.video.decode`); ``threaded=False`` runs
+the same steps in the calling thread (the reference: the keypoints are identical). The model
+loads its networks while the video is probed in its child (:func:`model_while_probing`).
 """
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -77,47 +78,49 @@ def probe(path: Path) -> VideoInfo:
     return VideoInfo(str(path), p.rate_hz, p.n_frames, p.width, p.height)
 
 
+def model_while_probing(path: Path, min_detection_confidence: float = 0.5) -> tuple[Any, VideoInfo, float]:
+    """The pose model, loaded while the video is probed in its child, and the probe's
+    :class:`VideoInfo`; the seconds spent loading (the pose model's own time).
+
+    The probe's child is forked first (before the model starts its threads); the model then loads
+    its two networks in its own threads while the child works, and the graph is waited for inside
+    the silenced block (its loading logs to descriptor 2). Nothing decodes the video in this
+    process before the probe has passed. The probe's cost is hidden when a core is free."""
+    import time
+    import warnings
+
+    from stridelab.video.probe import start_probe
+
+    require_cv2()
+    _, mp_pose = require_mediapipe()
+    job = start_probe(path)
+    with quiet_stderr(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # protobuf deprecation notices from inside mediapipe
+        t0 = time.perf_counter()
+        try:
+            pose = mp_pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False, enable_segmentation=False, min_detection_confidence=min_detection_confidence, min_tracking_confidence=0.5)
+            graph = getattr(pose, "_graph", None)  # mediapipe's SolutionBase: wait until its calculators are open
+            if graph is not None and hasattr(graph, "wait_until_idle"):
+                graph.wait_until_idle()
+        except BaseException:
+            job.cancel()
+            raise
+        loading_s = time.perf_counter() - t0
+        try:
+            p = job.result()
+        except BaseException:
+            pose.close()
+            raise
+    return pose, VideoInfo(str(path), p.rate_hz, p.n_frames, p.width, p.height), loading_s
+
+
 def frames(path: Path, prefetch: int = 8, scale_to_height: int | None = None, rgb: bool = False) -> Iterator[tuple[int, float, np.ndarray]]:
     """(index, time_ms, frame) decoded in a background thread, BGR or (``rgb=True``) RGB: colour
-    conversion and scaling run in that thread, beside the pose model rather than before it."""
-    cv2 = require_cv2()
-    cap = cv2.VideoCapture(str(path))
-    q: queue.Queue[Any] = queue.Queue(maxsize=prefetch)
-    stop = threading.Event()
+    conversion and scaling run in that thread, beside the pose model rather than before it
+    (:mod:`stridelab.video.decode`)."""
+    from stridelab.video.decode import frames as decoded
 
-    def work() -> None:
-        i = 0
-        while not stop.is_set():
-            ok, f = cap.read()
-            if not ok:
-                break
-            t = float(cap.get(cv2.CAP_PROP_POS_MSEC))
-            if scale_to_height and f.shape[0] > scale_to_height:
-                w = int(round(f.shape[1] * scale_to_height / f.shape[0]))
-                f = cv2.resize(f, (w, scale_to_height), interpolation=cv2.INTER_AREA)
-            if rgb:
-                f = cv2.cvtColor(f, cv2.COLOR_BGR2RGB)
-            q.put((i, t, f))
-            i += 1
-        q.put(None)
-
-    th = threading.Thread(target=work, daemon=True)
-    th.start()
-    try:
-        while True:
-            item = q.get()
-            if item is None:
-                break
-            yield item
-    finally:
-        stop.set()
-        while th.is_alive():
-            try:
-                q.get_nowait()
-            except queue.Empty:
-                pass
-            th.join(0.01)
-        cap.release()
+    return decoded(path, prefetch=prefetch, scale_to_height=scale_to_height, rgb=rgb)
 
 
 @contextmanager
@@ -154,54 +157,65 @@ class PoseResult:
     pose_seconds: float
 
 
-_EMPTY = np.full((33, 4), np.nan)
+def run_pose(
+    path: Path,
+    max_frames: int | None = None,
+    min_detection_confidence: float = 0.5,
+    end_s: float | None = None,
+    *,
+    threaded: bool = True,
+    scale_to_height: int | None = None,
+    prefetch: int = 4,
+) -> PoseResult:
+    """Run the bundled pose model over every frame (see module docstring).
 
-
-def run_pose(path: Path, max_frames: int | None = None, min_detection_confidence: float = 0.5, end_s: float | None = None) -> PoseResult:
-    """Run the bundled pose model over every frame (see module docstring)."""
+    ``threaded=False`` decodes in the calling thread (the sequential reference; same keypoints).
+    ``scale_to_height`` scales taller frames down before the model (in the decoder thread); it
+    changes the keypoints (docs/validation.md, "Speed at every size") and is off by default.
+    """
     import time
-
-    require_cv2()
-    _, mp_pose = require_mediapipe()
-    info = probe(path)
-    xs: list[np.ndarray] = []
-    ts: list[float] = []
-    busy = 0.0
     import warnings
 
     from stridelab.progress import progress
+    from stridelab.video.decode import FrameSource
 
+    pose, info, busy = model_while_probing(path, min_detection_confidence)
     total = info.n_frames if info.n_frames and info.n_frames > 0 else None
     if total is not None and end_s is not None:
         total = min(total, int(end_s * info.rate_hz) + 1)
-    with progress(f"pose model: {path.name}", total) as advance, quiet_stderr(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # protobuf deprecation notices from inside mediapipe
-        t0 = time.perf_counter()  # loading the model is part of the pose model's own time
-        pose = mp_pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False, enable_segmentation=False, min_detection_confidence=min_detection_confidence, min_tracking_confidence=0.5)
-        busy += time.perf_counter() - t0
-        try:
-            for i, t_ms, rgb in frames(path, rgb=True):
-                if (max_frames is not None and i >= max_frames) or (end_s is not None and i / info.rate_hz > end_s):
-                    break
-                t0 = time.perf_counter()
-                res = pose.process(rgb)
-                busy += time.perf_counter() - t0
-                lm = res.pose_landmarks
-                xs.append(np.array([(p.x, p.y, p.z, p.visibility) for p in lm.landmark]) if lm is not None else _EMPTY)
-                ts.append(t_ms / 1000.0)
-                advance(1)
-        finally:
+    if total is not None and max_frames is not None:
+        total = min(total, max_frames)
+    a = np.full((total or 256, 33, 4), np.nan)  # x, y, z, visibility per landmark; grown when the count was wrong
+    ts: list[float] = []
+    n = 0
+    try:
+        with progress(f"pose model: {path.name}", total) as advance, quiet_stderr(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # protobuf deprecation notices from inside mediapipe
+            with FrameSource(path, rgb=True, scale_to_height=scale_to_height, prefetch=prefetch, threaded=threaded, reuse=True) as src:
+                for i, t_ms, rgb in src:
+                    if (max_frames is not None and i >= max_frames) or (end_s is not None and i / info.rate_hz > end_s):
+                        break
+                    t0 = time.perf_counter()
+                    res = pose.process(rgb)
+                    busy += time.perf_counter() - t0
+                    if i >= len(a):
+                        a = np.concatenate([a, np.full_like(a, np.nan)])
+                    lm = res.pose_landmarks
+                    if lm is not None:
+                        a[i] = [(p.x, p.y, p.z, p.visibility) for p in lm.landmark]
+                    ts.append(t_ms / 1000.0)
+                    n = i + 1
+                    advance(1)
+    finally:
+        with quiet_stderr():
             pose.close()
-    if not xs:
+    if not n:
         raise InvalidInputError(f"{path.name}: the video has no readable frames")
-    a = np.stack(xs)
-    h, w = a.shape[0], info
-    xy = a[..., :2] * np.array([w.width, w.height])
+    a = a[:n]
+    xy = a[..., :2] * np.array([info.width, info.height])
     conf = np.nan_to_num(a[..., 3], nan=0.0)
     t = np.asarray(ts)
-    n = len(t)
     if not (np.all(np.diff(t) > 0) and abs((t[-1] - t[0]) - (n - 1) / info.rate_hz) < 2.0 / info.rate_hz):
         t = np.arange(n) / info.rate_hz  # unreliable timestamps: nominal frame times
     info.n_frames = n
-    del h
     return PoseResult(xy, conf, a[..., 2], t, info, busy)

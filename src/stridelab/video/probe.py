@@ -21,7 +21,8 @@ to ``/dev/null``) and, there:
 The full decode and the pose model then run in the stridelab process (with the size cap of
 :mod:`stridelab.io.limits`): the decode of a file whose container and first frame passed these
 checks. Cost: one fork and one container open, about 0.1-0.4 s against a pipeline of seconds to
-minutes (``docs/validation.md``, "Broken and hostile input").
+minutes (``docs/validation.md``, "Broken and hostile input"); :func:`start_probe` lets the pose
+model load its networks while the child works (the model touches no byte of the video).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from typing import Any
 
 from stridelab.errors import InvalidInputError, UsageError
 from stridelab.io.limits import _env_float
-from stridelab.io.sandbox import run_limited
+from stridelab.io.sandbox import start_limited
 
 #: Most streams a video may hold (a phone video: 1 video + 1 audio + 1-3 metadata streams).
 MAX_STREAMS = 16
@@ -149,8 +150,23 @@ def check_probe(name: str, p: Probe) -> Probe:
     return p
 
 
-def probe_video(path: Path) -> Probe:
-    """Probe ``path`` in a limited child and check what it found (see module docstring)."""
+class ProbeJob:
+    """A probe started in its child (:func:`start_probe`); :meth:`result` waits and checks."""
+
+    def __init__(self, path: Path, pending: Any) -> None:
+        self.path = path
+        self._pending = pending
+
+    def result(self) -> Probe:
+        return check_probe(self.path.name, self._pending.result())
+
+    def cancel(self) -> None:
+        self._pending.cancel()
+
+
+def start_probe(path: Path) -> ProbeJob:
+    """Start probing ``path`` in a limited child and return at once (the caller may load the pose
+    model meanwhile; nothing may decode the video before :meth:`ProbeJob.result` returned)."""
     try:
         size = os.path.getsize(path)
     except OSError:
@@ -159,8 +175,16 @@ def probe_video(path: Path) -> Probe:
         importlib.import_module("av")
     except ImportError:
         pass
-    found: Any = run_limited(_probe_here, str(path), name=path.name, size_bytes=min(size, 1 << 20), what="video probe", timeout_s=PROBE_TIMEOUT_S)
-    return check_probe(path.name, found)
+    pending = start_limited(_probe_here, str(path), name=path.name, size_bytes=min(size, 1 << 20), what="video probe", timeout_s=PROBE_TIMEOUT_S)
+    return ProbeJob(path, pending)
 
 
-__all__ = ["CODECS", "MAX_FRAMES", "MAX_FRAME_PIXELS", "MAX_STREAMS", "MAX_TOTAL_PIXELS", "Probe", "check_probe", "max_frames", "max_total_pixels", "probe_video"]
+def probe_video(path: Path) -> Probe:
+    """Probe ``path`` in a limited child and check what it found (see module docstring)."""
+    return start_probe(path).result()
+
+
+__all__ = [
+    "CODECS", "MAX_FRAMES", "MAX_FRAME_PIXELS", "MAX_STREAMS", "MAX_TOTAL_PIXELS", "Probe", "ProbeJob", "check_probe", "max_frames", "max_total_pixels",
+    "probe_video", "start_probe",
+]
