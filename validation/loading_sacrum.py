@@ -122,13 +122,14 @@ def virtual_sacrum(rebuild: bool = False) -> tuple[StepDataset, Any]:
 
 
 def _sensor_timed_steps(cond: Any) -> pd.DataFrame:
-    """The product's steps of one real clip (gravity-calibrated), as ``stridelab analyze`` times them."""
+    """The product's steps of one real clip, as ``stridelab analyze`` times them on the clip as
+    recorded (the loading stage then reads the acceleration normalised to a 1-g mean, as
+    :func:`real_table` does: :mod:`stridelab.loading.calibration`)."""
     import stridelab as sl
-    from stridelab.loading.alcantara import gravity_calibrated
     from stridelab.model.trial import Trial
 
     tr = Trial()
-    tr.imu = {"sacrum": gravity_calibrated(cond.imu)}
+    tr.imu = {"sacrum": cond.imu}
     tr.provenance.format = "imu"
     a = sl.analyze(tr, sl.AnalysisOptions(speed_mps=cond.speed_mps))
     return a.steps[["side", "ic_s", "to_s", "flight_ms", "step_time_ms"]].copy()
@@ -413,7 +414,7 @@ def write(ds: StepDataset, rep: Any, chosen: Candidate, r: dict[str, Any], fin: 
         "feature_min": np.percentile(x, 0.5, axis=0).tolist(), "feature_max": np.percentile(x, 99.5, axis=0).tolist(),
         "train_peak_rmse": train_rmse,
         "vlr_model": None if vlr_from is None else {"name": vlr_from, "method": "ridge", "model": results[vlr_from]["model"].to_dict()},
-        "real_test": fin["real_e2e"] | {"timed": "end to end: steps from the product's sacral contact detector, gravity-calibrated clips, paired with force steps within 60 ms"},
+        "real_test": fin["real_e2e"] | {"timed": "end to end: steps from the product's sacral contact detector on the clips as recorded, the model's input normalised to a 1-g mean as the loading stage does, paired with force steps within 60 ms"},
         "real_test_force_timed": fin["real_force"] | {"timed": "steps from the treadmill force, gravity-calibrated clips"},
     }
     MODEL_FILE.write_text(json.dumps(shipped, indent=None, separators=(",", ":"), default=float) + "\n", encoding="utf-8")

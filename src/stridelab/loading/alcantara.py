@@ -47,12 +47,13 @@ def gravity_calibrated(imu: ImuData) -> ImuData:
 
     Over whole steps of steady running the body's mean acceleration is zero, so a sensor's mean
     specific force is gravity (1 g). The stored vertical channel of this set averages about 1.2 g per
-    clip: an offset (calibration or mounting), which keeps the sacral contact detector from seeing
-    the flight phase. This removes it, as a static calibration would; nothing is fitted to the force.
+    clip: an offset (calibration or mounting). This removes it, as a static calibration would;
+    nothing is fitted to the force (:func:`stridelab.loading.calibration.gravity_normalised`, which
+    the loading stage applies to the acceleration-reading trunk model's input).
     """
-    a = np.asarray(imu.acc_mps2, dtype=float)
-    m = np.nanmean(a, axis=0)
-    return ImuData(imu.location, imu.rate_hz, imu.time_s, a - m + G * m / np.linalg.norm(m), imu.gyr_radps)
+    from stridelab.loading.calibration import gravity_normalised
+
+    return gravity_normalised(imu)
 
 
 def _strike(row: pd.Series) -> str:

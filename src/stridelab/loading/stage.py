@@ -14,6 +14,8 @@ A warning says when the input is outside the training range: speed (when known),
 (hip for sacrum, ankle for mid-shank), sampling rate, and steps whose features fall outside what
 the model saw in training; and when a trunk model that reads the acceleration (the shipped sacrum
 model, :mod:`stridelab.loading.waveform`) gets a sensor whose mean specific force is not about 1 g.
+That model reads the sensor normalised to a 1-g mean (:mod:`stridelab.loading.calibration`), which
+removes an offset but not a gain error; the contact events are timed on the signal as recorded.
 """
 
 from __future__ import annotations
@@ -134,7 +136,9 @@ def _inputs(entry: dict[str, Any], imu: Any, st: pd.DataFrame) -> pd.DataFrame:
     from stridelab.loading.waveform import trunk_inputs
 
     if entry["method"] == "pca_ridge":
-        return trunk_inputs(timing(st), step_windows(aligned(imu), st))
+        from stridelab.loading.calibration import gravity_normalised
+
+        return trunk_inputs(timing(st), step_windows(aligned(gravity_normalised(imu)), st))
     return timing(st) if _timing_only(entry) else step_features(aligned(imu), st)
 
 
@@ -151,7 +155,8 @@ def _offset_warning(analysis: Any, trial: Any, models: dict[str, Any], used: dic
             mean_g = float(np.linalg.norm(np.nanmean(acc, axis=0)) / G) if acc.size else float("nan")
         if np.isfinite(mean_g) and abs(mean_g - 1.0) > OFFSET_TOL_G:
             analysis.warn(f"{loc}: its mean specific force over the recording is {mean_g:.2f} g, not 1 g as over steady running "
-                          "(an offset or calibration error); the predicted loading, read from its acceleration, is biased: calibrate the sensor")
+                          "(an offset or calibration error); the loading model read it shifted to a 1-g mean, which removes an offset "
+                          "but not a gain error: calibrate the sensor")
 
 
 def _kind(loc: str) -> str:
