@@ -122,7 +122,9 @@ class ImuSegmentRules(Algorithm):
             flights read clearly below 0 g, else ``freefall_springmass``: :func:`stridelab.events.imu.trunk_method`),
             ``freefall`` (vertical acceleration crossing gravity), ``freefall_steps`` (one contact per
             loading peak, thresholds above each flight's floor) or ``freefall_springmass`` (its contact
-            time averaged with the spring-mass one, Morin 2005); sides after Lee 2010.
+            time averaged with the spring-mass one, Morin 2005) or ``freefall_relative`` (the same on the
+            signal relative to its own flight floor and mean, so independent of the sensor's offset and
+            gain); sides after Lee 2010.
 
     Results:
         events_: the contacts; each contact's ``source`` names the sensor and the method.
@@ -136,7 +138,7 @@ class ImuSegmentRules(Algorithm):
     choices: ClassVar[dict[str, tuple[str, ...]]] = {
         "foot_method": ("kink", "falbriard2018", "accel"),
         "shank_method": ("kink", "purcell2006"),
-        "trunk_method": ("auto", "freefall", "freefall_steps", "freefall_springmass"),
+        "trunk_method": ("auto", "freefall", "freefall_steps", "freefall_springmass", "freefall_relative"),
     }
     events_: ContactEvents
 
