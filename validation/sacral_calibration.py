@@ -50,7 +50,7 @@ from stridelab.events.imu_align import AlignedImu  # noqa: E402
 
 STATES = ("raw", "offset", "gain")
 METHODS = ("auto", "freefall_springmass", "freefall_relative")
-GRID = list(itertools.product((0.3, 0.45), (0.6, 0.7, 0.8, 0.9, 1.0), (0.25, 0.5, 0.75)))
+GRID = list(itertools.product((0.3, 0.45, 0.6), (0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5), (0.25, 0.4, 0.5, 0.6, 0.75)))
 
 
 def calibrated(v: np.ndarray, ap: np.ndarray, state: str) -> tuple[np.ndarray, np.ndarray]:
