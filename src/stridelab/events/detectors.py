@@ -119,7 +119,8 @@ class ImuSegmentRules(Algorithm):
             2012), ``falbriard2018`` (as published) or ``accel`` (accelerometer only).
         shank_method: method for shank and ankle sensors: ``kink`` or ``purcell2006`` (accelerometer only).
         trunk_method: method for sacrum and hip sensors: ``auto`` (``freefall`` where the sensor's
-            flights read clearly below 0 g, else ``freefall_springmass``: :func:`stridelab.events.imu.trunk_method`),
+            flights read clearly below 0 g and it does not clip, else ``freefall_relative``:
+            :func:`stridelab.events.imu.trunk_method`),
             ``freefall`` (vertical acceleration crossing gravity), ``freefall_steps`` (one contact per
             loading peak, thresholds above each flight's floor) or ``freefall_springmass`` (its contact
             time averaged with the spring-mass one, Morin 2005) or ``freefall_relative`` (the same on the

@@ -28,7 +28,7 @@ on all 31 conditions of that real set (the grid optimum of the contact-time RMSE
 choice checked by leave-one-condition-group-out cross-validation (speed, slope, strike groups;
 ``validation/sacral_grf.py``; ``docs/validation.md``, "Real wearables and video").
 
-``method="freefall_springmass"`` (the default for trunk sensors whose flights read about 0 g, :func:`flight_level_g`): the contacts and
+``method="freefall_springmass"`` (the default before ``freefall_relative`` for trunk sensors whose flights read about 0 g): the contacts and
 initial contacts of ``freefall_steps``; the contact time is a weighted mean of the thresholds' one
 (toe-off at ``SPRINGMASS_TO_THRESHOLD_G`` above the next flight's floor) and the spring-mass contact
 time of the same step (Morin JB et al. 2005, J Appl Biomech 21:167, inverted:
@@ -48,12 +48,14 @@ expressed relative to the trial's own levels, ``(a - floor) / (mean - floor)`` (
 the floor is the 5th percentile of the 10 Hz low-passed signal over running, i.e. the flights; the mean
 is body weight, since the trunk does not accelerate on average over steady running). Any offset or
 gain error of the sensor (a * gain + offset) gives the same relative signal, so the same contacts; the
-spring-mass peak is read in body weights above the flight floor. Its constants (``RELATIVE_*``) were
-chosen on the real sacral set by leave-one-condition-group-out (``validation/sacral_calibration.py``;
-docs/validation.md, "Sacral contact timing across calibration states"). It is not the default: on the
-real set it gives 15.8 ms in every calibration state (16.3-17.3 ms held out by condition group), where
-``auto`` gives 14.8 ms as recorded but 42.5 ms offset-removed and 44.5 ms gain-normalised; on SYNTHETIC
-virtual sacra it is worse than ``freefall`` (34.8 vs 19.9 ms), which ``auto`` picks for them.
+spring-mass peak is read in body weights above the flight floor. Its constants (``RELATIVE_*``) are
+the grid optimum on the real sacral set, checked by leave-one-condition-group-out (``validation/sacral_calibration.py``;
+docs/validation.md, "Sacral contact timing across calibration states"). ``auto``
+(:func:`stridelab.events.imu.trunk_method`) uses it for every trunk sensor except one whose flights read
+clearly below 0 g without clipping (``freefall`` times those). On the real set it gives 15.8 ms in every
+calibration state (16.3-17.3 ms held out by condition group), where ``freefall_springmass`` gives 14.8
+ms as recorded but 27.5 ms offset-removed and 44.5 ms gain-normalised; on SYNTHETIC virtual sacra it is
+worse than ``freefall`` (34.8 vs 19.9 ms).
 
 ``sides="lee2010"`` (left/right): Lee JB, Mellifont RB, Burkett BJ (2010) J Sci Med Sport
 13:270 identified the stance foot from the trunk's mediolateral acceleration during contact. Here
@@ -103,10 +105,15 @@ SPRINGMASS_WEIGHT = 0.75
 FREEFALL_LEVEL_G = -0.15
 #: ``freefall_relative``: initial-contact and toe-off thresholds above each flight's floor, and the
 #: weight of the spring-mass contact time, in units of the trial's (mean - floor) span (body weight);
-#: chosen by leave-one-condition-group-out on the real sacral set (``validation/sacral_calibration.py``).
+#: the grid optimum on the real sacral set, checked by leave-one-condition-group-out (``validation/sacral_calibration.py``).
 RELATIVE_IC_THRESHOLD = 0.45
 RELATIVE_TO_THRESHOLD = 1.3
 RELATIVE_WEIGHT = 0.6
+#: :func:`clipped_fraction` at or above this: the sensor sits on a rail (clipped or saturated) in part of
+#: its recording. A continuous signal reaches its own extreme once (virtual sacra: 0.02 %, the real
+#: ActiGraph hip: under 0.04 %); the real sacral accelerometer of Alcantara et al. (2022) clips its
+#: flights at 0 g (1 to 30 % of the running samples in each of its 31 conditions).
+CLIPPED_FRACTION = 0.005
 
 
 @dataclass
@@ -199,6 +206,25 @@ def flight_level_g(al: AlignedImu) -> float | None:
         return None
     up = lowpass(np.nan_to_num(al.acc[:, UP]), al.rate_hz, min(10.0, 0.4 * al.rate_hz)) / G0
     return float(np.percentile(up[run], 5))
+
+
+def clipped_fraction(al: AlignedImu) -> float:
+    """The largest fraction of the running samples that sit at one sensor axis's own minimum or maximum
+    (within a millionth of its range): how much of the recording a clipped or saturated sensor spends
+    on its rail. The sensor's axes are recovered from the aligned ones (``acc @ r_``); an offset or a
+    gain of the sensor does not change it."""
+    run = al.running
+    if not run.any():
+        return 0.0
+    raw = np.nan_to_num(al.acc[run]) @ al.r_
+    out = 0.0
+    for x in raw.T:
+        span = float(x.max() - x.min())
+        if span <= 0:
+            continue
+        tol = 1e-6 * span
+        out = max(out, float(np.mean(x <= x.min() + tol)), float(np.mean(x >= x.max() - tol)))
+    return out
 
 
 def relative_levels(al: AlignedImu) -> tuple[float, float] | None:
