@@ -126,13 +126,16 @@ def test_morin_model_conserves_momentum() -> None:
     assert np.isnan(morin2005(contact_time_s=0.2, flight_time_s=-0.01, mass_kg=m)["fmax_n"])
 
 
-def _trunk(level_g: float, gyroscope: bool) -> AlignedImu:
+def _trunk(level_g: float, gyroscope: bool, clipped: bool = False) -> AlignedImu:
     """SYNTHETIC trunk sensor: 0.25-s contacts (half-sine specific force peaking at 2.6 g) between
-    0.1-s flights that read ``level_g``, 20 s at 200 Hz."""
+    0.1-s flights that read ``level_g`` (exactly, as a sensor clipped there, with ``clipped``; else
+    with 0.02 g of noise), 20 s at 200 Hz."""
     rate = 200.0
     t = np.arange(0, 20, 1 / rate)
     ph = t % 0.35
     up = np.where(ph < 0.25, 2.6 * np.sin(np.pi * ph / 0.25), level_g)
+    if not clipped:  # sensor noise: a continuous signal, not one sitting on a rail
+        up = up + np.random.default_rng(0).normal(0.0, 0.02, t.size)
     acc = np.zeros((t.size, 3))
     acc[:, 2] = up * 9.80665
     gyr = np.zeros((t.size, 3)) if gyroscope else None
@@ -148,8 +151,10 @@ def test_trunk_method_follows_the_flight_level(gyroscope: bool) -> None:
     below = _trunk(-0.6, gyroscope)  # flights well below 0 g: zero crossings at landing and take-off
     assert flight_level_g(free) == pytest.approx(0.0, abs=0.1)  # the 10-Hz low-pass rings a little at the corners
     assert flight_level_g(below) == pytest.approx(-0.6, abs=0.1)
-    assert trunk_method(free) == "freefall_springmass"
+    assert trunk_method(free) == "freefall_relative"
     assert trunk_method(below) == "freefall"
+    # a sensor that clips its flights (here at -0.6 g, e.g. an offset): no free-fall level to cross
+    assert trunk_method(_trunk(-0.6, gyroscope, clipped=True)) == "freefall_relative"
 
 
 def test_virtual_sacral_accelerometer_uses_the_zero_crossings(virtual) -> None:  # type: ignore[no-untyped-def]

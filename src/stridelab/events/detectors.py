@@ -119,10 +119,13 @@ class ImuSegmentRules(Algorithm):
             2012), ``falbriard2018`` (as published) or ``accel`` (accelerometer only).
         shank_method: method for shank and ankle sensors: ``kink`` or ``purcell2006`` (accelerometer only).
         trunk_method: method for sacrum and hip sensors: ``auto`` (``freefall`` where the sensor's
-            flights read clearly below 0 g, else ``freefall_springmass``: :func:`stridelab.events.imu.trunk_method`),
+            flights read clearly below 0 g and it does not clip, else ``freefall_relative``:
+            :func:`stridelab.events.imu.trunk_method`),
             ``freefall`` (vertical acceleration crossing gravity), ``freefall_steps`` (one contact per
             loading peak, thresholds above each flight's floor) or ``freefall_springmass`` (its contact
-            time averaged with the spring-mass one, Morin 2005); sides after Lee 2010.
+            time averaged with the spring-mass one, Morin 2005) or ``freefall_relative`` (the same on the
+            signal relative to its own flight floor and mean, so independent of the sensor's offset and
+            gain); sides after Lee 2010.
 
     Results:
         events_: the contacts; each contact's ``source`` names the sensor and the method.
@@ -136,7 +139,7 @@ class ImuSegmentRules(Algorithm):
     choices: ClassVar[dict[str, tuple[str, ...]]] = {
         "foot_method": ("kink", "falbriard2018", "accel"),
         "shank_method": ("kink", "purcell2006"),
-        "trunk_method": ("auto", "freefall", "freefall_steps", "freefall_springmass"),
+        "trunk_method": ("auto", "freefall", "freefall_steps", "freefall_springmass", "freefall_relative"),
     }
     events_: ContactEvents
 

@@ -12,8 +12,9 @@ a trunk sensor (sacrum before hip; :mod:`stridelab.events.imu_sacrum`):
 * no limb sensor: both feet from the trunk, sides from its mediolateral motion (``lee2010``).
 
 Trunk contacts: ``freefall`` (zero crossings of the vertical specific force) for a sensor whose
-flights read clearly below 0 g, ``freefall_springmass`` (``freefall_steps`` events, contact time
-averaged with the spring-mass one) for one whose flights read about 0 g (:func:`trunk_method`).
+flights read clearly below 0 g and does not clip, ``freefall_relative`` (``freefall_steps`` events on
+the signal relative to its own flight floor and mean, contact time averaged with the spring-mass one;
+the same whatever the sensor's offset or gain) for the others (:func:`trunk_method`).
 
 Accelerometer-only sensors use the accelerometer variants. Each contact's ``source`` names the
 sensor and the method (``"imu:left_foot:kink"``), so mixed sources stay visible.
@@ -129,22 +130,32 @@ def detect_imu_contacts(trial: Trial, methods: dict[str, str] | None = None) -> 
 
 
 def trunk_method(al: AlignedImu) -> str:
-    """The trunk contact method, chosen from the signal (:func:`stridelab.events.imu_sacrum.flight_level_g`):
-    ``freefall`` where the sensor reads clearly below free fall in its flights (below
+    """The trunk contact method, chosen from the signal: ``freefall`` where the sensor does not clip
+    (:func:`stridelab.events.imu_sacrum.clipped_fraction` under ``CLIPPED_FRACTION``) and reads clearly
+    below free fall in its flights (:func:`stridelab.events.imu_sacrum.flight_level_g` below
     ``FREEFALL_LEVEL_G``), so that its vertical specific force crosses 0 g at landing and take-off
-    (validated on SYNTHETIC virtual sacra of 20 runners, with and without a gyroscope: contact-time
-    RMSE 20 ms against 38 ms for ``freefall_springmass``); ``freefall_springmass`` where the flights
-    read about 0 g and there is no crossing to time (validated on the real sacral accelerometer of
-    Alcantara et al. 2022 against force plates: ``freefall`` merged or missed 30 % of the contacts,
-    ``freefall_springmass`` gives a contact-time RMSE of 15 ms through ``stridelab analyze``). Under 2 s
-    of running: ``freefall`` with a gyroscope, else ``freefall_springmass`` (the choice before).
-    See docs/validation.md, "Real wearables and video"."""
-    from stridelab.events.imu_sacrum import FREEFALL_LEVEL_G, flight_level_g
+    (validated on SYNTHETIC virtual sacra of 20 runners: contact-time RMSE 19.9 ms against 34.8 ms for
+    ``freefall_relative``; the real ActiGraph hip reads -0.66 g); else ``freefall_relative``, which
+    does not depend on the sensor's offset or gain (the real sacral accelerometer of Alcantara et al.
+    2022, whose flights clip at 0 g: 15.8 ms through ``stridelab analyze`` as recorded, offset-removed
+    and gain-normalised). Both the clipping and the shape of the relative signal are the same whatever
+    the offset; only the flight level of a sensor that does not clip reads an absolute 0 g. Under 2 s
+    of running (too short for the trial's own levels): ``freefall`` with a gyroscope, else
+    ``freefall_springmass``. See docs/validation.md, "Real wearables and video" and "Sacral contact
+    timing across calibration states"."""
+    from stridelab.events.imu_sacrum import (
+        CLIPPED_FRACTION,
+        FREEFALL_LEVEL_G,
+        clipped_fraction,
+        flight_level_g,
+    )
 
     level = flight_level_g(al)
     if level is None:
-        return "freefall" if al.gyr is not None else "freefall_springmass"
-    return "freefall" if level < FREEFALL_LEVEL_G else "freefall_springmass"
+        return "freefall" if al.gyr is not None else "freefall_springmass"  # too short for the trial's own levels
+    if clipped_fraction(al) >= CLIPPED_FRACTION:
+        return "freefall_relative"  # a clipped flight hides the free-fall level: no zero crossing to trust
+    return "freefall" if level < FREEFALL_LEVEL_G else "freefall_relative"
 
 
 def _trunk_rows(trial: Trial, trunk: str, method: str | None, info: dict[str, Any], warnings: list[str]) -> list[dict[str, Any]]:

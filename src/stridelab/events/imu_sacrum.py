@@ -28,7 +28,7 @@ on all 31 conditions of that real set (the grid optimum of the contact-time RMSE
 choice checked by leave-one-condition-group-out cross-validation (speed, slope, strike groups;
 ``validation/sacral_grf.py``; ``docs/validation.md``, "Real wearables and video").
 
-``method="freefall_springmass"`` (the default for trunk sensors whose flights read about 0 g, :func:`flight_level_g`): the contacts and
+``method="freefall_springmass"`` (the default before ``freefall_relative`` for trunk sensors whose flights read about 0 g): the contacts and
 initial contacts of ``freefall_steps``; the contact time is a weighted mean of the thresholds' one
 (toe-off at ``SPRINGMASS_TO_THRESHOLD_G`` above the next flight's floor) and the spring-mass contact
 time of the same step (Morin JB et al. 2005, J Appl Biomech 21:167, inverted:
@@ -41,6 +41,21 @@ leave-one-condition-group-out figures: contact-time RMSE 14.8-16.3 ms held out b
 strike group, against 35.1 ms for ``freefall_steps`` through the same alignment). A step whose toe-off
 is not timed (no flight after it) keeps a NaN toe-off. On SYNTHETIC virtual sacral accelerometers of
 other runners (``validation/sacral_virtual.py``) it transfers less well (docs/validation.md).
+
+``method="freefall_relative"`` (contacts that do not depend on the sensor's calibration): the steps,
+thresholds and spring-mass mean of ``freefall_springmass``, run on the vertical specific force
+expressed relative to the trial's own levels, ``(a - floor) / (mean - floor)`` (:func:`relative_levels`:
+the floor is the 5th percentile of the 10 Hz low-passed signal over running, i.e. the flights; the mean
+is body weight, since the trunk does not accelerate on average over steady running). Any offset or
+gain error of the sensor (a * gain + offset) gives the same relative signal, so the same contacts; the
+spring-mass peak is read in body weights above the flight floor. Its constants (``RELATIVE_*``) are
+the grid optimum on the real sacral set, checked by leave-one-condition-group-out (``validation/sacral_calibration.py``;
+docs/validation.md, "Sacral contact timing across calibration states"). ``auto``
+(:func:`stridelab.events.imu.trunk_method`) uses it for every trunk sensor except one whose flights read
+clearly below 0 g without clipping (``freefall`` times those). On the real set it gives 15.8 ms in every
+calibration state (16.3-17.3 ms held out by condition group), where ``freefall_springmass`` gives 14.8
+ms as recorded but 27.5 ms offset-removed and 44.5 ms gain-normalised; on SYNTHETIC virtual sacra it is
+worse than ``freefall`` (34.8 vs 19.9 ms).
 
 ``sides="lee2010"`` (left/right): Lee JB, Mellifont RB, Burkett BJ (2010) J Sci Med Sport
 13:270 identified the stance foot from the trunk's mediolateral acceleration during contact. Here
@@ -62,7 +77,7 @@ from stridelab.events.imu_align import AlignedImu
 from stridelab.events.imu_peaks import running_median
 from stridelab.model.axes import FORWARD, LEFT, UP
 
-SACRUM_METHODS = ("freefall", "freefall_steps", "freefall_springmass")
+SACRUM_METHODS = ("freefall", "freefall_steps", "freefall_springmass", "freefall_relative")
 
 #: ``freefall_steps``: thresholds on the vertical specific force (g) for initial contact and toe-off,
 #: chosen by leave-one-condition-group-out cross-validation on the real sacral set (module docstring).
@@ -88,6 +103,17 @@ SPRINGMASS_WEIGHT = 0.75
 #: 31 conditions, flights clipped at about 0 g) and the SYNTHETIC virtual sacra of 20 runners (-1.20 to
 #: -0.26 g; ``validation/sacral_virtual.py``); the real ActiGraph hip reads -0.66 g.
 FREEFALL_LEVEL_G = -0.15
+#: ``freefall_relative``: initial-contact and toe-off thresholds above each flight's floor, and the
+#: weight of the spring-mass contact time, in units of the trial's (mean - floor) span (body weight);
+#: the grid optimum on the real sacral set, checked by leave-one-condition-group-out (``validation/sacral_calibration.py``).
+RELATIVE_IC_THRESHOLD = 0.45
+RELATIVE_TO_THRESHOLD = 1.3
+RELATIVE_WEIGHT = 0.6
+#: :func:`clipped_fraction` at or above this: the sensor sits on a rail (clipped or saturated) in part of
+#: its recording. A continuous signal reaches its own extreme once (virtual sacra: 0.02 %, the real
+#: ActiGraph hip: under 0.04 %); the real sacral accelerometer of Alcantara et al. (2022) clips its
+#: flights at 0 g (1 to 30 % of the running samples in each of its 31 conditions).
+CLIPPED_FRACTION = 0.005
 
 
 @dataclass
@@ -116,9 +142,18 @@ def sacrum_events(al: AlignedImu, method: str = "freefall", min_contact_s: float
     """Contacts and their sides from a trunk sensor (module docstring)."""
     if method not in SACRUM_METHODS:
         raise ValueError(f"unknown trunk method {method!r}; use {', '.join(SACRUM_METHODS)}")
-    if method in ("freefall_steps", "freefall_springmass"):
+    if method in ("freefall_steps", "freefall_springmass", "freefall_relative"):
         up_g = np.where(al.running, np.nan_to_num(al.acc[:, UP]), 0.0) / G0
-        if method == "freefall_springmass":
+        lv = relative_levels(al) if method == "freefall_relative" else None
+        if lv is not None:
+            up_g = np.where(al.running, (up_g - lv[1]) / (lv[0] - lv[1]), 0.0)
+            ic, to = step_contacts(
+                up_g, al.rate_hz, al.time_s, ic_threshold_g=RELATIVE_IC_THRESHOLD, to_threshold_g=RELATIVE_TO_THRESHOLD,
+                springmass=True, springmass_weight=RELATIVE_WEIGHT,
+            )  # fmt: skip
+        elif method == "freefall_relative":
+            ic, to = np.zeros(0), np.zeros(0)
+        elif method == "freefall_springmass":
             ic, to = step_contacts(up_g, al.rate_hz, al.time_s, to_threshold_g=SPRINGMASS_TO_THRESHOLD_G, springmass=True)
         else:
             ic, to = step_contacts(up_g, al.rate_hz, al.time_s)
@@ -171,6 +206,38 @@ def flight_level_g(al: AlignedImu) -> float | None:
         return None
     up = lowpass(np.nan_to_num(al.acc[:, UP]), al.rate_hz, min(10.0, 0.4 * al.rate_hz)) / G0
     return float(np.percentile(up[run], 5))
+
+
+def clipped_fraction(al: AlignedImu) -> float:
+    """The largest fraction of the running samples that sit at one sensor axis's own minimum or maximum
+    (within a millionth of its range): how much of the recording a clipped or saturated sensor spends
+    on its rail. The sensor's axes are recovered from the aligned ones (``acc @ r_``); an offset or a
+    gain of the sensor does not change it."""
+    run = al.running
+    if not run.any():
+        return 0.0
+    raw = np.nan_to_num(al.acc[run]) @ al.r_
+    out = 0.0
+    for x in raw.T:
+        span = float(x.max() - x.min())
+        if span <= 0:
+            continue
+        tol = 1e-6 * span
+        out = max(out, float(np.mean(x <= x.min() + tol)), float(np.mean(x >= x.max() - tol)))
+    return out
+
+
+def relative_levels(al: AlignedImu) -> tuple[float, float] | None:
+    """``freefall_relative``'s levels of the vertical specific force (g): (mean over running, flight
+    floor = 5th percentile of the 10 Hz low-passed signal over running); None with under 2 s of running
+    or no span between them. Both move with the sensor's offset and gain, so that
+    ``(a - floor) / (mean - floor)`` does not."""
+    floor = flight_level_g(al)
+    if floor is None:
+        return None
+    up = np.nan_to_num(al.acc[:, UP])[al.running] / G0
+    mean = float(np.mean(up))
+    return (mean, floor) if mean - floor > 0.1 * abs(mean) + 1e-9 else None
 
 
 def step_contacts(
