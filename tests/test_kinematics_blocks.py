@@ -68,4 +68,6 @@ def test_blocks_need_less_memory(trial: Any) -> None:
     long = dataclasses.replace(trial, markers=MarkerData(np.concatenate([mk.positions_m] * 4), mk.names, mk.original_names, mk.rate_hz, mk.time_s[0] + np.arange(4 * mk.n_frames) / mk.rate_hz))
     whole = _peak(lambda: compute_kinematics(long, block_frames=10**9))
     blocks = _peak(lambda: compute_kinematics(long, block_frames=2000))
-    assert blocks < 0.6 * whole, (blocks, whole)
+    # measured: 44 vs 59 MB (before the grouped filter buffers of issue 12's in-process follow-up,
+    # which made the whole-trial path 41 MB lighter: 51 vs 101 MB)
+    assert blocks < 0.8 * whole, (blocks, whole)

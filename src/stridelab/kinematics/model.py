@@ -61,7 +61,10 @@ def filter_markers(mk: MarkerData, cutoff_hz: float | None) -> tuple[MarkerData,
         return _Markers(pos, mk.names, mk.original_names, mk.rate_hz, mk.time_s), None
     use = np.isfinite(pos[:, :, 0]).any(axis=0)
     out = np.empty_like(pos) if use.all() else pos.copy()
-    if use.any():
+    if use.all() and pos.dtype == np.float64 and pos.flags.c_contiguous:
+        # every channel straight into the output (the same values as below, without the copies)
+        lowpass(pos.reshape(mk.n_frames, -1), mk.rate_hz, cutoff_hz, axis=0, out=out.reshape(mk.n_frames, -1))
+    elif use.any():
         sub = pos[:, use, :] if not use.all() else pos
         # one channel per (marker, coordinate) column, time first: lowpass filters axis 0
         out[:, use, :] = lowpass(sub.reshape(mk.n_frames, -1), mk.rate_hz, cutoff_hz, axis=0).reshape(mk.n_frames, -1, 3)
