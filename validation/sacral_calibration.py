@@ -136,7 +136,7 @@ def part2() -> None:
     refs = [sg.reference(g) for g in grf]
     per = {g: [relative_errors(al, ref, g, 0.1) for al, ref in zip(als, refs, strict=True)] for g in GRID}
     best = min(GRID, key=lambda g: sg.rmse(np.concatenate(per[g])))
-    shipped = (imu_sacrum.RELATIVE_IC_THRESHOLD, imu_sacrum.RELATIVE_TO_THRESHOLD, imu_sacrum.RELATIVE_WEIGHT)
+    shipped = (imu_sacrum.RELATIVE_IC_THRESHOLD_SPAN, imu_sacrum.RELATIVE_TO_THRESHOLD_SPAN, imu_sacrum.RELATIVE_SPRINGMASS_WEIGHT)
     print(f"\nPart 2: freefall_relative's constants (ic, to, weight); all 31 conditions: best {best} RMSE {sg.rmse(np.concatenate(per[best])):.1f} ms; shipped {shipped}")
     for key in ("Speed", "Slope", "strike"):
         r, chosen = held_out(per, np.asarray(info[key]))

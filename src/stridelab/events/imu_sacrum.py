@@ -103,12 +103,12 @@ SPRINGMASS_WEIGHT = 0.75
 #: 31 conditions, flights clipped at about 0 g) and the SYNTHETIC virtual sacra of 20 runners (-1.20 to
 #: -0.26 g; ``validation/sacral_virtual.py``); the real ActiGraph hip reads -0.66 g.
 FREEFALL_LEVEL_G = -0.15
-#: ``freefall_relative``: initial-contact and toe-off thresholds above each flight's floor, and the
-#: weight of the spring-mass contact time, in units of the trial's (mean - floor) span (body weight);
-#: the grid optimum on the real sacral set, checked by leave-one-condition-group-out (``validation/sacral_calibration.py``).
-RELATIVE_IC_THRESHOLD = 0.45
-RELATIVE_TO_THRESHOLD = 1.3
-RELATIVE_WEIGHT = 0.6
+#: ``freefall_relative``: initial-contact and toe-off thresholds above each flight's floor, in units of
+#: the trial's (mean - floor) span (``_SPAN``: 1 = body weight above the floor), and the weight (a
+#: fraction, 0-1) of the spring-mass contact time in the toe-off; the grid optimum on the real sacral set, checked by leave-one-condition-group-out (``validation/sacral_calibration.py``).
+RELATIVE_IC_THRESHOLD_SPAN = 0.45
+RELATIVE_TO_THRESHOLD_SPAN = 1.3
+RELATIVE_SPRINGMASS_WEIGHT = 0.6
 #: :func:`clipped_fraction` at or above this: the sensor sits on a rail (clipped or saturated) in part of
 #: its recording. A continuous signal reaches its own extreme once (virtual sacra: 0.02 %, the real
 #: ActiGraph hip: under 0.04 %); the real sacral accelerometer of Alcantara et al. (2022) clips its
@@ -148,8 +148,8 @@ def sacrum_events(al: AlignedImu, method: str = "freefall", min_contact_s: float
         if lv is not None:
             up_g = np.where(al.running, (up_g - lv[1]) / (lv[0] - lv[1]), 0.0)
             ic, to = step_contacts(
-                up_g, al.rate_hz, al.time_s, ic_threshold_g=RELATIVE_IC_THRESHOLD, to_threshold_g=RELATIVE_TO_THRESHOLD,
-                springmass=True, springmass_weight=RELATIVE_WEIGHT,
+                up_g, al.rate_hz, al.time_s, ic_threshold_g=RELATIVE_IC_THRESHOLD_SPAN, to_threshold_g=RELATIVE_TO_THRESHOLD_SPAN,
+                springmass=True, springmass_weight=RELATIVE_SPRINGMASS_WEIGHT,
             )  # fmt: skip
         elif method == "freefall_relative":
             ic, to = np.zeros(0), np.zeros(0)
