@@ -217,7 +217,7 @@ def build(analysis: Analysis) -> Section | None:
     notes = []
     if missing:
         notes.append(
-            f'<p class="meta">Not available from this recording: {escape(", ".join(missing))} '
+            f'<p class="meta">Not available from this recording: {escape("; ".join(missing))} '
             "(the data-quality section says why). Nothing is estimated to fill the gap.</p>"
         )
     unref = [label.lower() for label, key, *_ in CARDS if key != "speed_mps" and s.get(key) is not None and not ranges_for(key, speed)]
